@@ -1,0 +1,36 @@
+/**
+ * What every speech recognizer offers the layers above it (sessions, HTTP routes, streaming), whatever the
+ * model family (CTC or transducer) and wherever it runs (the inference worker pool).
+ */
+
+/** One recognized word with times in seconds relative to the start of the samples given to `recognize`. */
+export interface RecognizedWord {
+  word: string;
+  startSec: number;
+  endSec: number;
+}
+
+export interface RecognitionResult {
+  /** Words joined by single spaces; empty when nothing was recognized. */
+  text: string;
+  words: RecognizedWord[];
+  /** Duration of the audio that was recognized, in seconds. */
+  durationSec: number;
+}
+
+export interface RecognizeOptions {
+  /** Aborts the request; a queued job is dropped, a running one's result is discarded. */
+  signal?: AbortSignal;
+}
+
+export interface Recognizer {
+  /** The model id (its folder name under the models directory). */
+  readonly modelId: string;
+  /** The sample rate `recognize` expects, in Hz (16000 for every model we load). */
+  readonly sampleRateHz: number;
+  /**
+   * Transcribes mono float samples in [-1, 1] at `sampleRateHz`. Runs off the event loop. Rejects with an
+   * ApiError 503 (with retryAfterSec) when the inference queue is full.
+   */
+  recognize(samples: Float32Array, options?: RecognizeOptions): Promise<RecognitionResult>;
+}
