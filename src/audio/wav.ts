@@ -1,0 +1,88 @@
+import { WaveFile } from 'wavefile';
+import { ApiError } from '../errors';
+import type { DecodedAudio } from './decoded-audio';
+
+/** RIFF/WAVE (or RIFX/RF64) signature at the start of a buffer. */
+export function looksLikeWav(bytes: Uint8Array): boolean {
+  if (bytes.length < 12) return false;
+  const riff = String.fromCharCode(bytes[0], bytes[1], bytes[2], bytes[3]);
+  const wave = String.fromCharCode(bytes[8], bytes[9], bytes[10], bytes[11]);
+  return (riff === 'RIFF' || riff === 'RIFX' || riff === 'RF64') && wave === 'WAVE';
+}
+
+const WAVE_FORMAT_PCM = 1;
+const WAVE_FORMAT_IEEE_FLOAT = 3;
+const WAVE_FORMAT_ALAW = 6;
+const WAVE_FORMAT_MULAW = 7;
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+
+function invalid(message: string, cause?: unknown): ApiError {
+  return new ApiError(400, message, { param: 'file', code: 'invalid_audio', cause });
+}
+
+/**
+ * Decodes a WAV file of any common encoding (PCM 8/16/24/32-bit, float 32/64, A-law, µ-law, extensible) and
+ * any channel count into mono float samples (channels averaged). Headers are checked against the data:
+ * a file whose header lies about its layout is a 400, never a crash.
+ */
+export function decodeWav(bytes: Uint8Array): DecodedAudio {
+  let wav: WaveFile;
+  try {
+    wav = new WaveFile(bytes);
+  } catch (err) {
+    throw invalid(`The WAV file could not be parsed: ${(err as Error).message}`, err);
+  }
+  const fmt = wav.fmt as { audioFormat: number; numChannels: number; sampleRate: number; bitsPerSample: number };
+  const channels = fmt.numChannels;
+  const sampleRateHz = fmt.sampleRate;
+  if (!Number.isInteger(channels) || channels < 1 || channels > 64) throw invalid(`The WAV header declares ${channels} channels.`);
+  if (!Number.isInteger(sampleRateHz) || sampleRateHz < 1000 || sampleRateHz > 384000) {
+    throw invalid(`The WAV header declares an unsupported sample rate of ${sampleRateHz} Hz.`);
+  }
+  let format = fmt.audioFormat;
+  if (format === WAVE_FORMAT_EXTENSIBLE) {
+    const sub = (wav.fmt as { subformat?: number[] }).subformat;
+    format = sub && sub.length > 0 ? sub[0] : WAVE_FORMAT_PCM;
+  }
+  try {
+    if (format === WAVE_FORMAT_ALAW) wav.fromALaw('16');
+    else if (format === WAVE_FORMAT_MULAW) wav.fromMuLaw('16');
+  } catch (err) {
+    throw invalid('The WAV file\'s companded (A-law/µ-law) data could not be decoded.', err);
+  }
+  const bitDepth = wav.bitDepth;
+  let scale: number;
+  let offset = 0;
+  if (format === WAVE_FORMAT_IEEE_FLOAT || bitDepth === '32f' || bitDepth === '64') {
+    if (bitDepth !== '32f' && bitDepth !== '64') throw invalid(`Unsupported float WAV bit depth ${bitDepth}.`);
+    scale = 1;
+  } else if (format === WAVE_FORMAT_PCM || format === WAVE_FORMAT_ALAW || format === WAVE_FORMAT_MULAW) {
+    const bits = Number(bitDepth);
+    if (![8, 16, 24, 32].includes(bits)) throw invalid(`Unsupported PCM WAV bit depth ${bitDepth}.`);
+    scale = 1 / 2 ** (bits - 1);
+    if (bits === 8) offset = -128; // 8-bit WAV is unsigned
+  } else {
+    throw new ApiError(415, `Unsupported WAV encoding (format tag ${format}); use PCM, float, A-law or µ-law.`, {
+      param: 'file',
+      code: 'unsupported_audio_encoding',
+    });
+  }
+  const bytesPerSample = Math.max(1, Math.ceil(Number(String(bitDepth).replace('f', '')) / 8));
+  const dataBytes = (wav.data as { samples: Uint8Array }).samples.length;
+  const frameCount = Math.floor(dataBytes / (bytesPerSample * channels));
+  let interleaved: Float64Array;
+  try {
+    interleaved = wav.getSamples(true, Float64Array) as unknown as Float64Array;
+  } catch (err) {
+    throw invalid('The WAV file\'s sample data could not be read.', err);
+  }
+  const frames = Math.min(frameCount, Math.floor(interleaved.length / channels));
+  const samples = new Float32Array(frames);
+  const gain = scale / channels;
+  for (let i = 0, j = 0; i < frames; i++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++, j++) sum += interleaved[j] + offset;
+    samples[i] = Math.max(-1, Math.min(1, sum * gain));
+  }
+  return { samples, sampleRateHz };
+}

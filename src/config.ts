@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+/**
+ * The service's one configuration schema, read from environment variables (dotenv loads `.env` first in
+ * main.ts) and parsed once at startup. Every variable is listed with its default in `.env.example`.
+ * Tests build a Config with `parseConfig({...})` instead of touching process.env.
+ */
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** `a=b,c=d` → { a: 'b', c: 'd' } */
+const aliasMap = z
+  .string()
+  .transform((raw, ctx) => {
+    const out: Record<string, string> = {};
+    for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0 || eq === pair.length - 1) {
+        ctx.addIssue({ code: 'custom', message: `expected alias=model-id pairs separated by commas, got "${pair}"` });
+        return z.NEVER;
+      }
+      out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    }
+    return out;
+  });
+
+export const configSchema = z.object({
+  /** TCP port to listen on; 0 picks a free port. */
+  PORT: int(0, 65535).default(8000),
+  /** Interface to bind. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Directory holding one folder per model (`models/<id>/`). */
+  MODELS_DIR: z.string().min(1).default('models'),
+  /** Model used when a request names an alias or no model; empty = the first model found (sorted by id). */
+  DEFAULT_MODEL: z.string().default(''),
+  /** Extra names for models: `alias=model-id,...`. `whisper-1`, `gpt-4o-transcribe`, `gpt-4o-mini-transcribe`
+   * and `default` always map to the default model unless overridden here. */
+  MODEL_ALIASES: aliasMap.default(''),
+  /** onnxruntime execution provider. `cuda` falls back to `cpu` with a warning if unavailable. */
+  EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+  /** Inference worker threads (each holds every model once). */
+  INFERENCE_WORKERS: int(1, 64).default(2),
+  /** onnxruntime intra-op threads per worker; workers × threads should not exceed the cores. */
+  INFERENCE_THREADS_PER_WORKER: int(1, 64).default(1),
+  /** Jobs allowed to wait for a worker before new requests are shed with 503 + Retry-After. */
+  INFERENCE_QUEUE_DEPTH: int(1, 100000).default(64),
+  /** Largest accepted upload, in bytes (OpenAI: 25 MiB). */
+  MAX_UPLOAD_BYTES: int(1, 2 ** 31).default(25 * 1024 * 1024),
+  /** Longest accepted audio, in seconds, for file transcription. */
+  MAX_AUDIO_DURATION_SEC: int(1, 24 * 3600).default(3 * 3600),
+  /** Concurrent HTTP transcription requests (decode + inference) before 429 + Retry-After. */
+  MAX_CONCURRENT_REQUESTS: int(1, 10000).default(32),
+  /** Time limit for one ffmpeg decode, in milliseconds. */
+  FFMPEG_TIMEOUT_MS: int(100, 3600_000).default(60_000),
+  /** Path of the ffmpeg binary used for non-WAV uploads. */
+  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  /** Audio longer than this is split at silences found by Silero VAD, in seconds. */
+  CHUNK_MAX_SEC: int(5, 120).default(25),
+  /** Concurrent WebSocket streams before new connections are refused. */
+  MAX_STREAMS: int(1, 10000).default(64),
+  /** Longest WebSocket stream, in seconds of received audio. */
+  MAX_STREAM_DURATION_SEC: int(1, 24 * 3600).default(3600),
+  /** A WebSocket with no message for this long is closed, in seconds. */
+  STREAM_IDLE_TIMEOUT_SEC: int(1, 3600).default(60),
+  /** Largest WebSocket message, in bytes. */
+  MAX_WS_MESSAGE_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+type RawConfig = z.output<typeof configSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  modelsDir: string;
+  defaultModel: string;
+  modelAliases: Readonly<Record<string, string>>;
+  executionProvider: 'cpu' | 'cuda';
+  inferenceWorkers: number;
+  inferenceThreadsPerWorker: number;
+  inferenceQueueDepth: number;
+  maxUploadBytes: number;
+  maxAudioDurationSec: number;
+  maxConcurrentRequests: number;
+  ffmpegTimeoutMs: number;
+  ffmpegPath: string;
+  chunkMaxSec: number;
+  maxStreams: number;
+  maxStreamDurationSec: number;
+  streamIdleTimeoutSec: number;
+  maxWsMessageBytes: number;
+  logLevel: RawConfig['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses environment-style variables (strings; unknown keys ignored). Throws ConfigError naming each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const present: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') present[key] = value;
+  }
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])])}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return Object.freeze({
+    port: c.PORT,
+    host: c.HOST,
+    modelsDir: c.MODELS_DIR,
+    defaultModel: c.DEFAULT_MODEL,
+    modelAliases: Object.freeze({ ...c.MODEL_ALIASES }),
+    executionProvider: c.EXECUTION_PROVIDER,
+    inferenceWorkers: c.INFERENCE_WORKERS,
+    inferenceThreadsPerWorker: c.INFERENCE_THREADS_PER_WORKER,
+    inferenceQueueDepth: c.INFERENCE_QUEUE_DEPTH,
+    maxUploadBytes: c.MAX_UPLOAD_BYTES,
+    maxAudioDurationSec: c.MAX_AUDIO_DURATION_SEC,
+    maxConcurrentRequests: c.MAX_CONCURRENT_REQUESTS,
+    ffmpegTimeoutMs: c.FFMPEG_TIMEOUT_MS,
+    ffmpegPath: c.FFMPEG_PATH,
+    chunkMaxSec: c.CHUNK_MAX_SEC,
+    maxStreams: c.MAX_STREAMS,
+    maxStreamDurationSec: c.MAX_STREAM_DURATION_SEC,
+    streamIdleTimeoutSec: c.STREAM_IDLE_TIMEOUT_SEC,
+    maxWsMessageBytes: c.MAX_WS_MESSAGE_BYTES,
+    logLevel: c.LOG_LEVEL,
+  });
+}
