@@ -35,7 +35,7 @@ export const configSchema = z.object({
   DEFAULT_MODEL: z.string().default(''),
   /** Extra names for models: `alias=model-id,...`. `whisper-1`, `gpt-4o-transcribe`, `gpt-4o-mini-transcribe`
    * and `default` always map to the default model unless overridden here. */
-  MODEL_ALIASES: aliasMap.default(''),
+  MODEL_ALIASES: aliasMap.default({}),
   /** onnxruntime execution provider. `cuda` falls back to `cpu` with a warning if unavailable. */
   EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   /** Inference worker threads (each holds every model once). */

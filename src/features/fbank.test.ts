@@ -1,0 +1,82 @@
+import reference from '../../tests/fixtures/fbank-reference.json';
+import { FbankComputer, KALDI_FBANK_OPTIONS, NEMO_FBANK_OPTIONS, type Features } from './fbank';
+import { normalizePerFeature } from './normalize';
+
+/** The same deterministic signal as scripts/fixtures/make-fbank-reference.py. */
+function referenceSignal(): Float32Array {
+  const rate = 16000;
+  const out = new Float32Array(8000);
+  let seed = 12345;
+  for (let i = 0; i < out.length; i++) {
+    seed = (seed * 16807) % 2147483647;
+    const noise = (seed / 2147483647) * 2 - 1;
+    const t = i / rate;
+    out[i] = 0.3 * Math.sin(2 * Math.PI * 440 * t) + 0.2 * Math.sin(2 * Math.PI * 1000 * t) + 0.05 * noise;
+  }
+  return out;
+}
+
+interface Summary {
+  numFrames: number;
+  dim: number;
+  rows: Record<string, number[]>;
+  rowMeans: number[];
+}
+
+function expectMatches(features: Features, ref: Summary, tolerance: number): void {
+  expect(features.numFrames).toBe(ref.numFrames);
+  expect(features.dim).toBe(ref.dim);
+  let worst = 0;
+  for (const [index, row] of Object.entries(ref.rows)) {
+    const t = Number(index);
+    for (let d = 0; d < row.length; d++) worst = Math.max(worst, Math.abs(features.data[t * features.dim + d] - row[d]));
+  }
+  for (let t = 0; t < ref.numFrames; t++) {
+    let mean = 0;
+    for (let d = 0; d < features.dim; d++) mean += features.data[t * features.dim + d];
+    worst = Math.max(worst, Math.abs(mean / features.dim - ref.rowMeans[t]));
+  }
+  expect(worst).toBeLessThan(tolerance);
+}
+
+describe('FbankComputer', () => {
+  const signal = referenceSignal();
+
+  test('Kaldi fbank (sherpa-onnx defaults) matches torchaudio.compliance.kaldi.fbank', () => {
+    expectMatches(new FbankComputer(KALDI_FBANK_OPTIONS).compute(signal), reference.kaldi, 2e-3);
+  });
+
+  test('NeMo log-mel (Slaney filters, hann) matches torch.fft + torchaudio Slaney mel filters', () => {
+    expectMatches(new FbankComputer(NEMO_FBANK_OPTIONS).compute(signal), reference.nemo, 2e-3);
+  });
+
+  test('per_feature normalization matches the reference', () => {
+    const features = new FbankComputer(NEMO_FBANK_OPTIONS).compute(signal);
+    normalizePerFeature(features);
+    expectMatches(features, reference.nemoPerFeature, 2e-3);
+  });
+
+  test.each([
+    [0, 0],
+    [79, 0],
+    [80, 1],
+    [160, 1],
+    [239, 1],
+    [240, 2],
+    [16000, 100],
+  ])('%i samples give %i frames (snip_edges=false)', (samples, frames) => {
+    expect(new FbankComputer(KALDI_FBANK_OPTIONS).compute(new Float32Array(samples)).numFrames).toBe(frames);
+  });
+
+  test('silence is floored, not -Infinity', () => {
+    const f = new FbankComputer(KALDI_FBANK_OPTIONS).compute(new Float32Array(1600));
+    expect(f.data.every((v) => Number.isFinite(v))).toBe(true);
+  });
+
+  test('reuses a caller-provided output buffer', () => {
+    const computer = new FbankComputer(KALDI_FBANK_OPTIONS);
+    const out = new Float32Array(50 * 80);
+    const f = computer.compute(signal, out);
+    expect(f.data.buffer).toBe(out.buffer);
+  });
+});
