@@ -1,0 +1,30 @@
+import type { DecodedToken } from '../decoded-token';
+
+/**
+ * CTC greedy search: the best token per frame, repeats merged, blanks dropped (as sherpa-onnx's
+ * OfflineCtcGreedySearchDecoder). A token spans the frames of its run of repeats.
+ *
+ * @param logProbs row-major (numFrames × vocabSize) scores, frames after subsampling
+ */
+export function ctcGreedyDecode(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number): DecodedToken[] {
+  const tokens: DecodedToken[] = [];
+  let previous = -1;
+  for (let t = 0; t < numFrames; t++) {
+    const row = t * vocabSize;
+    let best = 0;
+    let bestScore = logProbs[row];
+    for (let v = 1; v < vocabSize; v++) {
+      const s = logProbs[row + v];
+      if (s > bestScore) {
+        bestScore = s;
+        best = v;
+      }
+    }
+    if (best !== blankId) {
+      if (best === previous) tokens[tokens.length - 1].endFrame = t + 1;
+      else tokens.push({ id: best, startFrame: t, endFrame: t + 1 });
+    }
+    previous = best;
+  }
+  return tokens;
+}

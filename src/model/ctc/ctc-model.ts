@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import type * as ort from 'onnxruntime-node';
+import { FbankComputer, NEMO_FBANK_OPTIONS, type Features } from '../../features/fbank';
+import { normalizePerFeature } from '../../features/normalize';
+import { readOnnxMetadata } from '../onnx-metadata';
+import { createSession, output, tensor, type ExecutionProvider, type SessionOptions } from '../ort-session';
+import { TokenTable } from '../tokens';
+import type { DecodedToken } from '../decoded-token';
+import { ctcGreedyDecode } from './ctc-greedy-decoder';
+
+/**
+ * A NeMo CTC model in sherpa-onnx's layout: input `audio_signal` (1 × featDim × T) and `length` (1),
+ * output `logprobs` (1 × T' × vocab); metadata `vocab_size`, `subsampling_factor`, `normalize_type`.
+ */
+export class CtcModel {
+  readonly kind = 'nemo-ctc';
+  readonly tokens: TokenTable;
+  readonly subsamplingFactor: number;
+  readonly normalizeType: string;
+  readonly featureDim: number;
+  readonly provider: ExecutionProvider;
+  readonly metadata: Readonly<Record<string, string>>;
+  private readonly session: ort.InferenceSession;
+  private readonly fbank: FbankComputer;
+
+  private constructor(session: ort.InferenceSession, provider: ExecutionProvider, metadata: Record<string, string>, tokens: TokenTable) {
+    this.session = session;
+    this.provider = provider;
+    this.metadata = metadata;
+    this.tokens = tokens;
+    this.subsamplingFactor = Number(metadata.subsampling_factor ?? 8);
+    this.normalizeType = metadata.normalize_type ?? '';
+    const dims = (session.inputMetadata[0] as { shape?: (number | string)[] }).shape;
+    this.featureDim = typeof dims?.[1] === 'number' ? dims[1] : Number(metadata.feat_dim ?? 80);
+    this.fbank = new FbankComputer({ ...NEMO_FBANK_OPTIONS, numMelBins: this.featureDim });
+    const vocab = Number(metadata.vocab_size ?? tokens.size);
+    if (vocab !== tokens.size) throw new Error(`vocab_size ${vocab} in the model but ${tokens.size} symbols in tokens.txt`);
+  }
+
+  static async load(modelPath: string, tokensPath: string, options: SessionOptions): Promise<CtcModel> {
+    const bytes = readFileSync(modelPath);
+    const metadata = readOnnxMetadata(bytes);
+    const { session, provider } = await createSession(bytes, options);
+    return new CtcModel(session, provider, metadata, TokenTable.load(tokensPath));
+  }
+
+  /** Seconds per encoder output frame (10 ms feature shift × subsampling). */
+  get frameSec(): number {
+    return 0.01 * this.subsamplingFactor;
+  }
+
+  computeFeatures(samples: Float32Array): Features {
+    const features = this.fbank.compute(samples);
+    if (this.normalizeType === 'per_feature') normalizePerFeature(features);
+    return features;
+  }
+
+  async decode(features: Features): Promise<DecodedToken[]> {
+    const { numFrames, dim, data } = features;
+    if (numFrames === 0) return [];
+    // (T × D) → (D × T): NeMo takes channels first.
+    const transposed = new Float32Array(numFrames * dim);
+    for (let t = 0; t < numFrames; t++) for (let d = 0; d < dim; d++) transposed[d * numFrames + t] = data[t * dim + d];
+    const [signalName, lengthName] = this.session.inputNames;
+    const results = await this.session.run({
+      [signalName]: tensor('float32', transposed, [1, dim, numFrames]),
+      [lengthName]: tensor('int64', BigInt64Array.of(BigInt(numFrames)), [1]),
+    });
+    const logProbs = output(results, this.session, 'logprobs');
+    const [, frames, vocab] = logProbs.dims;
+    return ctcGreedyDecode(logProbs.data as Float32Array, frames, vocab, this.tokens.blankId);
+  }
+}

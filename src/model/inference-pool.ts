@@ -1,0 +1,173 @@
+import { Worker } from 'node:worker_threads';
+import { ApiError } from '../errors';
+import { resolveWorkerScript } from '../util/worker-script';
+import type { InferenceWorkerData, LoadedModelInfo, WorkerResponse } from './inference-protocol';
+import type { ModelLayout } from './model-layout';
+import type { ExecutionProvider } from './ort-session';
+import type { RecognitionResult } from './recognizer';
+
+export interface InferencePoolOptions {
+  layouts: Record<string, ModelLayout>;
+  executionProvider: ExecutionProvider;
+  workers: number;
+  threadsPerWorker: number;
+  /** Jobs allowed to wait; beyond it `recognize` rejects with 503 + Retry-After. */
+  queueDepth: number;
+  onWarning?: (message: string) => void;
+  onWorkerError?: (message: string) => void;
+}
+
+export interface TimedResult {
+  result: RecognitionResult;
+  /** Time the worker spent on features + model + decoding, in ms. */
+  inferenceMs: number;
+}
+
+interface Job {
+  id: number;
+  modelId: string;
+  samples: Float32Array;
+  signal?: AbortSignal;
+  resolve: (value: TimedResult) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+  ready: boolean;
+}
+
+/**
+ * A fixed set of inference worker threads, each holding every model, fed from one bounded FIFO queue.
+ * Bounded at the edge: a full queue sheds new jobs with 503; an aborted queued job is dropped; a crashed
+ * worker fails only its own job and is replaced.
+ */
+export class InferencePool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextJobId = 1;
+  private closed = false;
+  private readyPromise: Promise<Record<string, LoadedModelInfo>> | null = null;
+  private readonly script = resolveWorkerScript(__dirname, 'inference-worker');
+  /** Mean job time, for Retry-After estimates. */
+  private meanJobMs = 500;
+  models: Record<string, LoadedModelInfo> = {};
+
+  constructor(private readonly options: InferencePoolOptions) {}
+
+  /** Starts the workers and resolves once every one has loaded every model. */
+  start(): Promise<Record<string, LoadedModelInfo>> {
+    if (!this.readyPromise) {
+      this.readyPromise = Promise.all(Array.from({ length: this.options.workers }, () => this.spawn())).then((infos) => {
+        this.models = infos[0] ?? {};
+        return this.models;
+      });
+    }
+    return this.readyPromise;
+  }
+
+  private spawn(): Promise<Record<string, LoadedModelInfo>> {
+    const data: InferenceWorkerData = {
+      layouts: this.options.layouts,
+      executionProvider: this.options.executionProvider,
+      threads: this.options.threadsPerWorker,
+    };
+    const worker = new Worker(this.script, { workerData: data });
+    const slot: Slot = { worker, job: null, ready: false };
+    this.slots.push(slot);
+    return new Promise((resolve, reject) => {
+      worker.on('message', (message: WorkerResponse) => {
+        switch (message.type) {
+          case 'ready':
+            slot.ready = true;
+            message.warnings.forEach((w) => this.options.onWarning?.(w));
+            resolve(message.models);
+            this.pump();
+            break;
+          case 'fatal':
+            reject(new Error(`inference worker failed to load models: ${message.message}`));
+            break;
+          case 'result':
+          case 'error':
+            this.finish(slot, message);
+            break;
+        }
+      });
+      worker.on('error', (err) => {
+        this.options.onWorkerError?.(err.message);
+        reject(err);
+      });
+      worker.on('exit', (code) => {
+        const index = this.slots.indexOf(slot);
+        if (index >= 0) this.slots.splice(index, 1);
+        if (slot.job) slot.job.reject(new ApiError(500, 'The inference worker stopped while processing this request.', { code: 'inference_failed' }));
+        slot.job = null;
+        if (!this.closed && slot.ready) {
+          this.options.onWorkerError?.(`inference worker exited with code ${code}; starting a new one`);
+          this.spawn().catch((err) => this.options.onWorkerError?.((err as Error).message));
+        }
+      });
+    });
+  }
+
+  private finish(slot: Slot, message: Extract<WorkerResponse, { type: 'result' | 'error' }>): void {
+    const job = slot.job;
+    slot.job = null;
+    if (job && job.id === message.jobId) {
+      if (message.type === 'result') {
+        this.meanJobMs = 0.9 * this.meanJobMs + 0.1 * message.inferenceMs;
+        job.resolve({ result: message.result, inferenceMs: message.inferenceMs });
+      } else {
+        job.reject(new ApiError(500, 'Inference failed.', { code: 'inference_failed', cause: new Error(message.message) }));
+      }
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (!slot.ready || slot.job) continue;
+      let job: Job | undefined;
+      while ((job = this.queue.shift()) && job.signal?.aborted) job.reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
+      if (!job) return;
+      slot.job = job;
+      slot.worker.postMessage({ type: 'recognize', jobId: job.id, modelId: job.modelId, samples: job.samples });
+    }
+  }
+
+  /** Queues one recognition job. */
+  recognize(modelId: string, samples: Float32Array, signal?: AbortSignal): Promise<TimedResult> {
+    if (this.closed) return Promise.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
+    if (this.queue.length >= this.options.queueDepth) {
+      const waitSec = Math.ceil(((this.queue.length / Math.max(1, this.slots.length)) * this.meanJobMs) / 1000);
+      return Promise.reject(
+        new ApiError(503, 'The server is at capacity; retry shortly.', { code: 'server_overloaded', retryAfterSec: Math.max(1, waitSec) }),
+      );
+    }
+    return new Promise<TimedResult>((resolve, reject) => {
+      const job: Job = { id: this.nextJobId++, modelId, samples, signal, resolve, reject };
+      if (signal) {
+        signal.addEventListener('abort', () => {
+          const index = this.queue.indexOf(job);
+          if (index >= 0) {
+            this.queue.splice(index, 1);
+            reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
+          }
+        }, { once: true });
+      }
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  get stats(): { workers: number; busy: number; queued: number } {
+    return { workers: this.slots.length, busy: this.slots.filter((s) => s.job).length, queued: this.queue.length };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,26 @@
+import type { ModelLayout } from './model-layout';
+import type { ExecutionProvider } from './ort-session';
+import type { RecognitionResult } from './recognizer';
+
+/** Messages between the inference pool (main thread) and its worker threads. */
+export interface InferenceWorkerData {
+  layouts: Record<string, ModelLayout>;
+  executionProvider: ExecutionProvider;
+  threads: number;
+}
+
+export interface LoadedModelInfo {
+  kind: 'nemo-ctc' | 'transducer';
+  provider: ExecutionProvider;
+  vocabSize: number;
+  frameSec: number;
+  metadata: Record<string, string>;
+}
+
+export type WorkerRequest = { type: 'recognize'; jobId: number; modelId: string; samples: Float32Array };
+
+export type WorkerResponse =
+  | { type: 'ready'; models: Record<string, LoadedModelInfo>; warnings: string[] }
+  | { type: 'fatal'; message: string }
+  | { type: 'result'; jobId: number; result: RecognitionResult; inferenceMs: number }
+  | { type: 'error'; jobId: number; message: string };

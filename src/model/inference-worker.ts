@@ -1,0 +1,50 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { InferenceWorkerData, LoadedModelInfo, WorkerRequest, WorkerResponse } from './inference-protocol';
+import { loadModel, recognizeWith, type AcousticModel } from './offline-recognizer';
+
+/**
+ * An inference worker thread: loads every model once, then runs recognition jobs one at a time. onnxruntime's
+ * `run` blocks the thread it runs on, so this keeps it off the event loop.
+ */
+async function main(): Promise<void> {
+  const port = parentPort!;
+  const data = workerData as InferenceWorkerData;
+  const post = (message: WorkerResponse) => port.postMessage(message);
+  const models = new Map<string, AcousticModel>();
+  const warnings: string[] = [];
+  try {
+    for (const [id, layout] of Object.entries(data.layouts)) {
+      const model = await loadModel(layout, {
+        executionProvider: data.executionProvider,
+        threads: data.threads,
+        onFallback: (reason) => warnings.push(`model ${id}: CUDA execution provider unavailable (${reason}); using CPU`),
+      });
+      models.set(id, model);
+    }
+  } catch (err) {
+    post({ type: 'fatal', message: (err as Error).message });
+    return;
+  }
+  const info: Record<string, LoadedModelInfo> = {};
+  for (const [id, m] of models) {
+    info[id] = { kind: m.kind, provider: m.provider, vocabSize: m.tokens.size, frameSec: m.frameSec, metadata: { ...m.metadata } };
+  }
+  post({ type: 'ready', models: info, warnings });
+
+  port.on('message', async (request: WorkerRequest) => {
+    const model = models.get(request.modelId);
+    if (!model) {
+      post({ type: 'error', jobId: request.jobId, message: `model ${request.modelId} is not loaded` });
+      return;
+    }
+    const started = performance.now();
+    try {
+      const result = await recognizeWith(model, request.samples);
+      post({ type: 'result', jobId: request.jobId, result, inferenceMs: performance.now() - started });
+    } catch (err) {
+      post({ type: 'error', jobId: request.jobId, message: (err as Error).message });
+    }
+  });
+}
+
+void main();

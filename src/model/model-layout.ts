@@ -1,0 +1,41 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The model folder layouts we recognize, as sherpa-onnx defines them:
+ * - `nemo-ctc`: NeMo CTC export: `model.onnx` (audio_signal + length → logprobs) + `tokens.txt`
+ * - `transducer`: icefall/Zipformer offline transducer: `encoder*.onnx`, `decoder*.onnx`, `joiner*.onnx` + `tokens.txt`
+ * fp32 files are preferred over `.int8.onnx` ones when both exist.
+ */
+export type ModelLayout =
+  | { kind: 'nemo-ctc'; dir: string; modelPath: string; tokensPath: string }
+  | { kind: 'transducer'; dir: string; encoderPath: string; decoderPath: string; joinerPath: string; tokensPath: string };
+
+function pick(files: string[], prefix: string): string | undefined {
+  const matches = files.filter((f) => f.startsWith(prefix) && f.endsWith('.onnx')).sort();
+  return matches.find((f) => !f.includes('.int8.')) ?? matches[0];
+}
+
+/** Detects the layout of `dir`, or explains why it is not a model folder. */
+export function detectModelLayout(dir: string): ModelLayout | { error: string } {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return { error: 'not a directory' };
+  const files = readdirSync(dir);
+  const tokensPath = path.join(dir, 'tokens.txt');
+  if (!files.includes('tokens.txt')) return { error: 'no tokens.txt' };
+  const encoder = pick(files, 'encoder');
+  const decoder = pick(files, 'decoder');
+  const joiner = pick(files, 'joiner');
+  if (encoder && decoder && joiner) {
+    return {
+      kind: 'transducer',
+      dir,
+      encoderPath: path.join(dir, encoder),
+      decoderPath: path.join(dir, decoder),
+      joinerPath: path.join(dir, joiner),
+      tokensPath,
+    };
+  }
+  const model = pick(files, 'model');
+  if (model) return { kind: 'nemo-ctc', dir, modelPath: path.join(dir, model), tokensPath };
+  return { error: 'neither model.onnx (NeMo CTC) nor encoder/decoder/joiner .onnx files (transducer)' };
+}

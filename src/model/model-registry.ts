@@ -1,0 +1,84 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../errors';
+import { detectModelLayout, type ModelLayout } from './model-layout';
+
+/** Names that OpenAI clients send and that mean "your default transcription model" here. */
+export const BUILTIN_ALIASES = ['whisper-1', 'gpt-4o-transcribe', 'gpt-4o-mini-transcribe', 'gpt-4o-transcribe-diarize', 'default'];
+
+export interface ModelEntry {
+  id: string;
+  layout: ModelLayout;
+  /** Folder modification time, seconds since the epoch (OpenAI's `created`). */
+  createdSec: number;
+}
+
+export interface RegistryScan {
+  registry: ModelRegistry;
+  /** Folders that were skipped, with the reason. */
+  skipped: { dir: string; reason: string }[];
+}
+
+/** The models the service serves: one per folder of the models directory (id = folder name), plus aliases. */
+export class ModelRegistry {
+  readonly defaultId: string;
+  private readonly byId: Map<string, ModelEntry>;
+  private readonly aliases: Map<string, string>;
+
+  constructor(entries: ModelEntry[], options: { defaultModel?: string; aliases?: Readonly<Record<string, string>> } = {}) {
+    if (entries.length === 0) throw new Error('no models found');
+    this.byId = new Map(entries.map((e) => [e.id, e]));
+    const sorted = [...this.byId.keys()].sort();
+    this.defaultId = options.defaultModel || sorted[0];
+    if (!this.byId.has(this.defaultId)) throw new Error(`DEFAULT_MODEL "${this.defaultId}" is not among the models found (${sorted.join(', ')})`);
+    this.aliases = new Map(BUILTIN_ALIASES.map((a) => [a, this.defaultId]));
+    for (const [alias, target] of Object.entries(options.aliases ?? {})) {
+      if (!this.byId.has(target)) throw new Error(`MODEL_ALIASES maps "${alias}" to unknown model "${target}"`);
+      this.aliases.set(alias, target);
+    }
+  }
+
+  static scan(modelsDir: string, options: { defaultModel?: string; aliases?: Readonly<Record<string, string>> } = {}): RegistryScan {
+    if (!existsSync(modelsDir)) throw new Error(`models directory ${modelsDir} does not exist`);
+    const entries: ModelEntry[] = [];
+    const skipped: RegistryScan['skipped'] = [];
+    for (const name of readdirSync(modelsDir).sort()) {
+      const dir = path.join(modelsDir, name);
+      if (!statSync(dir).isDirectory()) continue;
+      const layout = detectModelLayout(dir);
+      if ('error' in layout) skipped.push({ dir, reason: layout.error });
+      else entries.push({ id: name, layout, createdSec: Math.floor(statSync(dir).mtimeMs / 1000) });
+    }
+    if (entries.length === 0) {
+      throw new Error(`no models found in ${modelsDir}: ${skipped.map((s) => `${path.basename(s.dir)} (${s.reason})`).join('; ') || 'empty'}`);
+    }
+    return { registry: new ModelRegistry(entries, options), skipped };
+  }
+
+  get entries(): ModelEntry[] {
+    return [...this.byId.values()];
+  }
+
+  get aliasMap(): ReadonlyMap<string, string> {
+    return this.aliases;
+  }
+
+  /** Resolves a model id or alias (empty → default); unknown names are a 404 naming the parameter. */
+  resolve(name: string | undefined): ModelEntry {
+    const wanted = name?.trim() || this.defaultId;
+    const id = this.byId.has(wanted) ? wanted : this.aliases.get(wanted);
+    const entry = id === undefined ? undefined : this.byId.get(id);
+    if (!entry) {
+      throw new ApiError(404, `The model '${wanted}' does not exist. Available models: ${[...this.byId.keys(), ...this.aliases.keys()].join(', ')}.`, {
+        param: 'model',
+        code: 'model_not_found',
+      });
+    }
+    return entry;
+  }
+
+  /** Layouts by id, for the inference workers. */
+  layouts(): Record<string, ModelLayout> {
+    return Object.fromEntries([...this.byId].map(([id, e]) => [id, e.layout]));
+  }
+}

@@ -1,0 +1,22 @@
+import type { RecognitionResult } from './recognizer';
+import { CtcModel } from './ctc/ctc-model';
+import type { ModelLayout } from './model-layout';
+import type { SessionOptions } from './ort-session';
+import { TransducerModel } from './transducer/transducer-model';
+import { tokensToWords } from './words';
+
+/** A loaded model of either family: features → model → decoder. */
+export type AcousticModel = CtcModel | TransducerModel;
+
+export async function loadModel(layout: ModelLayout, options: SessionOptions): Promise<AcousticModel> {
+  if (layout.kind === 'nemo-ctc') return CtcModel.load(layout.modelPath, layout.tokensPath, options);
+  return TransducerModel.load(layout, options);
+}
+
+/** The whole offline pipeline for one utterance of 16 kHz samples, run where the model lives (a worker). */
+export async function recognizeWith(model: AcousticModel, samples: Float32Array, sampleRateHz = 16000): Promise<RecognitionResult> {
+  const features = model.computeFeatures(samples);
+  const tokens = await model.decode(features);
+  const { text, words } = tokensToWords(tokens, model.tokens, model.frameSec);
+  return { text, words, durationSec: samples.length / sampleRateHz };
+}

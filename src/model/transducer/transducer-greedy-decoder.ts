@@ -1,0 +1,44 @@
+import type { DecodedToken } from '../decoded-token';
+
+/** The per-step calls transducer greedy search makes (implemented over ONNX sessions by TransducerModel). */
+export interface TransducerStepper {
+  readonly contextSize: number;
+  readonly blankId: number;
+  /** Runs the prediction network on the last `contextSize` token ids; returns decoder_out (1 × D). */
+  runDecoder(context: BigInt64Array): Promise<Float32Array>;
+  /** Runs the joiner on one encoder frame and a decoder output; returns logits (vocab). */
+  runJoiner(encoderFrame: Float32Array, decoderOut: Float32Array): Promise<Float32Array>;
+}
+
+/**
+ * Greedy search over encoder frames (as sherpa-onnx's offline decoder): the context starts as blanks; at each
+ * frame the joiner's best token is emitted if it is not blank, after which the prediction network advances.
+ * At most `maxSymbolsPerFrame` tokens per frame (1 matches sherpa-onnx's offline greedy search).
+ *
+ * @param encoderOut row-major (numFrames × encoderDim), frames after subsampling
+ */
+export async function transducerGreedyDecode(
+  model: TransducerStepper,
+  encoderOut: Float32Array,
+  numFrames: number,
+  encoderDim: number,
+  maxSymbolsPerFrame = 1,
+): Promise<DecodedToken[]> {
+  const context = new BigInt64Array(model.contextSize).fill(BigInt(model.blankId));
+  let decoderOut = await model.runDecoder(context);
+  const tokens: DecodedToken[] = [];
+  for (let t = 0; t < numFrames; t++) {
+    const frame = encoderOut.subarray(t * encoderDim, (t + 1) * encoderDim);
+    for (let emitted = 0; emitted < maxSymbolsPerFrame; emitted++) {
+      const logits = await model.runJoiner(frame, decoderOut);
+      let best = 0;
+      for (let v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
+      if (best === model.blankId) break;
+      tokens.push({ id: best, startFrame: t, endFrame: t + 1 });
+      context.copyWithin(0, 1);
+      context[model.contextSize - 1] = BigInt(best);
+      decoderOut = await model.runDecoder(context);
+    }
+  }
+  return tokens;
+}

@@ -1,0 +1,27 @@
+import { TokenTable } from './tokens';
+import { tokensToWords } from './words';
+
+const table = TokenTable.parse(['<blk> 0', '\u2581 1', 'h 2', 'i 3', '\u2581th 4', 'e 5', "' 6", 's 7', '<unk> 8'].join('\n'));
+const tok = (id: number, startFrame: number, endFrame = startFrame + 1) => ({ id, startFrame, endFrame });
+
+describe('tokensToWords', () => {
+  test('character tokens with a separate boundary token', () => {
+    const r = tokensToWords([tok(2, 1), tok(3, 2, 4), tok(1, 5), tok(2, 7), tok(3, 8)], table, 0.04);
+    expect(r.text).toBe('hi hi');
+    expect(r.words).toEqual([
+      { word: 'hi', startSec: 0.04, endSec: 0.16 },
+      { word: 'hi', startSec: 7 * 0.04, endSec: 9 * 0.04 },
+    ]);
+  });
+
+  test('BPE pieces with a leading boundary; special tokens dropped', () => {
+    const r = tokensToWords([tok(4, 0), tok(5, 1), tok(8, 2), tok(6, 3), tok(7, 4), tok(4, 10), tok(5, 12)], table, 0.1);
+    expect(r.text).toBe("the's the");
+    expect(r.words[1].startSec).toBeCloseTo(1.0);
+    expect(r.words[1].endSec).toBeCloseTo(1.3);
+  });
+
+  test('nothing decoded gives empty text', () => {
+    expect(tokensToWords([tok(1, 0), tok(0, 1)], table, 0.04)).toEqual({ text: '', words: [] });
+  });
+});

@@ -1,0 +1,37 @@
+import type { RecognizedWord } from './recognizer';
+import type { DecodedToken } from './decoded-token';
+import { TokenTable, WORD_BOUNDARY } from './tokens';
+
+/**
+ * Joins decoded tokens into text and timed words. A token starting with the word-boundary marker (▁) or a
+ * plain space starts a new word; times are encoder frames × `frameSec` (10 ms feature shift × subsampling).
+ */
+export function tokensToWords(tokens: readonly DecodedToken[], table: TokenTable, frameSec: number): { text: string; words: RecognizedWord[] } {
+  const words: RecognizedWord[] = [];
+  let current = '';
+  let startFrame = 0;
+  let endFrame = 0;
+  const flush = () => {
+    if (current) words.push({ word: current, startSec: startFrame * frameSec, endSec: endFrame * frameSec });
+    current = '';
+  };
+  for (const token of tokens) {
+    if (table.isSpecial(token.id)) continue;
+    let symbol = table.symbols[token.id];
+    if (symbol.startsWith(WORD_BOUNDARY) || symbol.startsWith(' ')) {
+      flush();
+      symbol = symbol.slice(symbol.startsWith(' ') ? 1 : WORD_BOUNDARY.length);
+    }
+    // Pieces may carry inner boundaries (rare); split on them too.
+    const parts = symbol.split(WORD_BOUNDARY);
+    parts.forEach((part, i) => {
+      if (i > 0) flush();
+      if (!part) return;
+      if (!current) startFrame = token.startFrame;
+      current += part;
+      endFrame = token.endFrame;
+    });
+  }
+  flush();
+  return { text: words.map((w) => w.word).join(' '), words };
+}
