@@ -1,0 +1,148 @@
+import { SpeechProbabilitySource, SpeechProbabilityStream, VAD_CHUNK_SAMPLES, VAD_SAMPLE_RATE_HZ } from './speech-probability';
+
+export interface SplitAtSilencesOptions {
+  /** No piece is longer than this, in seconds. */
+  maxChunkSec: number;
+  /** Only silences at least this long, in ms, are preferred cut places. */
+  minSilenceMs: number;
+  /** A chunk is silence when its speech probability is below this. Default 0.35 (Silero's 0.5 − 0.15). */
+  silenceThreshold?: number;
+  /**
+   * Cuts are looked for in the last part of each window first, so pieces are not needlessly short: a cut
+   * before this fraction of `maxChunkSec` is only taken if nothing later qualifies. Default 0.5.
+   */
+  minChunkFraction?: number;
+}
+
+/** A piece of the audio, in absolute samples `[startSample, endSample)`. */
+export interface AudioPiece {
+  startSample: number;
+  endSample: number;
+}
+
+interface SilenceRun {
+  /** Chunk indices `[first, end)`. */
+  first: number;
+  end: number;
+  meanProbability: number;
+}
+
+/**
+ * Plans where to cut `totalSamples` of 16 kHz audio, given one speech probability per 512-sample chunk, so
+ * that no piece exceeds `maxChunkSec`. Each cut is in the middle of the longest (then quietest, then latest)
+ * silence of at least `minSilenceMs` within reach, preferring the later part of the reach (`minChunkFraction`);
+ * failing that, in a shorter silence; failing that (continuous speech), before the quietest chunk (a hard cut).
+ * The pieces are contiguous and cover all the audio.
+ */
+export function planSplitAtSilences(
+  probabilities: ArrayLike<number>,
+  totalSamples: number,
+  options: SplitAtSilencesOptions,
+): AudioPiece[] {
+  const maxChunkSamples = Math.floor(options.maxChunkSec * VAD_SAMPLE_RATE_HZ);
+  if (!(maxChunkSamples >= VAD_CHUNK_SAMPLES)) throw new RangeError(`maxChunkSec too small: ${options.maxChunkSec}`);
+  const silenceThreshold = options.silenceThreshold ?? 0.35;
+  const minChunkFraction = options.minChunkFraction ?? 0.5;
+  const minSilenceChunks = Math.max(1, Math.ceil((options.minSilenceMs * VAD_SAMPLE_RATE_HZ) / 1000 / VAD_CHUNK_SAMPLES));
+  const runs = silenceRuns(probabilities, silenceThreshold);
+
+  const pieces: AudioPiece[] = [];
+  let start = 0;
+  while (totalSamples - start > maxChunkSamples) {
+    const lastChunk = Math.floor((start + maxChunkSamples) / VAD_CHUNK_SAMPLES); // cut boundary upper bound
+    const firstChunk = Math.floor(start / VAD_CHUNK_SAMPLES) + 1;
+    const preferredFirst = Math.max(firstChunk, Math.floor((start + maxChunkSamples * minChunkFraction) / VAD_CHUNK_SAMPLES));
+    const candidates = runs.filter((run) => run.first * VAD_CHUNK_SAMPLES >= start); // not the run just cut in
+    const cutChunk =
+      bestSilenceCut(candidates, preferredFirst, lastChunk, minSilenceChunks) ??
+      bestSilenceCut(candidates, firstChunk, lastChunk, minSilenceChunks) ??
+      bestSilenceCut(candidates, preferredFirst, lastChunk, 1) ??
+      bestSilenceCut(candidates, firstChunk, lastChunk, 1) ??
+      quietestBoundary(probabilities, preferredFirst, lastChunk);
+    const cut = Math.min(cutChunk * VAD_CHUNK_SAMPLES, start + maxChunkSamples);
+    pieces.push({ startSample: start, endSample: cut });
+    start = cut;
+  }
+  if (totalSamples > start || pieces.length === 0) pieces.push({ startSample: start, endSample: totalSamples });
+  return pieces;
+}
+
+/**
+ * Splits audio for offline transcription: computes the speech probabilities with `vad` (a stream or a
+ * source to open one from) unless they are given, then plans the cuts with `planSplitAtSilences`.
+ */
+export async function splitAtSilences(
+  samples: Float32Array,
+  vad: ArrayLike<number> | SpeechProbabilityStream | SpeechProbabilitySource,
+  options: SplitAtSilencesOptions,
+): Promise<AudioPiece[]> {
+  if (isProbabilities(vad)) return planSplitAtSilences(vad, samples.length, options);
+  const ownsStream = !('process' in vad);
+  const stream = 'process' in vad ? vad : vad.openStream();
+  try {
+    const chunkCount = Math.ceil(samples.length / VAD_CHUNK_SAMPLES);
+    const padded = new Float32Array(chunkCount * VAD_CHUNK_SAMPLES);
+    padded.set(samples);
+    const probabilities = await stream.process(padded);
+    return planSplitAtSilences(probabilities, samples.length, options);
+  } finally {
+    if (ownsStream) stream.close();
+  }
+}
+
+function isProbabilities(value: unknown): value is ArrayLike<number> {
+  return typeof (value as ArrayLike<number>).length === 'number';
+}
+
+function silenceRuns(probabilities: ArrayLike<number>, silenceThreshold: number): SilenceRun[] {
+  const runs: SilenceRun[] = [];
+  let first = -1;
+  let sum = 0;
+  for (let i = 0; i <= probabilities.length; i++) {
+    const silent = i < probabilities.length && probabilities[i] < silenceThreshold;
+    if (silent) {
+      if (first < 0) {
+        first = i;
+        sum = 0;
+      }
+      sum += probabilities[i];
+    } else if (first >= 0) {
+      runs.push({ first, end: i, meanProbability: sum / (i - first) });
+      first = -1;
+    }
+  }
+  return runs;
+}
+
+/** Middle boundary of the best silence run clipped to chunk boundaries `[lowChunk, highChunk]`, if any. */
+function bestSilenceCut(runs: SilenceRun[], lowChunk: number, highChunk: number, minChunks: number): number | null {
+  let best: { cut: number; length: number; mean: number } | null = null;
+  for (const run of runs) {
+    const first = Math.max(run.first, lowChunk);
+    const end = Math.min(run.end, highChunk);
+    const length = end - first;
+    if (length < 1 || run.end - run.first < minChunks) continue;
+    const candidate = { cut: first + Math.floor(length / 2), length, mean: run.meanProbability };
+    if (
+      !best ||
+      candidate.length > best.length ||
+      (candidate.length === best.length && candidate.mean <= best.mean + 1e-6)
+    ) {
+      best = candidate;
+    }
+  }
+  return best?.cut ?? null;
+}
+
+/** The boundary in `[lowChunk, highChunk]` before the chunk with the lowest speech probability (the latest on ties). */
+function quietestBoundary(probabilities: ArrayLike<number>, lowChunk: number, highChunk: number): number {
+  let bestChunk = highChunk;
+  let bestProbability = Infinity;
+  for (let chunk = lowChunk; chunk <= highChunk && chunk < probabilities.length; chunk++) {
+    if (probabilities[chunk] <= bestProbability) {
+      bestProbability = probabilities[chunk];
+      bestChunk = chunk;
+    }
+  }
+  return Math.max(bestChunk, lowChunk);
+}

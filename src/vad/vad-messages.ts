@@ -1,0 +1,19 @@
+/** Messages between the VAD worker thread and its client (`vad-worker-client.ts`). */
+
+export interface VadWorkerData {
+  modelPath: string;
+}
+
+export type VadRequest =
+  /** Probabilities for `samples` (a multiple of 512 samples) on stream `streamId`, creating its state if new. */
+  | { kind: 'process'; requestId: number; streamId: number; samples: Float32Array }
+  /** Zeroes a stream's recurrent state. */
+  | { kind: 'reset'; streamId: number }
+  /** Forgets a stream's state. */
+  | { kind: 'close'; streamId: number };
+
+export type VadResponse =
+  | { kind: 'ready' }
+  | { kind: 'init_failed'; message: string }
+  | { kind: 'result'; requestId: number; probabilities: Float32Array }
+  | { kind: 'failure'; requestId: number; message: string };
