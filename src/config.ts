@@ -48,6 +48,8 @@ export const configSchema = z.object({
   MAX_UPLOAD_BYTES: int(1, 2 ** 31).default(25 * 1024 * 1024),
   /** Longest accepted audio, in seconds, for file transcription. */
   MAX_AUDIO_DURATION_SEC: int(1, 24 * 3600).default(3 * 3600),
+  /** Open TCP connections (HTTP and WebSocket) before new ones are refused. */
+  MAX_CONNECTIONS: int(1, 100000).default(1024),
   /** Concurrent HTTP transcription requests (decode + inference) before 429 + Retry-After. */
   MAX_CONCURRENT_REQUESTS: int(1, 10000).default(32),
   /** Time limit for one ffmpeg decode, in milliseconds. */
@@ -83,6 +85,7 @@ export interface Config {
   maxUploadBytes: number;
   maxAudioDurationSec: number;
   maxConcurrentRequests: number;
+  maxConnections: number;
   ffmpegTimeoutMs: number;
   ffmpegPath: string;
   chunkMaxSec: number;
@@ -123,6 +126,7 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     maxUploadBytes: c.MAX_UPLOAD_BYTES,
     maxAudioDurationSec: c.MAX_AUDIO_DURATION_SEC,
     maxConcurrentRequests: c.MAX_CONCURRENT_REQUESTS,
+    maxConnections: c.MAX_CONNECTIONS,
     ffmpegTimeoutMs: c.FFMPEG_TIMEOUT_MS,
     ffmpegPath: c.FFMPEG_PATH,
     chunkMaxSec: c.CHUNK_MAX_SEC,

@@ -1,0 +1,30 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ApiError, toApiError } from '../errors';
+
+/** Renders every error in OpenAI's shape; 5xx details go to the log only. */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    let apiError: ApiError;
+    const status = (err as { status?: number; type?: string }).status;
+    if (err instanceof ApiError) apiError = err;
+    else if ((err as { type?: string }).type === 'entity.parse.failed') {
+      apiError = new ApiError(400, 'The request body is not valid JSON.', { code: 'invalid_json' });
+    } else if ((err as { type?: string }).type === 'entity.too.large' || status === 413) {
+      apiError = new ApiError(413, 'The request body is too large.', { code: 'request_too_large' });
+    } else apiError = toApiError(err);
+    const log = { requestId: res.getHeader('x-request-id'), method: req.method, path: req.path, status: apiError.status, code: apiError.code };
+    if (apiError.status >= 500) logger.error({ ...log, err: apiError.cause ?? err }, apiError.message);
+    else logger.info(log, apiError.message);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (apiError.retryAfterSec !== undefined) res.setHeader('Retry-After', String(apiError.retryAfterSec));
+    res.status(apiError.status).json(apiError.toBody());
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new ApiError(404, `Unknown route: ${req.method} ${req.path}`, { code: 'unknown_route' }));
+};

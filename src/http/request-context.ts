@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ApiError } from '../errors';
+
+const VALID_ID = /^[\w.:-]{1,128}$/;
+
+/** Gives every response an `x-request-id` (the client's if it sent a sane one) and logs each request once. */
+export function requestContext(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.header('x-request-id');
+    const id = incoming && VALID_ID.test(incoming) ? incoming : `req_${randomUUID().replace(/-/g, '')}`;
+    res.setHeader('x-request-id', id);
+    const started = performance.now();
+    res.on('finish', () => {
+      logger.debug({ requestId: id, method: req.method, path: req.path, status: res.statusCode, durationMs: Math.round(performance.now() - started) }, 'request');
+    });
+    next();
+  };
+}
+
+/** Sheds requests beyond `max` in flight with 429 + Retry-After, before their bodies are read. */
+export function concurrencyLimit(max: number, onChange?: (inFlight: number) => void): RequestHandler {
+  let inFlight = 0;
+  return (_req, res, next) => {
+    if (inFlight >= max) {
+      next(new ApiError(429, `Too many concurrent transcription requests (limit ${max}); retry shortly.`, { code: 'too_many_requests', retryAfterSec: 1 }));
+      return;
+    }
+    inFlight++;
+    onChange?.(inFlight);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      inFlight--;
+      onChange?.(inFlight);
+    };
+    res.on('finish', release);
+    res.on('close', release);
+    next();
+  };
+}

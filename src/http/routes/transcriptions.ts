@@ -1,0 +1,78 @@
+import { Router, type Request, type Response } from 'express';
+import { decodeAudio } from '../../audio/decode';
+import { ApiError } from '../../errors';
+import type { Services } from '../../services';
+import { transcribeSamples } from '../../transcription/file-transcriber';
+import { concurrencyLimit } from '../request-context';
+import { durationUsage, renderTranscript } from '../response-formats';
+import { parseTranscriptionParams } from '../transcription-params';
+import { audioUpload } from '../upload';
+
+type Task = 'transcribe' | 'translate';
+
+/** POST /v1/audio/transcriptions and /v1/audio/translations (OpenAI-compatible multipart). */
+export function transcriptionRoutes(services: Services): Router {
+  const { config, metrics } = services;
+  const router = Router();
+  const limit = concurrencyLimit(config.maxConcurrentRequests, (n) => metrics.inFlightRequests.set(n));
+  const upload = audioUpload(config.maxUploadBytes);
+  router.post('/v1/audio/transcriptions', limit, upload, (req, res) => handle(services, 'transcribe', req, res));
+  router.post('/v1/audio/translations', limit, upload, (req, res) => handle(services, 'translate', req, res));
+  return router;
+}
+
+async function handle(services: Services, task: Task, req: Request, res: Response): Promise<void> {
+  const started = performance.now();
+  const params = parseTranscriptionParams(req.body);
+  const file = req.file;
+  if (!file) throw new ApiError(400, "Missing the audio 'file' field.", { param: 'file', code: 'missing_file' });
+  const entry = services.registry.resolve(params.model);
+  if (!services.isReady()) throw new ApiError(503, 'The models are still loading.', { code: 'not_ready', retryAfterSec: 2 });
+  if (task === 'translate' && params.stream) throw new ApiError(400, 'Streaming is not supported for translations.', { param: 'stream', code: 'unsupported_value' });
+
+  // A client that goes away cancels its queued work.
+  const abort = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+
+  const { config } = services;
+  const audio = await decodeAudio(
+    { bytes: file.buffer, fileName: file.originalname, mimeType: file.mimetype },
+    { targetRateHz: 16000, ffmpegPath: config.ffmpegPath, timeoutMs: config.ffmpegTimeoutMs, maxDurationSec: config.maxAudioDurationSec },
+  );
+  const deps = { recognizer: services.recognizer(entry.id), vad: services.vad, chunkMaxSec: config.chunkMaxSec };
+
+  if (params.stream) {
+    res.status(200).setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache');
+    res.flushHeaders();
+    const send = (event: object) => res.write(`data: ${JSON.stringify(event)}\n\n`);
+    let first = true;
+    try {
+      const transcript = await transcribeSamples(audio.samples, deps, {
+        signal: abort.signal,
+        onSegment: (segment) => {
+          send({ type: 'transcript.text.delta', delta: first ? segment.text : ` ${segment.text}` });
+          first = false;
+        },
+      });
+      send({ type: 'transcript.text.done', text: transcript.text, usage: durationUsage(transcript.durationSec) });
+      services.metrics.audioSeconds.inc({ model: entry.id, mode: 'file' }, transcript.durationSec);
+    } catch (err) {
+      if (!abort.signal.aborted) {
+        const body = err instanceof ApiError ? err.toBody() : { error: { message: 'Transcription failed.', type: 'server_error', param: null, code: 'internal_error' } };
+        send(body);
+        services.logger.error({ err }, 'streamed transcription failed');
+      }
+    }
+    res.end();
+    return;
+  }
+
+  const transcript = await transcribeSamples(audio.samples, deps, { signal: abort.signal });
+  services.metrics.audioSeconds.inc({ model: entry.id, mode: 'file' }, transcript.durationSec);
+  services.metrics.transcriptionSeconds.observe((performance.now() - started) / 1000);
+  const { contentType, body } = renderTranscript(transcript, params.responseFormat, params.timestampGranularities, task);
+  res.status(200).type(contentType).send(body);
+}

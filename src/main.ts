@@ -1,0 +1,46 @@
+import 'dotenv/config';
+import pino from 'pino';
+import { ConfigError, parseConfig } from './config';
+import { startServer } from './server';
+import { Services } from './services';
+
+/** Entry point: config → services (models) → server; drains on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n(see .env.example for every variable and its default)\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel });
+  const services = new Services(config, logger);
+  const running = await startServer(services, config.port, config.host);
+  logger.info({ url: running.url }, `listening on ${config.host}:${running.port}`);
+  await services.start();
+  logger.info(`ready: POST ${running.url}/v1/audio/transcriptions`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    running.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`fatal: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import type { Services } from './services';
+
+export interface RunningServer {
+  server: http.Server;
+  /** The bound port (useful with PORT=0). */
+  port: number;
+  url: string;
+  /** Stops accepting connections, lets in-flight requests finish (up to `graceMs`), then closes the services. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** The HTTP server: the express app plus WebSocket upgrades, with connection-level limits. */
+export function createServer(services: Services): http.Server {
+  const server = http.createServer({ requestTimeout: 300_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, createApp(services));
+  server.maxConnections = services.config.maxConnections;
+  return server;
+}
+
+export async function startServer(services: Services, port: number, host: string): Promise<RunningServer> {
+  const server = createServer(services);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    server,
+    port: bound,
+    url: `http://${shownHost}:${bound}`,
+    async close(graceMs = 10_000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+      await services.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { Metrics } from './metrics';
+import { InferencePool } from './model/inference-pool';
+import type { LoadedModelInfo } from './model/inference-protocol';
+import { ModelRegistry } from './model/model-registry';
+import { PooledRecognizer } from './model/pooled-recognizer';
+import type { Recognizer } from './model/recognizer';
+import type { SpeechProbabilitySource } from './vad/speech-probability';
+import { VadWorkerClient } from './vad/vad-worker-client';
+
+/**
+ * Everything the transports share, built once from the config: the model registry, the inference worker
+ * pool, the VAD worker, metrics. `start` loads the models; until it resolves the service is not ready.
+ */
+export class Services {
+  readonly registry: ModelRegistry;
+  readonly pool: InferencePool;
+  readonly metrics = new Metrics();
+  private vadClient: VadWorkerClient | null = null;
+  private ready = false;
+  private readonly recognizers = new Map<string, Recognizer>();
+
+  constructor(
+    readonly config: Readonly<Config>,
+    readonly logger: Logger,
+  ) {
+    const { registry, skipped } = ModelRegistry.scan(config.modelsDir, { defaultModel: config.defaultModel, aliases: config.modelAliases });
+    for (const s of skipped) logger.warn({ dir: s.dir }, `skipping ${s.dir}: ${s.reason}`);
+    this.registry = registry;
+    this.pool = new InferencePool({
+      layouts: registry.layouts(),
+      executionProvider: config.executionProvider,
+      workers: config.inferenceWorkers,
+      threadsPerWorker: config.inferenceThreadsPerWorker,
+      queueDepth: config.inferenceQueueDepth,
+      onWarning: (m) => logger.warn(m),
+      onWorkerError: (m) => logger.error(m),
+    });
+  }
+
+  async start(): Promise<Record<string, LoadedModelInfo>> {
+    const started = performance.now();
+    const [models, vad] = await Promise.all([this.pool.start(), VadWorkerClient.start({ maxQueuedRequests: 4 * this.config.maxStreams + 64 })]);
+    this.vadClient = vad;
+    for (const [id, info] of Object.entries(models)) {
+      this.logger.info(
+        { model: id, kind: info.kind, provider: info.provider, vocabSize: info.vocabSize, frameMs: Math.round(info.frameSec * 1000), default: id === this.registry.defaultId },
+        `loaded model ${id} (${info.kind}) on ${info.provider}`,
+      );
+    }
+    this.logger.info({ workers: this.config.inferenceWorkers, threadsPerWorker: this.config.inferenceThreadsPerWorker, loadMs: Math.round(performance.now() - started) }, 'models ready');
+    this.ready = true;
+    return models;
+  }
+
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  get vad(): SpeechProbabilitySource {
+    if (!this.vadClient) throw new Error('services not started');
+    return this.vadClient;
+  }
+
+  recognizer(modelId: string): Recognizer {
+    let r = this.recognizers.get(modelId);
+    if (!r) {
+      r = new PooledRecognizer(modelId, this.pool);
+      this.recognizers.set(modelId, r);
+    }
+    return r;
+  }
+
+  async close(): Promise<void> {
+    this.ready = false;
+    await Promise.all([this.pool.close(), this.vadClient?.close()]);
+  }
+}

@@ -1,0 +1,51 @@
+import type { Recognizer } from '../model/recognizer';
+import type { RecognizedWord } from '../model/recognizer';
+import { splitAtSilences } from '../vad/split-at-silences';
+import type { SpeechProbabilitySource } from '../vad/speech-probability';
+import { segmentWords, type Transcript, type TranscriptSegment } from './transcript';
+
+export interface FileTranscriberDeps {
+  recognizer: Recognizer;
+  /** Silero VAD, used to cut long audio at silences. */
+  vad: SpeechProbabilitySource;
+  /** Audio longer than this is split at silences, in seconds. */
+  chunkMaxSec: number;
+}
+
+export interface TranscribeOptions {
+  signal?: AbortSignal;
+  /** Called with each new segment as soon as its chunk is recognized (for streamed responses). */
+  onSegment?: (segment: TranscriptSegment) => void;
+}
+
+/**
+ * Transcribes a whole file's 16 kHz samples: short audio in one pass; long audio split at silences found by
+ * Silero VAD, each piece recognized in turn and its words shifted to absolute time.
+ */
+export async function transcribeSamples(samples: Float32Array, deps: FileTranscriberDeps, options: TranscribeOptions = {}): Promise<Transcript> {
+  const rate = deps.recognizer.sampleRateHz;
+  const pieces =
+    samples.length <= deps.chunkMaxSec * rate
+      ? [{ startSample: 0, endSample: samples.length }]
+      : await splitAtSilences(samples, deps.vad, { maxChunkSec: deps.chunkMaxSec, minSilenceMs: 300 });
+  const words: RecognizedWord[] = [];
+  const segments: TranscriptSegment[] = [];
+  for (const piece of pieces) {
+    options.signal?.throwIfAborted();
+    const offsetSec = piece.startSample / rate;
+    const result = await deps.recognizer.recognize(samples.subarray(piece.startSample, piece.endSample), { signal: options.signal });
+    const shifted = result.words.map((w) => ({ word: w.word, startSec: w.startSec + offsetSec, endSec: w.endSec + offsetSec }));
+    words.push(...shifted);
+    for (const segment of segmentWords(shifted, segments.length)) {
+      segments.push(segment);
+      options.onSegment?.(segment);
+    }
+  }
+  return {
+    text: segments.map((s) => s.text).join(' '),
+    language: 'english',
+    durationSec: samples.length / rate,
+    segments,
+    words,
+  };
+}
