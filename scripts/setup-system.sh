@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the system packages the service and its tests need (Debian/Ubuntu): ffmpeg decodes every
+# non-WAV upload. Idempotent; does nothing when everything is present.
+set -euo pipefail
+missing=()
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+echo "setup-system: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "setup-system: need root (or sudo) to install: ${missing[*]}; install them and re-run" >&2; exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
