@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   // onnxruntime-node checks `instanceof Float32Array`; jest's per-test realms break that (jest#11864).
   setupFiles: ['<rootDir>/tests/setup-typed-arrays.js'],
   testTimeout: 60000,

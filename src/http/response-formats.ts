@@ -1,6 +1,6 @@
 import type { Transcript } from '../transcription/transcript';
 
-export const RESPONSE_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt'] as const;
+export const RESPONSE_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt', 'diarized_json'] as const;
 export type ResponseFormat = (typeof RESPONSE_FORMATS)[number];
 export type TimestampGranularity = 'word' | 'segment';
 
@@ -58,6 +58,24 @@ export function toVerboseJson(t: Transcript, granularities: readonly TimestampGr
   };
 }
 
+/** OpenAI's diarized_json; our models do not separate speakers, so every segment is speaker `A`. */
+export function toDiarizedJson(t: Transcript): object {
+  return {
+    task: 'transcribe',
+    duration: round(t.durationSec),
+    text: t.text,
+    segments: t.segments.map((s) => ({
+      type: 'transcript.text.segment',
+      id: `seg_${s.id}`,
+      start: round(s.startSec),
+      end: round(s.endSec),
+      text: s.text,
+      speaker: 'A',
+    })),
+    usage: durationUsage(t.durationSec),
+  };
+}
+
 /** Renders a transcript as the HTTP body for `format`, with its content type. */
 export function renderTranscript(
   t: Transcript,
@@ -74,6 +92,8 @@ export function renderTranscript(
       return { contentType: 'text/vtt; charset=utf-8', body: toVtt(t) };
     case 'verbose_json':
       return { contentType: 'application/json', body: JSON.stringify(toVerboseJson(t, granularities, task)) };
+    case 'diarized_json':
+      return { contentType: 'application/json', body: JSON.stringify(toDiarizedJson(t)) };
     case 'json':
       return { contentType: 'application/json', body: JSON.stringify({ text: t.text, usage: durationUsage(t.durationSec) }) };
   }
