@@ -62,12 +62,13 @@ export class CtcModel {
     const transposed = new Float32Array(numFrames * dim);
     for (let t = 0; t < numFrames; t++) for (let d = 0; d < dim; d++) transposed[d * numFrames + t] = data[t * dim + d];
     const [signalName, lengthName] = this.session.inputNames;
-    const results = await this.session.run({
-      [signalName]: tensor('float32', transposed, [1, dim, numFrames]),
-      [lengthName]: tensor('int64', BigInt64Array.of(BigInt(numFrames)), [1]),
-    });
+    const feeds: Record<string, ReturnType<typeof tensor>> = { [signalName]: tensor('float32', transposed, [1, dim, numFrames]) };
+    if (lengthName) feeds[lengthName] = tensor('int64', BigInt64Array.of(BigInt(numFrames)), [1]);
+    const results = await this.session.run(feeds);
     const logProbs = output(results, this.session, 'logprobs');
     const [, frames, vocab] = logProbs.dims;
-    return ctcGreedyDecode(logProbs.data as Float32Array, frames, vocab, this.tokens.blankId);
+    // As sherpa-onnx: the valid output length is the input length divided by the subsampling factor.
+    const validFrames = Math.min(frames, Math.floor(numFrames / this.subsamplingFactor));
+    return ctcGreedyDecode(logProbs.data as Float32Array, validFrames, vocab, this.tokens.blankId);
   }
 }
