@@ -1,0 +1,298 @@
+import { RingBuffer } from '../buffer/ring-buffer';
+import { ApiError, toApiError } from '../errors';
+import { Recognizer } from '../model/recognizer';
+import { SpeechProbabilitySource, SpeechProbabilityStream, VAD_CHUNK_SAMPLES } from '../vad/speech-probability';
+import { VadEvent, VadSegmenter } from '../vad/vad-segmenter';
+import { StreamingTranscriberConfig, validateStreamingConfig } from './streaming-config';
+import { FinalEvent, FinalReason, StreamingEvent } from './streaming-events';
+import { STREAM_SAMPLE_RATE_HZ, Utterance } from './utterance';
+
+export interface StreamingTranscriberDeps {
+  recognizer: Recognizer;
+  /** Required with `turnDetection: 'server_vad'`. */
+  vad?: SpeechProbabilitySource;
+  /** Receives every event, synchronously, in order. */
+  onEvent(event: StreamingEvent): void;
+}
+
+/** Most VAD chunks sent to the detector in one request (about 1 s of audio). */
+const MAX_VAD_CHUNKS_PER_REQUEST = 32;
+const SAMPLES_PER_MS = STREAM_SAMPLE_RATE_HZ / 1000;
+
+/**
+ * One live transcription stream, independent of its transport. Audio (16 kHz mono float32) goes in through
+ * `pushAudio`; the VAD splits it into utterances; while one continues, its uncommitted window is
+ * re-transcribed every `updateIntervalMs` (never more than one recognition in flight, always of the newest
+ * audio) and stabilized with LocalAgreement-2; at its end the rest is transcribed and flushed as `final`.
+ * VAD processing and utterance finalization run in order on one task chain; partial updates run beside it.
+ */
+export class StreamingTranscriber {
+  private readonly config: StreamingTranscriberConfig;
+  private readonly ring: RingBuffer;
+  private readonly vadStream: SpeechProbabilityStream | null;
+  private segmenter: VadSegmenter;
+  private utterance: Utterance | null = null;
+  private nextUtteranceIndex = 0;
+  /** Audio before this sample belongs to committed or cleared utterances. */
+  private consumedSample = 0;
+  private partial: { controller: AbortController; done: Promise<void> } | null = null;
+  private tasks: Promise<void> = Promise.resolve();
+  private pumpQueued = false;
+  /** Bumped by clear(): VAD results for audio from before it are dropped. */
+  private generation = 0;
+  private state: 'open' | 'ending' | 'closed' = 'open';
+
+  constructor(
+    private readonly deps: StreamingTranscriberDeps,
+    config: StreamingTranscriberConfig,
+  ) {
+    this.config = validateStreamingConfig(config);
+    if (deps.recognizer.sampleRateHz !== STREAM_SAMPLE_RATE_HZ) {
+      throw new RangeError(`the recognizer expects ${deps.recognizer.sampleRateHz} Hz; streaming runs at 16000 Hz`);
+    }
+    if (config.turnDetection === 'server_vad' && !deps.vad) throw new RangeError('server_vad needs a VAD source');
+    this.ring = new RingBuffer(Math.ceil(config.maxBufferedSec * STREAM_SAMPLE_RATE_HZ));
+    this.vadStream = config.turnDetection === 'server_vad' ? deps.vad!.openStream() : null;
+    this.segmenter = new VadSegmenter(config.vad);
+  }
+
+  /** Audio accepted so far, in ms. */
+  get receivedMs(): number {
+    return this.ring.endSample / SAMPLES_PER_MS;
+  }
+
+  /** Accepted audio not yet through the VAD and utterance finalization, in ms; bounded by `maxLagMs`. */
+  get lagMs(): number {
+    return (this.ring.endSample - this.processedSample()) / SAMPLES_PER_MS;
+  }
+
+  /** How far the current utterance's latest hypothesis trails the accepted audio, in ms (0 between utterances). */
+  get transcriptLagMs(): number {
+    return this.utterance ? (this.ring.endSample - this.utterance.recognizedEndSample) / SAMPLES_PER_MS : 0;
+  }
+
+  /**
+   * Accepts 16 kHz mono samples in [-1, 1]. Throws an ApiError and accepts nothing when the session is
+   * closed (409 `stream_closed`) or processing lags more than `maxLagMs` behind (429 `stream_lagging`).
+   */
+  pushAudio(samples: Float32Array): void {
+    if (this.state !== 'open') throw new ApiError(409, 'The audio stream has ended.', { code: 'stream_closed' });
+    if (samples.length === 0) return;
+    const lagMs = (this.ring.endSample + samples.length - this.processedSample()) / SAMPLES_PER_MS;
+    if (lagMs > this.config.maxLagMs) {
+      throw new ApiError(429, `Audio is arriving faster than it can be transcribed (${Math.round(lagMs)} ms behind).`, {
+        code: 'stream_lagging',
+        retryAfterSec: 1,
+      });
+    }
+    if (this.config.turnDetection === 'manual' && !this.utterance) {
+      this.utterance = new Utterance(this.nextUtteranceIndex++, this.ring.endSample);
+    }
+    this.ring.append(samples);
+    this.schedulePump();
+  }
+
+  /**
+   * Ends the current utterance now and resolves with its final. Rejects with a 400
+   * `input_audio_buffer_commit_empty` when there is no speech (server VAD) or too little audio (manual).
+   */
+  commit(): Promise<FinalEvent> {
+    if (this.state !== 'open') return Promise.reject(new ApiError(409, 'The audio stream has ended.', { code: 'stream_closed' }));
+    return this.enqueue(async () => {
+      await this.pumpVad();
+      const utterance = this.utterance;
+      const minSamples = this.config.turnDetection === 'manual' ? this.config.minCommitMs * SAMPLES_PER_MS : 1;
+      if (!utterance || this.ring.endSample - utterance.startSample < minSamples) {
+        throw new ApiError(400, 'The input audio buffer holds too little audio to commit.', {
+          code: 'input_audio_buffer_commit_empty',
+        });
+      }
+      this.segmenter.reset();
+      const final = await this.finalize(this.ring.endSample, 'commit');
+      if (!final) throw new ApiError(500, 'The transcription of the committed audio failed.', { code: 'transcription_failed' });
+      return final;
+    });
+  }
+
+  /** Drops the audio not yet committed and any utterance in progress, without events. */
+  clear(): void {
+    if (this.state === 'closed') return;
+    this.generation++;
+    this.abortPartial();
+    this.utterance = null;
+    this.consumedSample = this.ring.endSample;
+    this.segmenter = new VadSegmenter(this.config.vad, this.ring.endSample);
+    this.vadStream?.reset();
+    this.ring.discardBefore(this.ring.endSample);
+  }
+
+  /** The stream is over: processes the rest, finalizes any open utterance, then closes. */
+  end(): Promise<void> {
+    if (this.state !== 'open') return this.tasks;
+    this.state = 'ending';
+    return this.enqueue(async () => {
+      await this.pumpVad();
+      for (const event of this.segmenter.end()) await this.onVadEvent(event, true);
+      if (this.utterance && this.ring.endSample > this.utterance.startSample) await this.finalize(this.ring.endSample, 'end');
+      this.close();
+    });
+  }
+
+  /** Stops at once: in-flight work is abandoned and no further events are emitted. */
+  close(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.generation++;
+    this.abortPartial();
+    this.utterance = null;
+    this.vadStream?.close();
+  }
+
+  private processedSample(): number {
+    return this.vadStream ? Math.max(this.segmenter.processedSample, this.consumedSample) : this.ring.endSample;
+  }
+
+  private emit(event: StreamingEvent): void {
+    if (this.state !== 'closed') this.deps.onEvent(event);
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.tasks.then(task);
+    this.tasks = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private schedulePump(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    void this.enqueue(async () => {
+      this.pumpQueued = false;
+      await this.pumpVad();
+    });
+  }
+
+  /** Runs the VAD over every whole chunk received, acting on its events chunk by chunk. */
+  private async pumpVad(): Promise<void> {
+    const stream = this.vadStream;
+    while (stream && this.state !== 'closed') {
+      const start = this.segmenter.processedSample;
+      const chunks = Math.min(MAX_VAD_CHUNKS_PER_REQUEST, Math.floor((this.ring.endSample - start) / VAD_CHUNK_SAMPLES));
+      if (chunks === 0) break;
+      const generation = this.generation;
+      let probabilities: Float32Array;
+      try {
+        probabilities = await stream.process(this.ring.read(start, start + chunks * VAD_CHUNK_SAMPLES));
+      } catch (err) {
+        this.emit({ type: 'error', error: toApiError(err) });
+        return; // retried when more audio arrives
+      }
+      if (generation !== this.generation) continue;
+      for (const probability of probabilities) {
+        for (const event of this.segmenter.push(probability)) await this.onVadEvent(event, false);
+        await this.checkMaxLength(this.segmenter.processedSample);
+      }
+      this.discardUnneeded();
+      this.maybeUpdatePartial();
+    }
+    if (!stream) {
+      await this.checkMaxLength(this.ring.endSample);
+      this.maybeUpdatePartial();
+    }
+  }
+
+  private async onVadEvent(event: VadEvent, streamEnded: boolean): Promise<void> {
+    if (event.type === 'speech_start') {
+      const startSample = Math.max(event.paddedStartSample, this.consumedSample);
+      this.utterance = new Utterance(this.nextUtteranceIndex++, startSample);
+      this.emit({ type: 'speech_started', utteranceIndex: this.utterance.index, audioStartMs: event.startSample / SAMPLES_PER_MS });
+      return;
+    }
+    if (!this.utterance) return;
+    this.emit({ type: 'speech_stopped', utteranceIndex: this.utterance.index, audioEndMs: event.endSample / SAMPLES_PER_MS });
+    const paddedEnd = Math.min(this.ring.endSample, event.endSample + this.config.finalPaddingMs * SAMPLES_PER_MS);
+    await this.finalize(Math.max(paddedEnd, this.utterance.windowStartSample), streamEnded ? 'end' : 'silence');
+  }
+
+  /** Splits an utterance that has grown past `maxUtteranceSec` at its last committed word (or hard, here). */
+  private async checkMaxLength(currentSample: number): Promise<void> {
+    const utterance = this.utterance;
+    if (!utterance || currentSample - utterance.startSample < this.config.maxUtteranceSec * STREAM_SAMPLE_RATE_HZ) return;
+    if (utterance.windowStartSample > utterance.startSample) {
+      this.abortPartial();
+      const { final, next } = utterance.split(this.nextUtteranceIndex++);
+      this.utterance = next;
+      this.consumedSample = next.startSample;
+      this.emit(final);
+    } else {
+      await this.finalize(currentSample, 'max_length');
+      this.utterance = new Utterance(this.nextUtteranceIndex++, currentSample);
+    }
+  }
+
+  /** Transcribes the rest of the current utterance up to `endSample` and emits its final (or an error). */
+  private async finalize(endSample: number, reason: FinalReason): Promise<FinalEvent | null> {
+    const utterance = this.utterance!;
+    this.utterance = null;
+    this.consumedSample = Math.max(this.consumedSample, endSample);
+    const windowStart = utterance.windowStartSample;
+    const samples = this.ring.read(windowStart, endSample);
+    await this.abortPartial();
+    try {
+      const result = samples.length > 0 ? await this.deps.recognizer.recognize(samples) : null;
+      if (this.state === 'closed') return null;
+      const words = result ? Utterance.toStreamWords(result.words, windowStart) : undefined;
+      const final = utterance.finish(words, endSample, reason);
+      this.emit(final);
+      return final;
+    } catch (err) {
+      this.emit({ type: 'error', utteranceIndex: utterance.index, error: toApiError(err) });
+      return null;
+    } finally {
+      this.discardUnneeded();
+    }
+  }
+
+  /** Starts a re-transcription of the current window if one is due and none is in flight. */
+  private maybeUpdatePartial(): void {
+    const utterance = this.utterance;
+    if (!utterance || this.partial || this.state === 'closed') return;
+    const windowEnd = this.vadStream ? this.segmenter.processedSample : this.ring.endSample;
+    if (windowEnd - utterance.requestedEndSample < this.config.updateIntervalMs * SAMPLES_PER_MS) return;
+    utterance.requestedEndSample = windowEnd;
+    const windowStart = utterance.windowStartSample;
+    const samples = this.ring.read(windowStart, windowEnd);
+    const controller = new AbortController();
+    const done = this.deps.recognizer.recognize(samples, { signal: controller.signal }).then(
+      (result) => {
+        if (controller.signal.aborted || this.utterance !== utterance) return;
+        const event = utterance.applyHypothesis(Utterance.toStreamWords(result.words, windowStart), windowEnd);
+        if (event) this.emit(event);
+        this.discardUnneeded();
+      },
+      () => undefined, // a failed or refused partial is skipped; the next interval tries again
+    );
+    this.partial = { controller, done };
+    void done.then(() => {
+      if (this.partial?.done === done) this.partial = null;
+      this.maybeUpdatePartial();
+    });
+  }
+
+  private async abortPartial(): Promise<void> {
+    const partial = this.partial;
+    if (!partial) return;
+    this.partial = null;
+    partial.controller.abort();
+    await partial.done;
+  }
+
+  /** Forgets audio no utterance, VAD decision or padding can need any more. */
+  private discardUnneeded(): void {
+    let keepFrom = this.vadStream ? Math.min(this.segmenter.earliestNeededSample, this.segmenter.processedSample) : this.ring.endSample;
+    if (this.utterance) keepFrom = Math.min(keepFrom, this.utterance.windowStartSample);
+    this.ring.discardBefore(keepFrom);
+  }
+}
