@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WaveFile } from 'wavefile';
+
+/** 16-bit mono WAV bytes from float samples. */
+export function wavBytes(samples: Float32Array, sampleRateHz: number, bitDepth: '16' | '32f' = '16'): Buffer {
+  const wav = new WaveFile();
+  const data = bitDepth === '16' ? Int16Array.from(samples, (s) => Math.max(-32768, Math.min(32767, Math.round(s * 32767)))) : samples;
+  wav.fromScratch(1, sampleRateHz, bitDepth, data);
+  return Buffer.from(wav.toBuffer());
+}
+
+/** Float samples of a WAV file (first channel). */
+export function readWavSamples(file: string): { samples: Float32Array; sampleRateHz: number } {
+  const wav = new WaveFile(readFileSync(file));
+  wav.toBitDepth('32f');
+  const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
+  const channel = Array.isArray(raw) ? raw[0] : raw;
+  return { samples: Float32Array.from(channel), sampleRateHz: (wav.fmt as { sampleRate: number }).sampleRate };
+}
+
+/** Encodes a WAV file to another format with ffmpeg (e.g. mp3, ogg, flac, webm, m4a). */
+export function encodeWith(inputWav: string, extension: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'stt-enc-'));
+  const out = path.join(dir, `audio.${extension}`);
+  const codec: Record<string, string[]> = {
+    mp3: ['-c:a', 'libmp3lame', '-b:a', '64k'],
+    ogg: ['-c:a', 'libopus', '-b:a', '32k'],
+    webm: ['-c:a', 'libopus', '-b:a', '32k'],
+    flac: ['-c:a', 'flac'],
+    m4a: ['-c:a', 'aac', '-b:a', '64k'],
+  };
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', inputWav, ...(codec[extension] ?? []), out]);
+  return out;
+}
+
+/** Normalizes text for comparisons: lower case, letters/digits/apostrophes, single spaces. */
+export function normalizeText(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9' ]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Word error rate of `hypothesis` against `reference` (both normalized first). */
+export function wordErrorRate(reference: string, hypothesis: string): number {
+  const r = normalizeText(reference).split(' ').filter(Boolean);
+  const h = normalizeText(hypothesis).split(' ').filter(Boolean);
+  const d = Array.from({ length: r.length + 1 }, (_, i) => [i, ...Array<number>(h.length).fill(0)]);
+  for (let j = 1; j <= h.length; j++) d[0][j] = j;
+  for (let i = 1; i <= r.length; i++)
+    for (let j = 1; j <= h.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (r[i - 1] === h[j - 1] ? 0 : 1));
+  return r.length === 0 ? (h.length === 0 ? 0 : 1) : d[r.length][h.length] / r.length;
+}
