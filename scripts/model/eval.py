@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Evaluate the committed ONNX models (through sherpa-onnx-node, greedy search) and the pocketsphinx baseline.
+
+    python3 scripts/model/eval.py                   # all models under models/, all test sets
+    python3 scripts/model/eval.py --no-baseline     # skip pocketsphinx
+Prints WER / CER per model per test set (plus digit accuracy on FSDD) and the real-time factor on one thread.
+Test sets are written (once) under $STT_MODEL_WORKDIR/eval: held-out TTS voices (50 utterances per voice),
+held-out FSDD clips (indices 0-4 of every digit and speaker, resampled to 16 kHz), and the LibriVox clips shipped
+by Debian's pocketsphinx-testdata. Needs: node + sherpa-onnx-node (repo node_modules or $SHERPA_NODE_DIR),
+pocketsphinx + pocketsphinx-en-us for the baseline."""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+import wave
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import data as D  # noqa: E402
+from metrics import cer_wer  # noqa: E402
+from textnorm import normalize_for_scoring as norm  # noqa: E402
+
+REPO = os.path.abspath(os.path.join(HERE, "../.."))
+EVAL = os.path.join(D.WORK, "eval")
+LIBRIVOX = "/usr/share/pocketsphinx/test/data/librivox"
+PS_MODEL = "/usr/share/pocketsphinx/model/en-us"
+
+
+def write_wav(path, a):
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(np.clip(a * 32768, -32768, 32767).astype(np.int16).tobytes())
+
+
+def build_sets(tts_per_voice):
+    sets = {}
+    # held-out TTS voices
+    d = os.path.join(EVAL, "tts_heldout")
+    os.makedirs(d, exist_ok=True)
+    items, per = [], {}
+    for s, i in D.load_set("test-*.npz"):
+        v = s.voices[i]
+        if per.get(v, 0) >= tts_per_voice:
+            continue
+        per[v] = per.get(v, 0) + 1
+        p = os.path.join(d, f"{len(items):04d}.wav")
+        a, t = s.get(i)
+        if not os.path.exists(p):
+            write_wav(p, a)
+        items.append((p, t))
+    sets["tts_heldout"] = items
+    # FSDD held-out
+    d = os.path.join(EVAL, "fsdd_heldout")
+    os.makedirs(d, exist_ok=True)
+    items = []
+    for s, i in D.load_set("fsdd_test.npz"):
+        p = os.path.join(d, f"{len(items):04d}_{s.voices[i].split(':')[1]}.wav")
+        a, t = s.get(i)
+        if not os.path.exists(p):
+            write_wav(p, a)
+        items.append((p, t))
+    sets["fsdd_heldout"] = items
+    # LibriVox (pocketsphinx-testdata)
+    items = []
+    if os.path.isdir(LIBRIVOX):
+        for line in open(os.path.join(LIBRIVOX, "transcription")):
+            txt, fid = line.rsplit("(", 1)
+            fid = fid.strip().rstrip(")")
+            txt = txt.replace("<s>", "").replace("</s>", "").strip()
+            items.append((os.path.join(LIBRIVOX, fid + ".wav"), txt))
+    sets["librivox"] = items
+    return sets
+
+
+def run_sherpa(model_dir, wavs):
+    lst = os.path.join(EVAL, "list.txt")
+    with open(lst, "w") as fh:
+        fh.write("\n".join(wavs) + "\n")
+    p = subprocess.run(["node", os.path.join(HERE, "sherpa_decode.mjs"), model_dir, "--list", lst],
+                       capture_output=True, text=True, cwd=REPO)
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr[-2000:])
+    out = [json.loads(line) for line in p.stdout.splitlines() if line.startswith("{")]
+    return out
+
+
+def run_pocketsphinx(wavs):
+    cache_p = os.path.join(EVAL, "pocketsphinx_cache.json")
+    cache = json.load(open(cache_p)) if os.path.exists(cache_p) else {}
+    out = []
+    for w in wavs:
+        if w not in cache:
+            p = subprocess.run(["pocketsphinx_continuous", "-infile", w, "-hmm", os.path.join(PS_MODEL, "en-us"),
+                                "-lm", os.path.join(PS_MODEL, "en-us.lm.bin"),
+                                "-dict", os.path.join(PS_MODEL, "cmudict-en-us.dict"), "-logfn", "/dev/null"],
+                               capture_output=True, text=True)
+            cache[w] = " ".join(p.stdout.split())
+            json.dump(cache, open(cache_p, "w"))
+        out.append(cache[w])
+    return out
+
+
+def score(name, items, hyps):
+    refs = [norm(t) for _, t in items]
+    hy = [norm(h) for h in hyps]
+    cer, wer = cer_wer(refs, hy)
+    res = {"wer": round(100 * wer, 2), "cer": round(100 * cer, 2), "n": len(items)}
+    if name == "fsdd_heldout":
+        res["digit_acc"] = round(100 * float(np.mean([r == h for r, h in zip(refs, hy)])), 2)
+    return res
+
+
+def rtf(model_dir):
+    """Warm real-time factor on one thread for a >= 10 s clip (the LibriVox clips concatenated)."""
+    p = os.path.join(EVAL, "rtf_clip.wav")
+    if not os.path.exists(p):
+        parts = []
+        for f in sorted(glob.glob(os.path.join(LIBRIVOX, "*.wav"))) or []:
+            with wave.open(f) as w:
+                parts.append(np.frombuffer(w.readframes(w.getnframes()), np.int16).astype(np.float32) / 32768)
+        if not parts:
+            parts = [np.random.default_rng(0).standard_normal(16000 * 12).astype(np.float32) * 0.05]
+        write_wav(p, np.concatenate(parts))
+    out = run_sherpa(model_dir, [p] * 4)
+    best = min(o["decode_seconds"] for o in out[1:])
+    return round(best / out[0]["seconds"], 4), round(out[0]["seconds"], 1)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--models", nargs="*", default=None)
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--tts-per-voice", type=int, default=50)
+    ap.add_argument("--json", default="")
+    a = ap.parse_args()
+    sets = build_sets(a.tts_per_voice)
+    models = a.models or sorted(d for d in glob.glob(os.path.join(REPO, "models", "*"))
+                                if os.path.exists(os.path.join(d, "tokens.txt")))
+    table = {}
+    for m in models:
+        name = os.path.basename(m.rstrip("/"))
+        table[name] = {}
+        for sname, items in sets.items():
+            if not items:
+                continue
+            out = run_sherpa(m, [w for w, _ in items])
+            table[name][sname] = score(sname, items, [o["text"] for o in out])
+        table[name]["rtf_1thread"], secs = rtf(m)
+    if not a.no_baseline:
+        table["pocketsphinx-en-us (baseline)"] = {}
+        for sname, items in sets.items():
+            if items:
+                hy = run_pocketsphinx([w for w, _ in items])
+                table["pocketsphinx-en-us (baseline)"][sname] = score(sname, items, hy)
+    print(f"{'model':40s} {'test set':14s} {'n':>4s} {'WER%':>7s} {'CER%':>7s} {'digit acc%':>10s}")
+    for mname, res in table.items():
+        for sname in sets:
+            if sname in res:
+                r = res[sname]
+                print(f"{mname:40s} {sname:14s} {r['n']:4d} {r['wer']:7.2f} {r['cer']:7.2f} "
+                      f"{str(r.get('digit_acc', '')):>10s}")
+        if "rtf_1thread" in res:
+            print(f"{mname:40s} RTF (1 thread, warm, {secs:.1f} s clip): {res['rtf_1thread']}")
+    if a.json:
+        json.dump(table, open(a.json, "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()

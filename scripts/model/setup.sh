@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install everything the model factory needs (Debian packages only; run as root).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends \
+  python3 python3-numpy python3-torch python3-torchaudio python3-onnx \
+  espeak-ng flite festival festvox-kallpc16k sox libsox-fmt-all ffmpeg \
+  pocketsphinx pocketsphinx-en-us pocketsphinx-testdata \
+  fortunes fortunes-min nodejs npm
+# sherpa-onnx-node is used to verify/evaluate the exported models. The service repo lists it as a
+# devDependency; outside the repo, install it into a scratch directory:
+if ! node -e "require.resolve('sherpa-onnx-node')" >/dev/null 2>&1; then
+  mkdir -p "${SHERPA_NODE_DIR:-/tmp/sherpa-check}"
+  (cd "${SHERPA_NODE_DIR:-/tmp/sherpa-check}" && [ -f package.json ] || npm init -y >/dev/null; npm i sherpa-onnx-node)
+fi
+echo "setup done"
