@@ -67,22 +67,39 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
       code: 'unsupported_audio_encoding',
     });
   }
-  const bytesPerSample = Math.max(1, Math.ceil(Number(String(bitDepth).replace('f', '')) / 8));
-  const dataBytes = (wav.data as { samples: Uint8Array }).samples.length;
-  const frameCount = Math.floor(dataBytes / (bytesPerSample * channels));
-  let interleaved: Float64Array;
-  try {
-    interleaved = wav.getSamples(true, Float64Array) as unknown as Float64Array;
-  } catch (err) {
-    throw invalid('The WAV file\'s sample data could not be read.', err);
-  }
-  const frames = Math.min(frameCount, Math.floor(interleaved.length / channels));
+  const bits = bitDepth === '32f' ? 32 : Number(bitDepth);
+  const bytesPerSample = bits / 8;
+  const data = (wav.data as { samples: Uint8Array }).samples;
+  const frames = Math.floor(data.length / (bytesPerSample * channels));
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const isFloat = format === WAVE_FORMAT_IEEE_FLOAT || bitDepth === '32f' || bitDepth === '64';
+  const read = sampleReader(view, bits, isFloat);
   const samples = new Float32Array(frames);
   const gain = scale / channels;
-  for (let i = 0, j = 0; i < frames; i++) {
+  const frameBytes = bytesPerSample * channels;
+  for (let i = 0; i < frames; i++) {
     let sum = 0;
-    for (let c = 0; c < channels; c++, j++) sum += interleaved[j] + offset;
-    samples[i] = Math.max(-1, Math.min(1, sum * gain));
+    for (let c = 0, at = i * frameBytes; c < channels; c++, at += bytesPerSample) sum += read(at) + offset;
+    const v = sum * gain;
+    samples[i] = v > 1 ? 1 : v < -1 ? -1 : v;
   }
   return { samples, sampleRateHz };
+}
+
+/** Reads one little-endian sample at a byte offset, as a number in its integer (or float) range. */
+function sampleReader(view: DataView, bits: number, isFloat: boolean): (byteOffset: number) => number {
+  if (isFloat) return bits === 64 ? (at) => view.getFloat64(at, true) : (at) => view.getFloat32(at, true);
+  switch (bits) {
+    case 8:
+      return (at) => view.getUint8(at);
+    case 16:
+      return (at) => view.getInt16(at, true);
+    case 24:
+      return (at) => {
+        const v = view.getUint8(at) | (view.getUint8(at + 1) << 8) | (view.getUint8(at + 2) << 16);
+        return v & 0x800000 ? v - 0x1000000 : v;
+      };
+    default:
+      return (at) => view.getInt32(at, true);
+  }
 }

@@ -1,0 +1,117 @@
+import { writeFileSync, mkdtempSync, createReadStream } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import OpenAI, { toFile } from 'openai';
+import { loadSpeechFixture } from '../fixtures/speech-fixture';
+import { wavBytes, wordErrorRate } from './helpers/audio';
+import { startTestServer, type TestServer } from './helpers/test-server';
+
+/** The official `openai` SDK, pointed at our server, for every response format and for streaming. */
+describe('OpenAI SDK drop-in', () => {
+  let server: TestServer;
+  let client: OpenAI;
+  const speech = loadSpeechFixture();
+  const reference = speech.texts.join(' ');
+  const wav = wavBytes(speech.samples, speech.sampleRateHz);
+  const file = () => toFile(wav, 'speech.wav', { type: 'audio/wav' });
+  /** Loose accuracy bar: the point here is the protocol; accuracy is measured by the eval command. */
+  const MAX_WER = 0.5;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+  });
+  afterAll(() => server.close());
+
+  test('json (default) returns text and duration usage', async () => {
+    const r = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1' });
+    expect(wordErrorRate(reference, r.text)).toBeLessThanOrEqual(MAX_WER);
+    expect(r.usage).toEqual({ type: 'duration', seconds: Math.ceil(speech.samples.length / 16000) });
+  });
+
+  test('a file stream from disk works like an upload from memory', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'stt-sdk-'));
+    const p = path.join(dir, 'speech.wav');
+    writeFileSync(p, wav);
+    const r = await client.audio.transcriptions.create({ file: createReadStream(p), model: 'gpt-4o-transcribe' });
+    const fromMemory = await client.audio.transcriptions.create({ file: await file(), model: 'gpt-4o-transcribe' });
+    expect(r.text).toBe(fromMemory.text);
+  });
+
+  test('text, srt and vtt come back as strings', async () => {
+    const text = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', response_format: 'text' });
+    const json = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1' });
+    expect(text.trim()).toBe(json.text);
+    const srt = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', response_format: 'srt' });
+    expect(srt).toMatch(/^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\n\S/);
+    const vtt = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', response_format: 'vtt' });
+    expect(vtt).toMatch(/^WEBVTT\n\n\d\d:\d\d:\d\d\.\d{3} --> /);
+  });
+
+  test('verbose_json with word and segment timestamps', async () => {
+    const r = await client.audio.transcriptions.create({
+      file: await file(),
+      model: 'whisper-1',
+      response_format: 'verbose_json',
+      timestamp_granularities: ['word', 'segment'],
+    });
+    expect(r.language).toBe('english');
+    expect(r.duration).toBeCloseTo(speech.samples.length / 16000, 2);
+    expect(wordErrorRate(reference, r.text)).toBeLessThanOrEqual(MAX_WER);
+    const words = r.words ?? [];
+    expect(words.map((w) => w.word).join(' ')).toBe(r.text);
+    for (let i = 0; i < words.length; i++) {
+      expect(words[i].end).toBeGreaterThanOrEqual(words[i].start);
+      if (i > 0) expect(words[i].start).toBeGreaterThanOrEqual(words[i - 1].start);
+    }
+    // Word times fall inside the speech of the clip (within 0.3 s).
+    const firstSpeechSec = speech.speech[0].startSample / 16000;
+    const lastSpeechSec = speech.speech[speech.speech.length - 1].endSample / 16000;
+    expect(words[0].start).toBeGreaterThanOrEqual(firstSpeechSec - 0.3);
+    expect(words[words.length - 1].end).toBeLessThanOrEqual(lastSpeechSec + 0.3);
+    // The pause between the two utterances separates the segments.
+    expect((r.segments ?? []).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('verbose_json with only word granularity omits segments', async () => {
+    const r = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', response_format: 'verbose_json', timestamp_granularities: ['word'] });
+    expect(r.words?.length).toBeGreaterThan(0);
+    expect(r.segments).toBeUndefined();
+  });
+
+  test('stream: true yields deltas that add up to the done event', async () => {
+    const stream = await client.audio.transcriptions.create({ file: await file(), model: 'gpt-4o-transcribe', stream: true });
+    let deltas = '';
+    let done: string | undefined;
+    for await (const event of stream) {
+      if (event.type === 'transcript.text.delta') deltas += event.delta;
+      if (event.type === 'transcript.text.done') done = event.text;
+    }
+    expect(done).toBeDefined();
+    expect(deltas).toBe(done);
+    const plain = await client.audio.transcriptions.create({ file: await file(), model: 'gpt-4o-transcribe' });
+    expect(done).toBe(plain.text);
+  });
+
+  test('translations of English audio return the English text', async () => {
+    const t = await client.audio.translations.create({ file: await file(), model: 'whisper-1' });
+    const r = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1' });
+    expect(t.text).toBe(r.text);
+  });
+
+  test('models list and retrieve', async () => {
+    const list = await client.models.list();
+    const ids = list.data.map((m) => m.id);
+    expect(ids).toEqual(expect.arrayContaining(['whisper-1', ...server.services.registry.entries.map((e) => e.id)]));
+    const model = await client.models.retrieve('whisper-1');
+    expect(model).toMatchObject({ id: 'whisper-1', object: 'model' });
+    await expect(client.models.retrieve('nope')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+  });
+
+  test('every model id transcribes', async () => {
+    for (const entry of server.services.registry.entries) {
+      const r = await client.audio.transcriptions.create({ file: await file(), model: entry.id });
+      expect(wordErrorRate(reference, r.text)).toBeLessThanOrEqual(MAX_WER);
+    }
+  });
+});
