@@ -141,6 +141,8 @@ describe('VadSegmenter', () => {
     segmenter.pushAll(probs('#'));
     expect(segmenter.inSpeech).toBe(true);
     expect(segmenter.earliestNeededSample).toBe(6 * C);
+    segmenter.pushAll(probs('######'));
+    expect(segmenter.earliestNeededSample).toBe(14 * C - 3 * C);
   });
 
   test('reset drops speech in progress without an event', () => {

@@ -107,7 +107,9 @@ export class VadSegmenter {
 
   /** No future event's `paddedStartSample` lies before this sample, so audio before it may be discarded. */
   get earliestNeededSample(): number {
-    if (this.speaking) return this.speechStart!;
+    // In speech, the next padded start is at or after this speech's end, which is at most MAX_DECAY_CHUNKS
+    // before the silence already begun (or before now).
+    if (this.speaking) return Math.max(this.speechStart!, (this.silenceStart ?? this.processed) - MAX_DECAY_CHUNKS * VAD_CHUNK_SAMPLES);
     const onset = this.speechStart ?? this.processed;
     return Math.max(this.lastSpeechEnd, onset - this.prefixPaddingSamples);
   }
