@@ -77,8 +77,9 @@ export async function splitAtSilences(
   options: SplitAtSilencesOptions,
 ): Promise<AudioPiece[]> {
   if (isProbabilities(vad)) return planSplitAtSilences(vad, samples.length, options);
-  const ownsStream = !('process' in vad);
-  const stream = 'process' in vad ? vad : vad.openStream();
+  // A source (which may itself have a private `process`) opens its own stream; a stream is used as is.
+  const ownsStream = 'openStream' in vad;
+  const stream = 'openStream' in vad ? vad.openStream() : vad;
   try {
     const chunkCount = Math.ceil(samples.length / VAD_CHUNK_SAMPLES);
     const padded = new Float32Array(chunkCount * VAD_CHUNK_SAMPLES);

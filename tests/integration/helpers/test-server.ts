@@ -21,7 +21,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     HOST: '127.0.0.1',
     MODELS_DIR,
     INFERENCE_WORKERS: '1',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
   const services = new Services(config, pino({ level: config.logLevel }));
