@@ -207,6 +207,19 @@ describe('StreamingTranscriber with manual turns', () => {
     transcriber.close();
   });
 
+  test('a commit covers the audio accepted before it; later audio starts the next utterance', async () => {
+    const { events, transcriber } = manual();
+    transcriber.pushAudio(codedAudio(0, 1.0 * RATE)); // "hello there"
+    const committed = transcriber.commit();
+    transcriber.pushAudio(codedAudio(1.0 * RATE, 1.6 * RATE)); // "friend"
+    const first = await committed;
+    const second = await transcriber.commit();
+    expect([first.utteranceIndex, first.text, first.endSec]).toEqual([0, 'hello there', 1.0]);
+    expect([second.utteranceIndex, second.text, second.startSec]).toEqual([1, 'friend', 1.0]);
+    expect(finals(events)).toHaveLength(2);
+    transcriber.close();
+  });
+
   test('server_vad without a VAD source and a non-16 kHz recognizer are configuration errors', () => {
     const recognizer = new ScriptedRecognizer([]);
     expect(() => new StreamingTranscriber({ recognizer, onEvent: () => undefined }, config)).toThrow(RangeError);

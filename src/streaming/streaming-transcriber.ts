@@ -5,7 +5,8 @@ import { SpeechProbabilitySource, SpeechProbabilityStream, VAD_CHUNK_SAMPLES } f
 import { VadEvent, VadSegmenter } from '../vad/vad-segmenter';
 import { StreamingTranscriberConfig, validateStreamingConfig } from './streaming-config';
 import { FinalEvent, FinalReason, StreamingEvent } from './streaming-events';
-import { STREAM_SAMPLE_RATE_HZ, Utterance } from './utterance';
+import { STREAM_SAMPLE_RATE_HZ, STREAM_SAMPLES_PER_MS as SAMPLES_PER_MS } from './stream-input';
+import { Utterance } from './utterance';
 
 export interface StreamingTranscriberDeps {
   recognizer: Recognizer;
@@ -17,10 +18,10 @@ export interface StreamingTranscriberDeps {
 
 /** Most VAD chunks sent to the detector in one request (about 1 s of audio). */
 const MAX_VAD_CHUNKS_PER_REQUEST = 32;
-const SAMPLES_PER_MS = STREAM_SAMPLE_RATE_HZ / 1000;
 
 /**
- * One live transcription stream, independent of its transport. Audio (16 kHz mono float32) goes in through
+ * One live transcription stream, independent of its transport. Audio (16 kHz mono float32, see
+ * `stream-input.ts`) goes in through
  * `pushAudio`; the VAD splits it into utterances; while one continues, its uncommitted window is
  * re-transcribed every `updateIntervalMs` (never more than one recognition in flight, always of the newest
  * audio) and stabilized with LocalAgreement-2; at its end the rest is transcribed and flushed as `final`.
@@ -93,22 +94,24 @@ export class StreamingTranscriber {
   }
 
   /**
-   * Ends the current utterance now and resolves with its final. Rejects with a 400
+   * Ends the current utterance at the audio accepted so far (later audio starts the next one) and resolves
+   * with its final. Rejects with a 400
    * `input_audio_buffer_commit_empty` when there is no speech (server VAD) or too little audio (manual).
    */
   commit(): Promise<FinalEvent> {
     if (this.state !== 'open') return Promise.reject(new ApiError(409, 'The audio stream has ended.', { code: 'stream_closed' }));
+    const commitSample = this.ring.endSample;
     return this.enqueue(async () => {
       await this.pumpVad();
       const utterance = this.utterance;
       const minSamples = this.config.turnDetection === 'manual' ? this.config.minCommitMs * SAMPLES_PER_MS : 1;
-      if (!utterance || this.ring.endSample - utterance.startSample < minSamples) {
+      if (!utterance || commitSample - utterance.startSample < minSamples) {
         throw new ApiError(400, 'The input audio buffer holds too little audio to commit.', {
           code: 'input_audio_buffer_commit_empty',
         });
       }
       this.segmenter.reset();
-      const final = await this.finalize(this.ring.endSample, 'commit');
+      const final = await this.finalize(Math.max(commitSample, utterance.windowStartSample), 'commit');
       if (!final) throw new ApiError(500, 'The transcription of the committed audio failed.', { code: 'transcription_failed' });
       return final;
     });
@@ -207,7 +210,8 @@ export class StreamingTranscriber {
     if (event.type === 'speech_start') {
       const startSample = Math.max(event.paddedStartSample, this.consumedSample);
       this.utterance = new Utterance(this.nextUtteranceIndex++, startSample);
-      this.emit({ type: 'speech_started', utteranceIndex: this.utterance.index, audioStartMs: event.startSample / SAMPLES_PER_MS });
+      const audioStartMs = Math.max(event.startSample, startSample) / SAMPLES_PER_MS;
+      this.emit({ type: 'speech_started', utteranceIndex: this.utterance.index, audioStartMs });
       return;
     }
     if (!this.utterance) return;
@@ -228,14 +232,15 @@ export class StreamingTranscriber {
       this.emit(final);
     } else {
       await this.finalize(currentSample, 'max_length');
-      this.utterance = new Utterance(this.nextUtteranceIndex++, currentSample);
+      if (!this.utterance && this.vadStream) this.utterance = new Utterance(this.nextUtteranceIndex++, currentSample);
     }
   }
 
   /** Transcribes the rest of the current utterance up to `endSample` and emits its final (or an error). */
   private async finalize(endSample: number, reason: FinalReason): Promise<FinalEvent | null> {
     const utterance = this.utterance!;
-    this.utterance = null;
+    // Without VAD, audio already received after the end belongs to the next utterance.
+    this.utterance = !this.vadStream && this.ring.endSample > endSample ? new Utterance(this.nextUtteranceIndex++, endSample) : null;
     this.consumedSample = Math.max(this.consumedSample, endSample);
     const windowStart = utterance.windowStartSample;
     const samples = this.ring.read(windowStart, endSample);

@@ -7,10 +7,8 @@ import {
   LocalAgreementState,
   StreamWord,
 } from './local-agreement';
+import { STREAM_SAMPLE_RATE_HZ } from './stream-input';
 import { FinalEvent, FinalReason, PartialEvent } from './streaming-events';
-
-/** Stream sample rate, in Hz: the streaming input contract is 16 kHz. */
-export const STREAM_SAMPLE_RATE_HZ = 16000;
 
 /**
  * One utterance of a streaming session: its LocalAgreement state, and the window of audio still to be
