@@ -2,6 +2,7 @@ import { loadSpeechFixture } from '../../tests/fixtures/speech-fixture';
 import { planSplitAtSilences, splitAtSilences, SplitAtSilencesOptions } from './split-at-silences';
 import { SileroVadModel } from './silero-vad-model';
 import { SpeechProbabilityStream, VAD_CHUNK_SAMPLES } from './speech-probability';
+import { VadWorkerClient } from './vad-worker-client';
 
 const C = VAD_CHUNK_SAMPLES;
 /** 10 chunks (320 ms) per piece at most; silences of 2 chunks (64 ms) or more are preferred cuts. */
@@ -91,6 +92,22 @@ describe('splitAtSilences on real speech', () => {
       expect(speech.some((s) => cut > s.startSample && cut < s.endSample)).toBe(false);
     }
     expect(pieces[pieces.length - 1].endSample).toBe(samples.length);
+  });
+
+  test('takes a source (the VAD worker client) and opens and closes its own stream', async () => {
+    const client = await VadWorkerClient.start();
+    try {
+      const fixture = loadSpeechFixture();
+      const samples = new Float32Array(fixture.samples.length * 2);
+      samples.set(fixture.samples);
+      samples.set(fixture.samples, fixture.samples.length);
+      const pieces = await splitAtSilences(samples, client, { maxChunkSec: 4, minSilenceMs: 300 });
+      expect(pieces.length).toBeGreaterThanOrEqual(3);
+      expect(pieces[pieces.length - 1].endSample).toBe(samples.length);
+      expect(client.queuedRequests).toBe(0);
+    } finally {
+      await client.close();
+    }
   });
 
   test('given probabilities, it only plans', async () => {

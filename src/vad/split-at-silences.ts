@@ -20,6 +20,9 @@ export interface AudioPiece {
   endSample: number;
 }
 
+/** VAD chunks per detector request when splitting a file (about 5 s of audio, about 30 ms of work). */
+const CHUNKS_PER_REQUEST = 160;
+
 interface SilenceRun {
   /** Chunk indices `[first, end)`. */
   first: number;
@@ -84,7 +87,12 @@ export async function splitAtSilences(
     const chunkCount = Math.ceil(samples.length / VAD_CHUNK_SAMPLES);
     const padded = new Float32Array(chunkCount * VAD_CHUNK_SAMPLES);
     padded.set(samples);
-    const probabilities = await stream.process(padded);
+    const probabilities = new Float32Array(chunkCount);
+    // Bounded requests, so live streams sharing the detector are served between them.
+    for (let chunk = 0; chunk < chunkCount; chunk += CHUNKS_PER_REQUEST) {
+      const end = Math.min(chunkCount, chunk + CHUNKS_PER_REQUEST);
+      probabilities.set(await stream.process(padded.subarray(chunk * VAD_CHUNK_SAMPLES, end * VAD_CHUNK_SAMPLES)), chunk);
+    }
     return planSplitAtSilences(probabilities, samples.length, options);
   } finally {
     if (ownsStream) stream.close();

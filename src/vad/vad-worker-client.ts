@@ -56,7 +56,7 @@ export class VadWorkerClient implements SpeechProbabilitySource {
     return {
       process: (samples) => {
         if (!open) return Promise.reject(new Error('VAD stream is closed'));
-        return this.process(streamId, samples);
+        return this.processChunks(streamId, samples);
       },
       reset: () => {
         if (open) this.send({ kind: 'reset', streamId });
@@ -77,7 +77,7 @@ export class VadWorkerClient implements SpeechProbabilitySource {
     if (worker) await (await worker.catch(() => null))?.terminate();
   }
 
-  private process(streamId: number, samples: Float32Array): Promise<Float32Array> {
+  private processChunks(streamId: number, samples: Float32Array): Promise<Float32Array> {
     if (samples.length % VAD_CHUNK_SAMPLES !== 0) {
       return Promise.reject(new RangeError(`samples.length ${samples.length} is not a multiple of ${VAD_CHUNK_SAMPLES}`));
     }
