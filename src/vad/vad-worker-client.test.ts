@@ -58,6 +58,17 @@ describe('VadWorkerClient', () => {
     await expect(client.openStream().process(new Float32Array(100))).rejects.toThrow(RangeError);
   });
 
+  test('a worker that dies fails its requests with a 500 and is restarted on the next request', async () => {
+    const own = await VadWorkerClient.start();
+    const stream = own.openStream();
+    const worker = await (own as unknown as { worker: Promise<import('node:worker_threads').Worker> }).worker;
+    const pending = stream.process(new Float32Array(2000 * VAD_CHUNK_SAMPLES)); // about 300 ms of work
+    await worker.terminate();
+    await expect(pending).rejects.toMatchObject({ status: 500, code: 'vad_failed' });
+    expect(Array.from(await own.openStream().process(samples))).toEqual(Array.from(reference));
+    await own.close();
+  });
+
   test('a model that cannot load fails start', async () => {
     await expect(VadWorkerClient.start({ modelPath: '/nonexistent/silero.onnx' })).rejects.toThrow('failed to load');
   });
