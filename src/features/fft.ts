@@ -1,55 +1,67 @@
 /**
- * In-place iterative radix-2 FFT for a fixed power-of-two size. Twiddles and the bit-reversal table are
- * computed once per instance; `powerSpectrum` allocates nothing.
+ * Power spectrum of a real frame of power-of-two length N, via one complex FFT of length N/2 (the real
+ * signal packed as z[n] = x[2n] + i·x[2n+1]) and the split step that recovers the N-point spectrum.
+ * Twiddles and the bit-reversal table are computed once per instance; `powerSpectrum` allocates nothing.
  */
 export class RealFft {
   readonly size: number;
+  private readonly half: number;
+  /** Twiddles of the N/2-point FFT: cos/sin(2πk/(N/2)), k < N/4. */
   private readonly cos: Float64Array;
   private readonly sin: Float64Array;
+  /** Split-step twiddles: cos/sin(2πk/N), k ≤ N/2. */
+  private readonly splitCos: Float64Array;
+  private readonly splitSin: Float64Array;
   private readonly bitReverse: Uint32Array;
   private readonly re: Float64Array;
   private readonly im: Float64Array;
 
   constructor(size: number) {
-    if (size < 2 || (size & (size - 1)) !== 0) throw new RangeError(`FFT size must be a power of two, got ${size}`);
+    if (size < 4 || (size & (size - 1)) !== 0) throw new RangeError(`FFT size must be a power of two ≥ 4, got ${size}`);
     this.size = size;
-    this.cos = new Float64Array(size / 2);
-    this.sin = new Float64Array(size / 2);
-    for (let i = 0; i < size / 2; i++) {
-      this.cos[i] = Math.cos((2 * Math.PI * i) / size);
-      this.sin[i] = -Math.sin((2 * Math.PI * i) / size);
+    const half = size / 2;
+    this.half = half;
+    this.cos = new Float64Array(half / 2);
+    this.sin = new Float64Array(half / 2);
+    for (let k = 0; k < half / 2; k++) {
+      this.cos[k] = Math.cos((2 * Math.PI * k) / half);
+      this.sin[k] = -Math.sin((2 * Math.PI * k) / half);
     }
-    const bits = Math.log2(size);
-    this.bitReverse = new Uint32Array(size);
-    for (let i = 0; i < size; i++) {
+    this.splitCos = new Float64Array(half + 1);
+    this.splitSin = new Float64Array(half + 1);
+    for (let k = 0; k <= half; k++) {
+      this.splitCos[k] = Math.cos((2 * Math.PI * k) / size);
+      this.splitSin[k] = -Math.sin((2 * Math.PI * k) / size);
+    }
+    const bits = Math.log2(half);
+    this.bitReverse = new Uint32Array(half);
+    for (let i = 0; i < half; i++) {
       let r = 0;
       for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
       this.bitReverse[i] = r;
     }
-    this.re = new Float64Array(size);
-    this.im = new Float64Array(size);
+    this.re = new Float64Array(half);
+    this.im = new Float64Array(half);
   }
 
-  /**
-   * Writes |X[k]|² for k = 0..size/2 (size/2 + 1 bins) of the real signal `frame` (length `size`) into `out`.
-   */
+  /** Writes |X[k]|² for k = 0..N/2 (N/2 + 1 bins) of the real signal `frame` (length N) into `out`. */
   powerSpectrum(frame: ArrayLike<number>, out: Float64Array): void {
-    const n = this.size;
-    const re = this.re;
-    const im = this.im;
-    for (let i = 0; i < n; i++) {
-      re[this.bitReverse[i]] = frame[i];
-      im[i] = 0;
+    const m = this.half;
+    const { re, im, cos, sin, bitReverse } = this;
+    for (let n = 0; n < m; n++) {
+      const j = bitReverse[n];
+      re[j] = frame[2 * n];
+      im[j] = frame[2 * n + 1];
     }
-    for (let len = 2; len <= n; len <<= 1) {
-      const half = len >> 1;
-      const step = n / len;
-      for (let start = 0; start < n; start += len) {
-        for (let k = 0; k < half; k++) {
-          const wr = this.cos[k * step];
-          const wi = this.sin[k * step];
+    for (let len = 2; len <= m; len <<= 1) {
+      const halfLen = len >> 1;
+      const step = m / len;
+      for (let start = 0; start < m; start += len) {
+        for (let k = 0, tw = 0; k < halfLen; k++, tw += step) {
+          const wr = cos[tw];
+          const wi = sin[tw];
           const a = start + k;
-          const b = a + half;
+          const b = a + halfLen;
           const tr = re[b] * wr - im[b] * wi;
           const ti = re[b] * wi + im[b] * wr;
           re[b] = re[a] - tr;
@@ -59,6 +71,26 @@ export class RealFft {
         }
       }
     }
-    for (let k = 0; k <= n / 2; k++) out[k] = re[k] * re[k] + im[k] * im[k];
+    // Split: X[k] = E[k] + W^k O[k], with E = (Z[k] + conj Z[m-k]) / 2, O = (Z[k] - conj Z[m-k]) / 2i.
+    out[0] = (re[0] + im[0]) * (re[0] + im[0]);
+    out[m] = (re[0] - im[0]) * (re[0] - im[0]);
+    for (let k = 1; k < m; k++) {
+      const zr = re[k];
+      const zi = im[k];
+      const cr = re[m - k];
+      const ci = -im[m - k];
+      const er = 0.5 * (zr + cr);
+      const ei = 0.5 * (zi + ci);
+      const dr = zr - cr;
+      const di = zi - ci;
+      // O = (dr + i di) / 2i = (di - i dr) / 2
+      const or = 0.5 * di;
+      const oi = -0.5 * dr;
+      const wr = this.splitCos[k];
+      const wi = this.splitSin[k];
+      const xr = er + (or * wr - oi * wi);
+      const xi = ei + (or * wi + oi * wr);
+      out[k] = xr * xr + xi * xi;
+    }
   }
 }
