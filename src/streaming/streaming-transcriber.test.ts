@@ -172,6 +172,19 @@ describe('StreamingTranscriber with server VAD', () => {
     h.transcriber.close();
   });
 
+  test('a commit mid-speech covers the audio before it; the speech after it is the next utterance', async () => {
+    const h = harness([[1.0, 4.0]], wordsFrom(text, 1.1));
+    await h.feed(0, 2.6);
+    const committed = h.transcriber.commit();
+    await h.feed(2.6, 5);
+    await h.transcriber.end();
+    expect((await committed).endSec).toBe(2.6);
+    expect(finals(h.events).map((f) => [f.utteranceIndex, f.reason, f.text])).toEqual([
+      [0, 'commit', 'one two three four'],
+      [1, 'silence', 'five six seven'],
+    ]);
+  });
+
   test('a failed final transcription is an error event for that utterance', async () => {
     const h = harness([[1.0, 2.0]], wordsFrom('a b', 1.1));
     h.recognizer.failWith = new ApiError(503, 'busy', { code: 'queue_full' });

@@ -102,7 +102,7 @@ export class StreamingTranscriber {
     if (this.state !== 'open') return Promise.reject(new ApiError(409, 'The audio stream has ended.', { code: 'stream_closed' }));
     const commitSample = this.ring.endSample;
     return this.enqueue(async () => {
-      await this.pumpVad();
+      await this.pumpVad(commitSample);
       const utterance = this.utterance;
       const minSamples = this.config.turnDetection === 'manual' ? this.config.minCommitMs * SAMPLES_PER_MS : 1;
       if (!utterance || commitSample - utterance.startSample < minSamples) {
@@ -177,12 +177,13 @@ export class StreamingTranscriber {
     });
   }
 
-  /** Runs the VAD over every whole chunk received, acting on its events chunk by chunk. */
-  private async pumpVad(): Promise<void> {
+  /** Runs the VAD over every whole chunk received (before `limitSample`), acting on its events chunk by chunk. */
+  private async pumpVad(limitSample = Number.POSITIVE_INFINITY): Promise<void> {
     const stream = this.vadStream;
     while (stream && this.state !== 'closed') {
       const start = this.segmenter.processedSample;
-      const chunks = Math.min(MAX_VAD_CHUNKS_PER_REQUEST, Math.floor((this.ring.endSample - start) / VAD_CHUNK_SAMPLES));
+      const available = Math.min(this.ring.endSample, limitSample) - start;
+      const chunks = Math.min(MAX_VAD_CHUNKS_PER_REQUEST, Math.floor(available / VAD_CHUNK_SAMPLES));
       if (chunks === 0) break;
       const generation = this.generation;
       let probabilities: Float32Array;
