@@ -1,4 +1,4 @@
-import { resample } from './resample';
+import { resample, Resampler } from './resample';
 
 function sine(freqHz: number, rateHz: number, seconds: number, amplitude = 0.5): Float32Array {
   const out = new Float32Array(Math.round(rateHz * seconds));
@@ -47,5 +47,38 @@ describe('resample', () => {
   ])('%i Hz -> 16 kHz removes a %i Hz tone above the new Nyquist (no aliasing)', (from, freq) => {
     const y = resample(sine(freq, from, 0.5), from, 16000);
     expect(midRms(y)).toBeLessThan(0.5 / Math.SQRT2 / 300); // better than -50 dB
+  });
+});
+
+describe('Resampler (streaming)', () => {
+  test.each([
+    [48000, 16000, [480, 960, 7, 1000, 3333]],
+    [44100, 16000, [441, 100, 5000, 1]],
+    [8000, 16000, [160, 160, 33, 4000]],
+    [24000, 16000, [480, 1, 2, 2400]],
+  ])('%i -> %i in chunks %j equals one call on the whole signal', (from, to, chunkSizes) => {
+    const x = sine(700, from, 0.6);
+    const whole = resample(x, from, to);
+    const r = new Resampler(from, to);
+    const parts: number[] = [];
+    let at = 0;
+    let i = 0;
+    while (at < x.length) {
+      const size = chunkSizes[i++ % chunkSizes.length];
+      parts.push(...r.push(x.subarray(at, at + size)));
+      at += size;
+    }
+    parts.push(...r.flush());
+    expect(parts.length).toBe(whole.length);
+    let worst = 0;
+    for (let k = 0; k < whole.length; k++) worst = Math.max(worst, Math.abs(parts[k] - whole[k]));
+    expect(worst).toBeLessThan(1e-6);
+  });
+
+  test('output lags input by at most the filter half-width', () => {
+    const r = new Resampler(48000, 16000);
+    const out = r.push(new Float32Array(4800));
+    expect(out.length).toBeGreaterThan(1600 - 60);
+    expect(out.length).toBeLessThanOrEqual(1600);
   });
 });

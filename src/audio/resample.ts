@@ -1,6 +1,7 @@
 /**
  * Band-limited resampling with a Kaiser-windowed sinc filter (polyphase for rational ratios): the cut-off
- * sits just below the lower of the two Nyquist frequencies, so downsampling does not alias.
+ * sits just below the lower of the two Nyquist frequencies, so downsampling does not alias. `Resampler`
+ * works on a stream of chunks (live audio) and gives exactly what one call on the whole signal would.
  */
 
 const ZERO_CROSSINGS = 16;
@@ -27,71 +28,138 @@ function besselI0(x: number): number {
   return sum;
 }
 
-interface FilterSpec {
-  /** Cut-off in cycles per input sample × 2 (1 = input Nyquist). */
-  cutoff: number;
+export class Resampler {
+  readonly fromHz: number;
+  readonly toHz: number;
+  /** Upsampling factor L and downsampling factor M of the reduced ratio L/M. */
+  private readonly up: number;
+  private readonly down: number;
   /** Half the filter length, in input samples. */
-  halfWidth: number;
-  i0Beta: number;
+  private readonly width: number;
+  private readonly taps: number;
+  private readonly cutoff: number;
+  private readonly i0Beta = besselI0(KAISER_BETA);
+  private readonly table: Float32Array | null;
+  private readonly scratch: Float32Array;
+  /** Buffered input; `buffer[0]` is input sample `bufferStart` (absolute index). */
+  private buffer = new Float32Array(0);
+  private bufferStart = 0;
+  /** Input samples received so far. */
+  private received = 0;
+  /** Next output sample index (absolute). */
+  private nextOutput = 0;
+
+  constructor(fromHz: number, toHz: number) {
+    if (!(Number.isInteger(fromHz) && Number.isInteger(toHz) && fromHz > 0 && toHz > 0)) {
+      throw new RangeError(`invalid sample rates ${fromHz} -> ${toHz}`);
+    }
+    this.fromHz = fromHz;
+    this.toHz = toHz;
+    const g = gcd(fromHz, toHz);
+    this.up = toHz / g;
+    this.down = fromHz / g;
+    this.cutoff = Math.min(1, toHz / fromHz) * ROLLOFF;
+    this.width = Math.ceil(ZERO_CROSSINGS / this.cutoff);
+    this.taps = 2 * this.width;
+    this.scratch = new Float32Array(this.taps);
+    this.table = this.up <= MAX_TABLE_PHASES ? new Float32Array(this.up * this.taps) : null;
+    if (this.table) for (let p = 0; p < this.up; p++) this.fillTaps(p, this.table, p * this.taps);
+  }
+
+  private tap(x: number): number {
+    const rr = x / this.width; // position within the window, in half-widths
+    if (rr <= -1 || rr >= 1) return 0;
+    const w = besselI0(KAISER_BETA * Math.sqrt(1 - rr * rr)) / this.i0Beta;
+    const arg = Math.PI * this.cutoff * x;
+    return this.cutoff * (arg === 0 ? 1 : Math.sin(arg) / arg) * w;
+  }
+
+  /** Taps for phase p (output p/up input samples past an input sample), normalized to unity DC gain. */
+  private fillTaps(phase: number, out: Float32Array, offset: number): void {
+    const frac = phase / this.up;
+    let norm = 0;
+    for (let j = 0; j < this.taps; j++) norm += out[offset + j] = this.tap(j - this.width + 1 - frac);
+    for (let j = 0; j < this.taps; j++) out[offset + j] /= norm;
+  }
+
+  /** Output samples a signal of `inputLength` samples yields in total. */
+  outputLength(inputLength: number): number {
+    return Math.floor((inputLength * this.up) / this.down);
+  }
+
+  /** Feeds input; returns the output samples that are now fully determined. */
+  push(input: Float32Array): Float32Array {
+    if (this.fromHz === this.toHz) {
+      this.received += input.length;
+      return input;
+    }
+    const merged = new Float32Array(this.buffer.length + input.length);
+    merged.set(this.buffer);
+    merged.set(input, this.buffer.length);
+    this.buffer = merged;
+    this.received += input.length;
+    return this.produce(false);
+  }
+
+  /** Ends the stream: returns the remaining output (the signal is taken as silent past its end). */
+  flush(): Float32Array {
+    if (this.fromHz === this.toHz) return new Float32Array(0);
+    return this.produce(true);
+  }
+
+  private produce(final: boolean): Float32Array {
+    const { up, down, width, taps } = this;
+    const total = this.outputLength(this.received);
+    // Output k needs input up to floor(k·M/L) + width; without the end of the stream, wait for it.
+    let last = total;
+    if (!final) {
+      while (last > this.nextOutput && Math.floor(((last - 1) * down) / up) + width >= this.received) last--;
+    }
+    const count = Math.max(0, last - this.nextOutput);
+    const out = new Float32Array(count);
+    const buf = this.buffer;
+    const n = this.received;
+    for (let i = 0; i < count; i++) {
+      const k = this.nextOutput + i;
+      const pos = k * down;
+      const base = Math.floor(pos / up);
+      const phase = pos - base * up;
+      let coeffs: Float32Array;
+      let offset = 0;
+      if (this.table) {
+        coeffs = this.table;
+        offset = phase * taps;
+      } else {
+        this.fillTaps(phase, this.scratch, 0);
+        coeffs = this.scratch;
+      }
+      const first = base - width + 1; // absolute input index of tap 0
+      const jStart = Math.max(0, -first, this.bufferStart - first);
+      const jEnd = Math.min(taps, n - first);
+      let acc = 0;
+      for (let j = jStart; j < jEnd; j++) acc += coeffs[offset + j] * buf[first + j - this.bufferStart];
+      out[i] = acc;
+    }
+    this.nextOutput += count;
+    // Keep only the input the next outputs can still reach.
+    const keepFrom = Math.max(this.bufferStart, Math.floor((this.nextOutput * down) / up) - width + 1);
+    if (keepFrom > this.bufferStart) {
+      this.buffer = this.buffer.slice(keepFrom - this.bufferStart);
+      this.bufferStart = keepFrom;
+    }
+    return out;
+  }
 }
 
-function tap(spec: FilterSpec, x: number): number {
-  const r = x / spec.halfWidth;
-  if (r <= -1 || r >= 1) return 0;
-  const w = besselI0(KAISER_BETA * Math.sqrt(1 - r * r)) / spec.i0Beta;
-  const arg = Math.PI * spec.cutoff * x;
-  const sinc = arg === 0 ? 1 : Math.sin(arg) / arg;
-  return spec.cutoff * sinc * w;
-}
-
+/** Resamples a whole signal. */
 export function resample(input: Float32Array, fromHz: number, toHz: number): Float32Array {
-  if (!(fromHz > 0 && toHz > 0)) throw new RangeError(`invalid sample rates ${fromHz} -> ${toHz}`);
   if (fromHz === toHz) return input;
-  const g = gcd(fromHz, toHz);
-  const up = toHz / g; // L
-  const down = fromHz / g; // M
-  const cutoff = Math.min(1, toHz / fromHz) * ROLLOFF;
-  const spec: FilterSpec = { cutoff, halfWidth: Math.ceil(ZERO_CROSSINGS / cutoff), i0Beta: besselI0(KAISER_BETA) };
-  const width = spec.halfWidth;
-  const taps = 2 * width;
-  const outLength = Math.floor((input.length * up) / down);
-  const output = new Float32Array(outLength);
-
-  // Polyphase table: phase p (output offset p/up input samples past an input sample) → taps for j in (-width, width].
-  const table = up <= MAX_TABLE_PHASES ? new Float32Array(up * taps) : null;
-  if (table) {
-    for (let p = 0; p < up; p++) {
-      const frac = p / up;
-      let norm = 0;
-      for (let j = 0; j < taps; j++) norm += table[p * taps + j] = tap(spec, j - width + 1 - frac);
-      // Unity DC gain for every phase.
-      for (let j = 0; j < taps; j++) table[p * taps + j] /= norm;
-    }
-  }
-  const scratch = new Float32Array(taps);
-  const n = input.length;
-  for (let k = 0; k < outLength; k++) {
-    const pos = k * down; // position × up
-    const base = Math.floor(pos / up);
-    const phase = pos - base * up;
-    let coeffs: Float32Array;
-    let offset = 0;
-    if (table) {
-      coeffs = table;
-      offset = phase * taps;
-    } else {
-      const frac = phase / up;
-      let norm = 0;
-      for (let j = 0; j < taps; j++) norm += scratch[j] = tap(spec, j - width + 1 - frac);
-      for (let j = 0; j < taps; j++) scratch[j] /= norm;
-      coeffs = scratch;
-    }
-    let acc = 0;
-    const first = base - width + 1;
-    const jStart = Math.max(0, -first);
-    const jEnd = Math.min(taps, n - first);
-    for (let j = jStart; j < jEnd; j++) acc += coeffs[offset + j] * input[first + j];
-    output[k] = acc;
-  }
-  return output;
+  const r = new Resampler(fromHz, toHz);
+  const head = r.push(input);
+  const tail = r.flush();
+  if (tail.length === 0) return head;
+  const out = new Float32Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
 }
