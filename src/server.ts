@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import type { Services } from './services';
+import { attachWebSocketRoutes } from './ws/ws-router';
 
 export interface RunningServer {
   server: http.Server;
@@ -13,14 +14,15 @@ export interface RunningServer {
 }
 
 /** The HTTP server: the express app plus WebSocket upgrades, with connection-level limits. */
-export function createServer(services: Services): http.Server {
+export function createServer(services: Services): { server: http.Server; closeStreams(): void } {
   const server = http.createServer({ requestTimeout: 300_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, createApp(services));
   server.maxConnections = services.config.maxConnections;
-  return server;
+  const ws = attachWebSocketRoutes(server, services);
+  return { server, closeStreams: () => ws.close() };
 }
 
 export async function startServer(services: Services, port: number, host: string): Promise<RunningServer> {
-  const server = createServer(services);
+  const { server, closeStreams } = createServer(services);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -33,6 +35,7 @@ export async function startServer(services: Services, port: number, host: string
     url: `http://${shownHost}:${bound}`,
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      closeStreams();
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;

@@ -19,9 +19,10 @@ describe('bad input over HTTP', () => {
   });
   afterAll(() => server.close());
 
-  async function post(form: FormData): Promise<{ status: number; body: { error: { message: string; type: string; param: string | null; code: string | null } }; headers: Headers }> {
+  type ErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
+  async function post(form: FormData): Promise<{ status: number; body: ErrorBody; headers: Headers }> {
     const res = await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', body: form });
-    return { status: res.status, body: await res.json(), headers: res.headers };
+    return { status: res.status, body: (await res.json()) as ErrorBody, headers: res.headers };
   }
 
   function form(file: Uint8Array | null, fields: Record<string, string> = {}, fileName = 'audio.wav', type = 'audio/wav'): FormData {
@@ -82,7 +83,7 @@ describe('bad input over HTTP', () => {
   test('a JSON body instead of multipart is a 400', async () => {
     const res = await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"file":"x"}' });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.param).toBe('file');
+    expect(((await res.json()) as ErrorBody).error.param).toBe('file');
   });
 
   test('a 30 MB upload (limit 25 MiB) is refused with 413 through the SDK', async () => {
@@ -97,7 +98,7 @@ describe('bad input over HTTP', () => {
   test('unknown routes are a 404 in the same shape', async () => {
     const res = await fetch(`${server.url}/v1/nothing`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('unknown_route');
+    expect(((await res.json()) as ErrorBody).error.code).toBe('unknown_route');
   });
 
   test('unknown model through the SDK is a NotFoundError', async () => {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { ApiError } from '../../errors';
 import type { Services } from '../../services';
 
-/** Liveness (`/health`), readiness (`/ready`: models loaded) and Prometheus metrics (`/metrics`). */
+/** Liveness (`/health`), readiness (`/ready`: models loaded), details (`/status`) and Prometheus metrics (`/metrics`). */
 export function healthRoutes(services: Services): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
@@ -11,6 +11,25 @@ export function healthRoutes(services: Services): Router {
   router.get('/ready', (_req, res) => {
     if (!services.isReady()) throw new ApiError(503, 'The models are still loading.', { code: 'not_ready', retryAfterSec: 2 });
     res.json({ status: 'ready', default_model: services.registry.defaultId, models: services.pool.models, inference: services.pool.stats });
+  });
+  router.get('/status', (_req, res) => {
+    const { config, pool, registry } = services;
+    res.json({
+      status: services.isReady() ? 'ready' : 'loading',
+      uptime_sec: Math.round(process.uptime()),
+      default_model: registry.defaultId,
+      models: pool.models,
+      aliases: Object.fromEntries(registry.aliasMap),
+      inference: { ...pool.stats, queue_depth_limit: config.inferenceQueueDepth, threads_per_worker: config.inferenceThreadsPerWorker, provider: config.executionProvider },
+      limits: {
+        max_upload_bytes: config.maxUploadBytes,
+        max_concurrent_requests: config.maxConcurrentRequests,
+        max_streams: config.maxStreams,
+        max_stream_duration_sec: config.maxStreamDurationSec,
+        stream_idle_timeout_sec: config.streamIdleTimeoutSec,
+        max_ws_message_bytes: config.maxWsMessageBytes,
+      },
+    });
   });
   router.get('/metrics', async (_req, res) => {
     services.metrics.inferenceQueue.set(services.pool.stats.queued);

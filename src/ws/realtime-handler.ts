@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
+import { ApiError, toApiError } from '../errors';
+import type { Services } from '../services';
+import type { StreamingEvent } from '../streaming/streaming-events';
+import { StreamingTranscriber } from '../streaming/streaming-transcriber';
+import { AudioIngest } from './audio-ingest';
+import { CloseCode } from './close-codes';
+import { ConnectionGuard } from './connection-guard';
+import { DEFAULT_TURN_DETECTION, encodingOf, sessionObject, type RealtimeSessionState } from './realtime-protocol';
+import { applySessionUpdate } from './realtime-session-update';
+import { closeWith, sendJson } from './send';
+import { streamingConfigFor } from './streaming-session-config';
+
+const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+
+/**
+ * One OpenAI Realtime transcription connection: `session.created` first; `session.update` (GA) or
+ * `transcription_session.update` (beta) → `*.updated`; `input_audio_buffer.append/commit/clear`; server VAD
+ * events, committed items, append-only transcription deltas while the user speaks, `.completed` with usage.
+ */
+export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, services: Services, onDone: () => void): void {
+  const { config, logger, registry, metrics } = services;
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const send = (type: string, fields: object = {}) => sendJson(ws, { type, event_id: newId('event'), ...fields });
+  const error = (err: unknown, clientEventId: string | null = null) => {
+    const e = toApiError(err);
+    if (e.status >= 500) logger.error({ err: e.cause ?? err }, 'realtime stream error');
+    send('error', { error: { type: e.status >= 500 ? 'server_error' : 'invalid_request_error', code: e.code, message: e.message, param: e.param, event_id: clientEventId } });
+  };
+
+  const queryModel = url.searchParams.get('model');
+  let state: RealtimeSessionState = {
+    id: newId('sess'),
+    flavor: 'ga',
+    format: { type: 'audio/pcm', rate: 24000 },
+    model: queryModel && isKnownModel(queryModel) ? queryModel : registry.defaultId,
+    language: null,
+    prompt: '',
+    turnDetection: { ...DEFAULT_TURN_DETECTION },
+    audioStarted: false,
+  };
+  function isKnownModel(name: string): boolean {
+    try {
+      registry.resolve(name);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  let transcriber: StreamingTranscriber | null = null;
+  let ingest: AudioIngest | null = null;
+  /** item ids by utterance index, and the item before each (for `previous_item_id`). */
+  const items = new Map<number, string>();
+  let lastItemId: string | null = null;
+  const committedItems = new Set<number>();
+  const itemFor = (utterance: number) => {
+    let id = items.get(utterance);
+    if (!id) {
+      id = newId('item');
+      items.set(utterance, id);
+    }
+    return id;
+  };
+  const announceCommit = (utterance: number) => {
+    if (committedItems.has(utterance)) return;
+    committedItems.add(utterance);
+    const itemId = itemFor(utterance);
+    send('input_audio_buffer.committed', { previous_item_id: lastItemId, item_id: itemId });
+    const item = { id: itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] };
+    if (state.flavor === 'beta') send('conversation.item.created', { previous_item_id: lastItemId, item });
+    else {
+      send('conversation.item.added', { previous_item_id: lastItemId, item });
+      send('conversation.item.done', { previous_item_id: lastItemId, item });
+    }
+    lastItemId = itemId;
+  };
+
+  const onEvent = (event: StreamingEvent) => {
+    switch (event.type) {
+      case 'speech_started':
+        send('input_audio_buffer.speech_started', { audio_start_ms: Math.round(event.audioStartMs), item_id: itemFor(event.utteranceIndex) });
+        break;
+      case 'speech_stopped':
+        send('input_audio_buffer.speech_stopped', { audio_end_ms: Math.round(event.audioEndMs), item_id: itemFor(event.utteranceIndex) });
+        announceCommit(event.utteranceIndex);
+        break;
+      case 'partial':
+        if (event.stableDelta) {
+          send('conversation.item.input_audio_transcription.delta', { item_id: itemFor(event.utteranceIndex), content_index: 0, delta: event.stableDelta });
+        }
+        break;
+      case 'final': {
+        announceCommit(event.utteranceIndex);
+        const itemId = itemFor(event.utteranceIndex);
+        if (event.stableDelta) send('conversation.item.input_audio_transcription.delta', { item_id: itemId, content_index: 0, delta: event.stableDelta });
+        const seconds = Math.max(0, event.endSec - event.startSec);
+        send('conversation.item.input_audio_transcription.completed', {
+          item_id: itemId,
+          content_index: 0,
+          transcript: event.text,
+          usage: { type: 'duration', seconds: Math.round(seconds * 1000) / 1000 },
+        });
+        metrics.audioSeconds.inc({ model: state.model, mode: 'stream' }, seconds);
+        break;
+      }
+      case 'error':
+        if (event.utteranceIndex !== undefined) {
+          const e = event.error;
+          send('conversation.item.input_audio_transcription.failed', {
+            item_id: itemFor(event.utteranceIndex),
+            content_index: 0,
+            error: { type: 'server_error', code: e.code, message: e.message, param: e.param },
+          });
+        } else error(event.error);
+        break;
+    }
+  };
+
+  const ensureTranscriber = () => {
+    if (transcriber) return transcriber;
+    state = { ...state, audioStarted: true };
+    ingest = new AudioIngest(encodingOf(state.format), state.format.rate);
+    const td = state.turnDetection;
+    transcriber = new StreamingTranscriber(
+      { recognizer: services.recognizer(registry.resolve(state.model).id), vad: services.vad, onEvent },
+      streamingConfigFor(config, td ? 'server_vad' : 'manual', td ? { threshold: td.threshold, silenceDurationMs: td.silence_duration_ms, prefixPaddingMs: td.prefix_padding_ms } : {}),
+    );
+    return transcriber;
+  };
+
+  const guard = new ConnectionGuard(config.streamIdleTimeoutSec * 1000, config.maxStreamDurationSec * 1000, (reason, message) => {
+    error(new ApiError(400, message, { code: reason }));
+    closeWith(ws, CloseCode.POLICY_VIOLATION, message);
+    transcriber?.close();
+  });
+
+  send('session.created', { session: sessionObject(state) });
+
+  ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+    guard.touch();
+    if (isBinary) {
+      error(new ApiError(400, 'Binary frames are not part of the Realtime protocol; send input_audio_buffer.append with base64 audio.', { code: 'invalid_message' }));
+      return;
+    }
+    const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
+    let event: { type?: unknown; event_id?: unknown; [k: string]: unknown };
+    try {
+      event = JSON.parse(text);
+      if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new Error('not an object');
+    } catch {
+      error(new ApiError(400, "The message is not a valid JSON event (expected an object with a 'type').", { code: 'invalid_json' }));
+      return;
+    }
+    const clientEventId = typeof event.event_id === 'string' ? event.event_id : null;
+    try {
+      switch (event.type) {
+        case 'session.update':
+        case 'transcription_session.update': {
+          const flavor = event.type === 'session.update' ? 'ga' : 'beta';
+          const wasManual = state.turnDetection === null;
+          const next = applySessionUpdate({ ...state, flavor }, event.session, registry);
+          if (transcriber && (wasManual !== (next.turnDetection === null) || next.model !== state.model)) {
+            throw new ApiError(400, 'turn_detection on/off and the model can only change before the first audio.', { code: 'session_locked', param: 'session' });
+          }
+          state = next;
+          send(flavor === 'ga' ? 'session.updated' : 'transcription_session.updated', { session: sessionObject(state) });
+          break;
+        }
+        case 'input_audio_buffer.append': {
+          if (typeof event.audio !== 'string') throw new ApiError(400, "input_audio_buffer.append needs 'audio' as a base64 string.", { code: 'invalid_value', param: 'audio' });
+          const t = ensureTranscriber();
+          const bytes = Buffer.from(event.audio, 'base64');
+          let samples: Float32Array;
+          try {
+            samples = ingest!.push(bytes);
+          } catch (err) {
+            throw new ApiError(400, `Invalid audio: ${(err as Error).message}.`, { code: 'invalid_value', param: 'audio' });
+          }
+          if (!guard.checkAudio(ingest!.receivedMs)) return;
+          t.pushAudio(samples);
+          break;
+        }
+        case 'input_audio_buffer.commit': {
+          if (!transcriber) {
+            throw new ApiError(400, 'Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has 0.00ms of audio.', {
+              code: 'input_audio_buffer_commit_empty',
+            });
+          }
+          transcriber.commit().catch((err: unknown) => error(err, clientEventId));
+          break;
+        }
+        case 'input_audio_buffer.clear':
+          transcriber?.clear();
+          send('input_audio_buffer.cleared');
+          break;
+        case 'conversation.item.retrieve':
+        case 'response.create':
+        case 'response.cancel':
+        case 'conversation.item.create':
+        case 'conversation.item.delete':
+        case 'conversation.item.truncate':
+        case 'output_audio_buffer.clear':
+          throw new ApiError(400, `'${event.type}' is not available in a transcription session.`, { code: 'unsupported_event', param: 'type' });
+        default:
+          throw new ApiError(400, `Unknown event type '${String(event.type)}'.`, { code: 'invalid_event', param: 'type' });
+      }
+    } catch (err) {
+      error(err, clientEventId);
+    }
+  });
+
+  ws.on('close', () => {
+    guard.stop();
+    (transcriber as StreamingTranscriber | null)?.close();
+    onDone();
+  });
+  ws.on('error', (err) => logger.warn({ err }, 'realtime socket error'));
+}

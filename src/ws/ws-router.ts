@@ -1,0 +1,70 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { Services } from '../services';
+import { handleCaptionsConnection } from './captions-handler';
+import { CloseCode } from './close-codes';
+import { handleRealtimeConnection } from './realtime-handler';
+import { closeWith, sendJson } from './send';
+
+type Protocol = 'captions' | 'realtime';
+
+function protocolFor(pathname: string): Protocol | null {
+  const path = pathname.replace(/\/+$/, '');
+  if (path === '/v1/audio/transcriptions') return 'captions';
+  if (path === '/v1/realtime') return 'realtime';
+  return null;
+}
+
+function rejectUpgrade(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: 'unknown_route' } });
+  socket.end(`HTTP/1.1 ${status} Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * Routes WebSocket upgrades: live captions at /v1/audio/transcriptions, OpenAI Realtime transcription at
+ * /v1/realtime. Bounded at the edge: message size (ws `maxPayload`, close 1009) and open streams (beyond
+ * MAX_STREAMS a connection gets an error event and close 1013).
+ */
+export function attachWebSocketRoutes(server: Server, services: Services): { close(): void } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.maxWsMessageBytes, perMessageDeflate: false });
+  const open = new Map<Protocol, number>([['captions', 0], ['realtime', 0]]);
+  const total = () => [...open.values()].reduce((a, b) => a + b, 0);
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const protocol = protocolFor(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (!protocol) {
+      rejectUpgrade(socket, 404, `No WebSocket endpoint at ${req.url}`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!services.isReady() || total() >= services.config.maxStreams) {
+        const message = services.isReady() ? `Too many concurrent streams (limit ${services.config.maxStreams}); retry later.` : 'The models are still loading; retry shortly.';
+        const code = services.isReady() ? 'too_many_streams' : 'not_ready';
+        if (protocol === 'realtime') sendJson(ws, { type: 'error', event_id: 'event_limit', error: { type: 'server_error', code, message, param: null, event_id: null } });
+        else sendJson(ws, { type: 'error', code, message });
+        closeWith(ws, CloseCode.TRY_AGAIN_LATER, message);
+        return;
+      }
+      open.set(protocol, open.get(protocol)! + 1);
+      services.metrics.activeStreams.set({ protocol }, open.get(protocol)!);
+      let released = false;
+      const onDone = () => {
+        if (released) return;
+        released = true;
+        open.set(protocol, open.get(protocol)! - 1);
+        services.metrics.activeStreams.set({ protocol }, open.get(protocol)!);
+      };
+      ws.on('close', onDone);
+      if (protocol === 'captions') handleCaptionsConnection(ws, req, services, onDone);
+      else handleRealtimeConnection(ws, req, services, onDone);
+    });
+  });
+
+  return {
+    close() {
+      for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) closeWith(client, CloseCode.GOING_AWAY, 'server shutting down');
+      wss.close();
+    },
+  };
+}
