@@ -66,6 +66,10 @@ export const configSchema = z.object({
   STREAM_IDLE_TIMEOUT_SEC: int(1, 3600).default(60),
   /** Largest WebSocket message, in bytes. */
   MAX_WS_MESSAGE_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  /** PEM certificate chain; with TLS_KEY_FILE the server speaks HTTPS/WSS (the OpenAI SDK's realtime client always uses wss://). */
+  TLS_CERT_FILE: z.string().default(''),
+  /** PEM private key for TLS_CERT_FILE. */
+  TLS_KEY_FILE: z.string().default(''),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -93,6 +97,8 @@ export interface Config {
   maxStreamDurationSec: number;
   streamIdleTimeoutSec: number;
   maxWsMessageBytes: number;
+  tlsCertFile: string;
+  tlsKeyFile: string;
   logLevel: RawConfig['LOG_LEVEL'];
 }
 
@@ -113,6 +119,9 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
+  if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
+    throw new ConfigError('invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
   return Object.freeze({
     port: c.PORT,
     host: c.HOST,
@@ -134,6 +143,8 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     maxStreamDurationSec: c.MAX_STREAM_DURATION_SEC,
     streamIdleTimeoutSec: c.STREAM_IDLE_TIMEOUT_SEC,
     maxWsMessageBytes: c.MAX_WS_MESSAGE_BYTES,
+    tlsCertFile: c.TLS_CERT_FILE,
+    tlsKeyFile: c.TLS_KEY_FILE,
     logLevel: c.LOG_LEVEL,
   });
 }

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import type { Services } from './services';
@@ -15,7 +17,13 @@ export interface RunningServer {
 
 /** The HTTP server: the express app plus WebSocket upgrades, with connection-level limits. */
 export function createServer(services: Services): { server: http.Server; closeStreams(): void } {
-  const server = http.createServer({ requestTimeout: 300_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 }, createApp(services));
+  const options = { requestTimeout: 300_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 };
+  const { tlsCertFile, tlsKeyFile } = services.config;
+  const app = createApp(services);
+  // https.Server is an http.Server with TLS underneath: same events, same limits.
+  const server: http.Server = tlsCertFile
+    ? (https.createServer({ ...options, cert: readFileSync(tlsCertFile), key: readFileSync(tlsKeyFile) }, app) as unknown as http.Server)
+    : http.createServer(options, app);
   server.maxConnections = services.config.maxConnections;
   const ws = attachWebSocketRoutes(server, services);
   return { server, closeStreams: () => ws.close() };
@@ -32,7 +40,7 @@ export async function startServer(services: Services, port: number, host: string
   return {
     server,
     port: bound,
-    url: `http://${shownHost}:${bound}`,
+    url: `${services.config.tlsCertFile ? 'https' : 'http'}://${shownHost}:${bound}`,
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       closeStreams();

@@ -56,6 +56,7 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
   const items = new Map<number, string>();
   let lastItemId: string | null = null;
   const committedItems = new Set<number>();
+  const previousItems = new Map<number, string | null>();
   const itemFor = (utterance: number) => {
     let id = items.get(utterance);
     if (!id) {
@@ -69,14 +70,21 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     committedItems.add(utterance);
     const itemId = itemFor(utterance);
     send('input_audio_buffer.committed', { previous_item_id: lastItemId, item_id: itemId });
-    const item = { id: itemId, object: 'realtime.item', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_audio', transcript: null }] };
-    if (state.flavor === 'beta') send('conversation.item.created', { previous_item_id: lastItemId, item });
-    else {
-      send('conversation.item.added', { previous_item_id: lastItemId, item });
-      send('conversation.item.done', { previous_item_id: lastItemId, item });
-    }
+    const previousItemId = lastItemId;
+    previousItems.set(utterance, previousItemId);
+    const item = userItem(itemId, null);
+    if (state.flavor === 'beta') send('conversation.item.created', { previous_item_id: previousItemId, item });
+    else send('conversation.item.added', { previous_item_id: previousItemId, item });
     lastItemId = itemId;
   };
+  const userItem = (id: string, transcript: string | null) => ({
+    id,
+    object: 'realtime.item',
+    type: 'message',
+    status: 'completed',
+    role: 'user',
+    content: [{ type: 'input_audio', transcript }],
+  });
 
   const onEvent = (event: StreamingEvent) => {
     switch (event.type) {
@@ -103,6 +111,7 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
           transcript: event.text,
           usage: { type: 'duration', seconds: Math.round(seconds * 1000) / 1000 },
         });
+        if (state.flavor === 'ga') send('conversation.item.done', { previous_item_id: previousItems.get(event.utteranceIndex) ?? null, item: userItem(itemId, event.text) });
         metrics.audioSeconds.inc({ model: state.model, mode: 'stream' }, seconds);
         break;
       }
@@ -192,6 +201,11 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
           transcriber.commit().catch((err: unknown) => error(err, clientEventId));
           break;
         }
+        case 'KeepAlive':
+        case 'keepalive':
+        case 'ping':
+          // Sent by some clients (older LiveKit plugins) to keep proxies from timing out; not an error.
+          break;
         case 'input_audio_buffer.clear':
           transcriber?.clear();
           send('input_audio_buffer.cleared');

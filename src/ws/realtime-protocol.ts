@@ -62,6 +62,6 @@ export function sessionObject(s: RealtimeSessionState): object {
         noise_reduction: null,
       },
     },
-    include: null,
+    include: [],
   };
 }
