@@ -4,7 +4,15 @@ import { ApiError } from '../errors';
 import { detectModelLayout, type ModelLayout } from './model-layout';
 
 /** Names that OpenAI clients send and that mean "your default transcription model" here. */
-export const BUILTIN_ALIASES = ['whisper-1', 'gpt-4o-transcribe', 'gpt-4o-mini-transcribe', 'gpt-4o-transcribe-diarize', 'default'];
+export const BUILTIN_ALIASES = [
+  'whisper-1',
+  'gpt-4o-transcribe',
+  'gpt-4o-mini-transcribe',
+  'gpt-4o-transcribe-diarize',
+  'gpt-realtime-whisper',
+  'gpt-live-transcribe',
+  'default',
+];
 
 export interface ModelEntry {
   id: string;
