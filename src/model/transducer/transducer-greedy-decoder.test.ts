@@ -9,6 +9,7 @@ function scripted(plan: number[][], vocab = 5): TransducerStepper & { contexts: 
   return {
     contextSize: 2,
     blankId: 0,
+    unkId: 1,
     contexts,
     async runDecoder(context) {
       contexts.push(Array.from(context));
@@ -34,7 +35,7 @@ describe('transducerGreedyDecode', () => {
     const model = scripted([[3], [], [4], [2]]);
     const tokens = await transducerGreedyDecode(model, encoder(4), 4, 2);
     expect(tokens.map((t) => [t.id, t.startFrame])).toEqual([[3, 0], [4, 2], [2, 3]]);
-    expect(model.contexts.map((c) => c.map(Number))).toEqual([[0, 0], [0, 3], [3, 4], [4, 2]]);
+    expect(model.contexts.map((c) => c.map(Number))).toEqual([[-1, 0], [0, 3], [3, 4], [4, 2]]);
   });
 
   test('maxSymbolsPerFrame allows several tokens in one frame', async () => {
@@ -42,6 +43,12 @@ describe('transducerGreedyDecode', () => {
     expect((await transducerGreedyDecode(model, encoder(2), 2, 2, 1)).map((t) => t.id)).toEqual([3]);
     const again = scripted([[3, 4], [2]]);
     expect((await transducerGreedyDecode(again, encoder(2), 2, 2, 3)).map((t) => t.id)).toEqual([3, 4, 2]);
+  });
+
+  test('<unk> is treated as blank', async () => {
+    const model = scripted([[1]]);
+    expect(await transducerGreedyDecode(model, encoder(1), 1, 2)).toEqual([]);
+    expect(model.contexts.length).toBe(1); // the prediction network never advanced
   });
 
   test('all blank gives nothing', async () => {

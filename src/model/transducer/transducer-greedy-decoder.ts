@@ -4,6 +4,8 @@ import type { DecodedToken } from '../decoded-token';
 export interface TransducerStepper {
   readonly contextSize: number;
   readonly blankId: number;
+  /** `<unk>`'s id, treated like blank (never emitted); -1 when the vocabulary has none. */
+  readonly unkId: number;
   /** Runs the prediction network on the last `contextSize` token ids; returns decoder_out (1 × D). */
   runDecoder(context: BigInt64Array): Promise<Float32Array>;
   /** Runs the joiner on one encoder frame and a decoder output; returns logits (vocab). */
@@ -11,9 +13,10 @@ export interface TransducerStepper {
 }
 
 /**
- * Greedy search over encoder frames (as sherpa-onnx's offline decoder): the context starts as blanks; at each
- * frame the joiner's best token is emitted if it is not blank, after which the prediction network advances.
- * At most `maxSymbolsPerFrame` tokens per frame (1 matches sherpa-onnx's offline greedy search).
+ * Greedy search over encoder frames, as icefall and sherpa-onnx's offline decoder do it: the context starts
+ * as `[-1, …, -1, blank]` (-1 = "before the start", which icefall's stateless decoder embeds as zeros); at
+ * each frame the joiner's best token is emitted unless it is blank or `<unk>`, after which the prediction
+ * network advances. At most `maxSymbolsPerFrame` tokens per frame (1 matches sherpa-onnx's offline search).
  *
  * @param encoderOut row-major (numFrames × encoderDim), frames after subsampling
  */
@@ -24,7 +27,8 @@ export async function transducerGreedyDecode(
   encoderDim: number,
   maxSymbolsPerFrame = 1,
 ): Promise<DecodedToken[]> {
-  const context = new BigInt64Array(model.contextSize).fill(BigInt(model.blankId));
+  const context = new BigInt64Array(model.contextSize).fill(-1n);
+  context[model.contextSize - 1] = BigInt(model.blankId);
   let decoderOut = await model.runDecoder(context);
   const tokens: DecodedToken[] = [];
   for (let t = 0; t < numFrames; t++) {
@@ -33,7 +37,7 @@ export async function transducerGreedyDecode(
       const logits = await model.runJoiner(frame, decoderOut);
       let best = 0;
       for (let v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
-      if (best === model.blankId) break;
+      if (best === model.blankId || best === model.unkId) break;
       tokens.push({ id: best, startFrame: t, endFrame: t + 1 });
       context.copyWithin(0, 1);
       context[model.contextSize - 1] = BigInt(best);

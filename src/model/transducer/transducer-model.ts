@@ -25,6 +25,7 @@ export class TransducerModel implements TransducerStepper {
   readonly tokens: TokenTable;
   readonly contextSize: number;
   readonly blankId: number;
+  readonly unkId: number;
   readonly provider: ExecutionProvider;
   readonly metadata: Readonly<Record<string, string>>;
   /** Feature frames per encoder frame; learned from the first run when the metadata does not say. */
@@ -44,6 +45,7 @@ export class TransducerModel implements TransducerStepper {
     this.tokens = tokens;
     this.contextSize = Number(metadata.context_size ?? 2);
     this.blankId = tokens.blankId;
+    this.unkId = tokens.symbols.indexOf('<unk>');
     this.subsamplingFactor = Number(metadata.subsampling_factor ?? 4);
   }
 
