@@ -70,7 +70,9 @@ class DecWrap(nn.Module):
         self.m = m
 
     def forward(self, y):
-        return self.m.decoder(y)[:, -1, :]
+        # sherpa-onnx (and icefall) start greedy search with context [-1, ..., -1, blank]; -1 means "before the
+        # start". This model was trained with blanks there, so map -1 to blank (never index the embedding with -1).
+        return self.m.decoder(y.clamp(min=0))[:, -1, :]
 
 
 class JoinWrap(nn.Module):
