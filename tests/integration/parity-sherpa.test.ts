@@ -1,0 +1,93 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { decodeWav } from '../../src/audio/wav';
+import { resample } from '../../src/audio/resample';
+import type { ModelLayout } from '../../src/model/model-layout';
+import { ModelRegistry } from '../../src/model/model-registry';
+import { loadModel, recognizeWith, type AcousticModel } from '../../src/model/offline-recognizer';
+import { MODELS_DIR } from './helpers/test-server';
+
+// sherpa-onnx-node ships no type declarations; this is the part of its API the test uses.
+interface SherpaResult {
+  text: string;
+  tokens: string[];
+  timestamps: number[];
+}
+interface SherpaRecognizer {
+  createStream(): { acceptWaveform(w: { sampleRate: number; samples: Float32Array }): void };
+  decode(stream: unknown): void;
+  getResult(stream: unknown): SherpaResult;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sherpa = require('sherpa-onnx-node') as { OfflineRecognizer: new (config: unknown) => SherpaRecognizer };
+
+function sherpaFor(layout: ModelLayout): SherpaRecognizer {
+  const modelConfig =
+    layout.kind === 'nemo-ctc'
+      ? { nemoCtc: { model: layout.modelPath } }
+      : { transducer: { encoder: layout.encoderPath, decoder: layout.decoderPath, joiner: layout.joinerPath } };
+  return new sherpa.OfflineRecognizer({
+    featConfig: { sampleRate: 16000, featureDim: 80 },
+    modelConfig: { ...modelConfig, tokens: layout.tokensPath, numThreads: 1, provider: 'cpu', debug: 0 },
+    decodingMethod: 'greedy_search',
+  });
+}
+
+/** Word start times from sherpa's token times: a token starting with ▁ or a space begins a word. */
+function sherpaWordStarts(r: SherpaResult): number[] {
+  const starts: number[] = [];
+  let inWord = false;
+  r.tokens.forEach((token, i) => {
+    const boundary = token.startsWith('\u2581') || token.startsWith(' ');
+    const text = token.replace(/^[\u2581 ]+/, '');
+    if (boundary) inWord = false;
+    if (text && !inWord) {
+      starts.push(r.timestamps[i]);
+      inWord = true;
+    }
+  });
+  return starts;
+}
+
+const squash = (s: string) => s.replace(/\u2581/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** 16 kHz test clips: the model test data if present, and the speech fixture. */
+function clips(): { name: string; samples: Float32Array }[] {
+  const files = [path.join(__dirname, '..', 'fixtures', 'speech-two-utterances.wav')];
+  const testdata = path.join(MODELS_DIR, 'testdata');
+  if (existsSync(testdata)) files.push(...readdirSync(testdata).filter((f) => f.endsWith('.wav')).map((f) => path.join(testdata, f)));
+  return files.map((f) => {
+    const a = decodeWav(readFileSync(f));
+    return { name: path.basename(f), samples: resample(a.samples, a.sampleRateHz, 16000) };
+  });
+}
+
+/**
+ * Parity with an independent implementation: every embedded model, loaded by sherpa-onnx-node from the same
+ * files, transcribes every test clip to the same text, with the same word start times, as our pipeline.
+ */
+describe('parity with sherpa-onnx-node', () => {
+  const { registry } = ModelRegistry.scan(MODELS_DIR);
+  const audio = clips();
+
+  describe.each(registry.entries.map((e) => [e.id, e.layout] as const))('model %s', (_id, layout) => {
+    let ours: AcousticModel;
+    let theirs: SherpaRecognizer;
+    beforeAll(async () => {
+      ours = await loadModel(layout, { executionProvider: 'cpu', threads: 1 });
+      theirs = sherpaFor(layout);
+    });
+
+    test.each(audio.map((c) => [c.name, c.samples] as const))('%s: same text and word times', async (_name, samples) => {
+      const mine = await recognizeWith(ours, samples);
+      const stream = theirs.createStream();
+      stream.acceptWaveform({ sampleRate: 16000, samples });
+      theirs.decode(stream);
+      const result = theirs.getResult(stream);
+      expect(mine.text).toBe(squash(result.text));
+      const starts = sherpaWordStarts(result);
+      expect(mine.words.length).toBe(starts.length);
+      mine.words.forEach((w, i) => expect(w.startSec).toBeCloseTo(starts[i], 3));
+    });
+  });
+});
