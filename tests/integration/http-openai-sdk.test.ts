@@ -79,18 +79,27 @@ describe('OpenAI SDK drop-in', () => {
     expect(r.segments).toBeUndefined();
   });
 
-  test('stream: true yields deltas that add up to the done event', async () => {
-    const stream = await client.audio.transcriptions.create({ file: await file(), model: 'gpt-4o-transcribe', stream: true });
+  test('stream: true yields deltas that add up to the done event, before the end of the audio', async () => {
+    // Three copies of the clip: the first utterances' text must arrive while later audio is processed.
+    const long = new Float32Array(speech.samples.length * 3);
+    for (let k = 0; k < 3; k++) long.set(speech.samples, k * speech.samples.length);
+    const stream = await client.audio.transcriptions.create({ file: await toFile(wavBytes(long, 16000), 'three.wav'), model: 'gpt-4o-transcribe', stream: true });
     let deltas = '';
-    let done: string | undefined;
+    let deltaCount = 0;
+    let done: { text: string; usage?: unknown } | undefined;
     for await (const event of stream) {
-      if (event.type === 'transcript.text.delta') deltas += event.delta;
-      if (event.type === 'transcript.text.done') done = event.text;
+      if (event.type === 'transcript.text.delta') {
+        deltas += event.delta;
+        deltaCount++;
+      }
+      if (event.type === 'transcript.text.done') done = event;
     }
     expect(done).toBeDefined();
-    expect(deltas).toBe(done);
-    const plain = await client.audio.transcriptions.create({ file: await file(), model: 'gpt-4o-transcribe' });
-    expect(done).toBe(plain.text);
+    expect(deltas).toBe(done!.text);
+    expect(deltaCount).toBeGreaterThan(3);
+    expect(done!.usage).toEqual({ type: 'duration', seconds: Math.ceil(long.length / 16000) });
+    const plain = await client.audio.transcriptions.create({ file: await toFile(wavBytes(long, 16000), 'three.wav'), model: 'gpt-4o-transcribe' });
+    expect(wordErrorRate(plain.text, done!.text)).toBeLessThanOrEqual(0.1);
   });
 
   test('translations of English audio return the English text', async () => {

@@ -3,6 +3,7 @@ import { decodeAudio } from '../../audio/decode';
 import { ApiError } from '../../errors';
 import type { Services } from '../../services';
 import { transcribeSamples } from '../../transcription/file-transcriber';
+import { streamTranscribeSamples } from '../../transcription/streamed-file-transcriber';
 import { concurrencyLimit } from '../request-context';
 import { durationUsage, renderTranscript } from '../response-formats';
 import { parseTranscriptionParams } from '../transcription-params';
@@ -48,14 +49,11 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
     res.setHeader('Cache-Control', 'no-cache');
     res.flushHeaders();
     const send = (event: object) => res.write(`data: ${JSON.stringify(event)}\n\n`);
-    let first = true;
     try {
-      const transcript = await transcribeSamples(audio.samples, deps, {
+      // Deltas come from the streaming stabilizer as the audio is processed, not all at the end.
+      const transcript = await streamTranscribeSamples(audio.samples, deps, {
         signal: abort.signal,
-        onSegment: (segment) => {
-          send({ type: 'transcript.text.delta', delta: first ? segment.text : ` ${segment.text}` });
-          first = false;
-        },
+        onDelta: (delta) => send({ type: 'transcript.text.delta', delta }),
       });
       send({ type: 'transcript.text.done', text: transcript.text, usage: durationUsage(transcript.durationSec) });
       services.metrics.audioSeconds.inc({ model: entry.id, mode: 'file' }, transcript.durationSec);

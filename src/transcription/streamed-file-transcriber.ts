@@ -1,0 +1,64 @@
+import type { Recognizer } from '../model/recognizer';
+import type { StreamWord } from '../streaming/local-agreement';
+import { DEFAULT_STREAMING_CONFIG } from '../streaming/streaming-config';
+import type { StreamingEvent } from '../streaming/streaming-events';
+import { StreamingTranscriber } from '../streaming/streaming-transcriber';
+import type { SpeechProbabilitySource } from '../vad/speech-probability';
+import { segmentWords, type Transcript } from './transcript';
+
+export interface StreamedTranscribeOptions {
+  signal?: AbortSignal;
+  /** Text appended to the transcript, in order; the deltas concatenate to the final text. */
+  onDelta: (delta: string) => void;
+}
+
+/** Audio handed to the streaming session per step, in samples (1 s at 16 kHz). */
+const STEP_SAMPLES = 16000;
+/** Keep the session's unprocessed audio below this, in ms, so it never refuses audio. */
+const MAX_LAG_MS = DEFAULT_STREAMING_CONFIG.maxLagMs / 2;
+
+/**
+ * Transcribes a file through the same streaming path live audio takes (VAD utterances, LocalAgreement-2),
+ * feeding it as fast as it keeps up, so stable text is emitted while later audio is still being processed.
+ */
+export async function streamTranscribeSamples(
+  samples: Float32Array,
+  deps: { recognizer: Recognizer; vad: SpeechProbabilitySource },
+  options: StreamedTranscribeOptions,
+): Promise<Transcript> {
+  const words: StreamWord[] = [];
+  let emittedAny = false;
+  let failure: unknown = null;
+  const emit = (delta: string) => {
+    const text = delta.trim();
+    if (!text) return;
+    options.onDelta(emittedAny ? ` ${text}` : text);
+    emittedAny = true;
+  };
+  const onEvent = (event: StreamingEvent) => {
+    if (event.type === 'partial') emit(event.stableDelta);
+    else if (event.type === 'final') {
+      emit(event.stableDelta);
+      words.push(...event.words);
+    } else if (event.type === 'error') failure = event.error;
+  };
+  const transcriber = new StreamingTranscriber({ recognizer: deps.recognizer, vad: deps.vad, onEvent }, DEFAULT_STREAMING_CONFIG);
+  try {
+    for (let at = 0; at < samples.length; at += STEP_SAMPLES) {
+      options.signal?.throwIfAborted();
+      while (transcriber.lagMs > MAX_LAG_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        options.signal?.throwIfAborted();
+      }
+      transcriber.pushAudio(samples.subarray(at, Math.min(samples.length, at + STEP_SAMPLES)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await transcriber.end();
+  } finally {
+    transcriber.close();
+  }
+  if (failure) throw failure;
+  const timed = words.map((w) => ({ word: w.word, startSec: w.startSec, endSec: w.endSec }));
+  const segments = segmentWords(timed);
+  return { text: timed.map((w) => w.word).join(' '), language: 'english', durationSec: samples.length / 16000, segments, words: timed };
+}
