@@ -1,0 +1,149 @@
+/**
+ * Live streaming benchmark over the captions WebSocket protocol, against the real server in this process
+ * (models in worker threads), feeding audio at real time:
+ *   - first-partial latency: from sending the chunk that carries a word's end (word times from the file
+ *     transcription of the same audio) to the first partial/final showing that word, per utterance's first word
+ *   - final latency: from sending the end of speech (ground truth of the fixture) to the final, minus the
+ *     VAD silence window
+ * for 20, 50 and 100 ms chunks (p50 / p95), then the largest number of concurrent real-time streams whose
+ * final latency stays bounded (p95 ≤ 1 s beyond the silence window, no refused audio).
+ *
+ *   npm run bench:streaming        (BENCH_MODELS_DIR, BENCH_MODEL, BENCH_MAX_STREAMS to change)
+ */
+import path from 'node:path';
+import pino from 'pino';
+import WebSocket from 'ws';
+import { parseConfig } from '../../src/config';
+import { startServer } from '../../src/server';
+import { Services } from '../../src/services';
+import { DEFAULT_STREAMING_CONFIG } from '../../src/streaming/streaming-config';
+import { readFileSync } from 'node:fs';
+import { decodeWav } from '../../src/audio/wav';
+import { wavBytesForBench } from './wav-bytes';
+import { percentile, REPO_ROOT } from './bench-util';
+
+const MODELS_DIR = process.env.BENCH_MODELS_DIR ?? path.join(REPO_ROOT, 'models');
+const SILENCE_MS = DEFAULT_STREAMING_CONFIG.vad.minSilenceMs;
+const norm = (w: string) => w.toLowerCase().replace(/[^a-z0-9']/g, '');
+
+interface Clip {
+  samples: Float32Array;
+  /** Speech spans in seconds. */
+  speech: { startSec: number; endSec: number }[];
+}
+
+/** The fixture three times with 1 s of silence after each copy: six utterances with known boundaries. */
+function clip(): Clip {
+  const dir = path.join(REPO_ROOT, 'tests', 'fixtures');
+  const f = {
+    samples: decodeWav(readFileSync(path.join(dir, 'speech-two-utterances.wav'))).samples,
+    speech: (JSON.parse(readFileSync(path.join(dir, 'speech-two-utterances.json'), 'utf8')) as { speech: { startSample: number; endSample: number }[] }).speech,
+  };
+  const gap = 16000;
+  const period = f.samples.length + gap;
+  const samples = new Float32Array(period * 3);
+  const speech: Clip['speech'] = [];
+  for (let k = 0; k < 3; k++) {
+    samples.set(f.samples, k * period);
+    for (const s of f.speech) speech.push({ startSec: (k * period + s.startSample) / 16000, endSec: (k * period + s.endSample) / 16000 });
+  }
+  return { samples, speech };
+}
+
+interface RunResult {
+  firstPartialMs: number[];
+  finalMs: number[];
+  refused: number;
+}
+
+async function streamOnce(wsUrl: string, c: Clip, chunkMs: number, firstWords: { word: string; endSec: number }[]): Promise<RunResult> {
+  const ws = new WebSocket(wsUrl);
+  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+  const result: RunResult = { firstPartialMs: [], finalMs: [], refused: 0 };
+  const seen = new Set<number>();
+  const finals: number[] = [];
+  let t0 = 0;
+  const chunkSamples = (16000 * chunkMs) / 1000;
+  const sentAt = (sec: number) => t0 + Math.ceil((sec * 1000) / chunkMs) * chunkMs;
+  ws.on('message', (data) => {
+    const m = JSON.parse(data.toString()) as { type: string; text?: string; code?: string };
+    const now = performance.now();
+    if (m.type === 'error' && m.code === 'stream_lagging') result.refused++;
+    if ((m.type === 'partial' || m.type === 'final') && m.text) {
+      const words = new Set(m.text.split(' ').map(norm));
+      firstWords.forEach((w, i) => {
+        if (!seen.has(i) && words.has(norm(w.word)) && now >= sentAt(w.endSec) - 1) {
+          seen.add(i);
+          result.firstPartialMs.push(now - sentAt(w.endSec));
+        }
+      });
+    }
+    if (m.type === 'final') finals.push(now);
+  });
+  const done = new Promise((resolve) => ws.once('close', resolve));
+  const pcm = wavBytesForBench(c.samples).subarray(44);
+  t0 = performance.now();
+  for (let k = 0; k * chunkSamples < c.samples.length; k++) {
+    const due = t0 + (k + 1) * chunkMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    ws.send(pcm.subarray(k * chunkSamples * 2, (k + 1) * chunkSamples * 2));
+  }
+  ws.send(JSON.stringify({ type: 'end' }));
+  await done;
+  // Pair finals with utterances in order (finals arrive in order, one per utterance).
+  c.speech.forEach((s, i) => {
+    if (finals[i] !== undefined) result.finalMs.push(finals[i] - sentAt(s.endSec) - SILENCE_MS);
+  });
+  return result;
+}
+
+async function main(): Promise<void> {
+  const maxStreams = Number(process.env.BENCH_MAX_STREAMS ?? 64);
+  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', MODELS_DIR, INFERENCE_WORKERS: '2', MAX_STREAMS: String(maxStreams + 8), LOG_LEVEL: 'silent', ...(process.env.BENCH_MODEL ? { DEFAULT_MODEL: process.env.BENCH_MODEL } : {}) });
+  const services = new Services(config, pino({ level: 'silent' }));
+  const server = await startServer(services, 0, '127.0.0.1');
+  await services.start();
+  const c = clip();
+  const wsUrl = server.url.replace('http', 'ws') + '/v1/audio/transcriptions';
+
+  // Word times from the file transcription of the same audio; the first word of each utterance.
+  const form = new FormData();
+  form.append('file', new Blob([wavBytesForBench(c.samples)], { type: 'audio/wav' }), 'clip.wav');
+  form.append('response_format', 'verbose_json');
+  form.append('timestamp_granularities[]', 'word');
+  const verbose = (await (await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', body: form })).json()) as { words: { word: string; start: number; end: number }[] };
+  const firstWords = c.speech
+    .map((s) => verbose.words.find((w) => w.start >= s.startSec - 0.3 && w.start < s.endSec))
+    .filter((w): w is { word: string; start: number; end: number } => Boolean(w))
+    .map((w) => ({ word: w.word, endSec: w.end }));
+  console.log(`model ${services.registry.defaultId}; clip ${(c.samples.length / 16000).toFixed(1)} s, ${c.speech.length} utterances; VAD silence window ${SILENCE_MS} ms; update interval ${DEFAULT_STREAMING_CONFIG.updateIntervalMs} ms\n`);
+  console.log('chunk ms  first-partial p50/p95 ms  final-minus-silence p50/p95 ms');
+  for (const chunkMs of [20, 50, 100]) {
+    const runs = await Promise.all([0, 1].map(() => streamOnce(wsUrl, c, chunkMs, firstWords)));
+    const fp = runs.flatMap((r) => r.firstPartialMs);
+    const fin = runs.flatMap((r) => r.finalMs);
+    console.log(`${String(chunkMs).padStart(8)}  ${percentile(fp, 50).toFixed(0).padStart(10)} / ${percentile(fp, 95).toFixed(0).padEnd(12)}  ${percentile(fin, 50).toFixed(0).padStart(12)} / ${percentile(fin, 95).toFixed(0)}`);
+  }
+
+  console.log('\nconcurrent real-time streams (50 ms chunks):');
+  console.log('streams  final-minus-silence p95 ms  refused chunks  bounded');
+  let best = 0;
+  for (let n = 1; n <= maxStreams; n *= 2) {
+    const runs = await Promise.all(Array.from({ length: n }, () => streamOnce(wsUrl, c, 50, firstWords)));
+    const fin = runs.flatMap((r) => r.finalMs);
+    const refused = runs.reduce((a, r) => a + r.refused, 0);
+    const complete = runs.every((r) => r.finalMs.length === c.speech.length);
+    const bounded = complete && refused === 0 && percentile(fin, 95) <= 1000;
+    console.log(`${String(n).padStart(7)}  ${percentile(fin, 95).toFixed(0).padStart(26)}  ${String(refused).padStart(14)}  ${bounded ? 'yes' : 'no'}`);
+    if (!bounded) break;
+    best = n;
+  }
+  console.log(`\nlargest tested stream count with bounded lag: ${best}`);
+  await server.close(1000);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
