@@ -1,7 +1,7 @@
 import { ApiError } from '../errors';
 import type { DecodedAudio } from './decoded-audio';
 import { decodeWithFfmpeg, type FfmpegOptions } from './ffmpeg-decoder';
-import { resample } from './resample';
+import { resampleAsync } from './resample';
 import { decodeWav, looksLikeWav } from './wav';
 
 /** File extensions OpenAI's transcription endpoint accepts (plus a few more ffmpeg reads). */
@@ -30,7 +30,7 @@ export async function decodeAudio(upload: UploadedAudio, options: DecodeOptions)
     if (wav.samples.length / wav.sampleRateHz > options.maxDurationSec) {
       throw new ApiError(400, `The audio is longer than the maximum of ${options.maxDurationSec} s.`, { param: 'file', code: 'audio_too_long' });
     }
-    return { samples: resample(wav.samples, wav.sampleRateHz, options.targetRateHz), sampleRateHz: options.targetRateHz };
+    return { samples: await resampleAsync(wav.samples, wav.sampleRateHz, options.targetRateHz), sampleRateHz: options.targetRateHz };
   }
   const ext = upload.fileName?.includes('.') ? upload.fileName.split('.').pop()!.toLowerCase() : undefined;
   if ((upload.mimeType && NOT_AUDIO.test(upload.mimeType)) || (ext && ['txt', 'json', 'pdf', 'png', 'jpg', 'jpeg', 'gif', 'html', 'csv'].includes(ext))) {

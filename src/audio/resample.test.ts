@@ -1,4 +1,4 @@
-import { resample, Resampler } from './resample';
+import { resample, resampleAsync, Resampler } from './resample';
 
 function sine(freqHz: number, rateHz: number, seconds: number, amplitude = 0.5): Float32Array {
   const out = new Float32Array(Math.round(rateHz * seconds));
@@ -80,5 +80,17 @@ describe('Resampler (streaming)', () => {
     const out = r.push(new Float32Array(4800));
     expect(out.length).toBeGreaterThan(1600 - 60);
     expect(out.length).toBeLessThanOrEqual(1600);
+  });
+});
+
+describe('resampleAsync', () => {
+  test('gives exactly what resample gives, for a signal longer than one slice', async () => {
+    const x = sine(440, 44100, 7);
+    const a = resample(x, 44100, 16000);
+    const b = await resampleAsync(x, 44100, 16000);
+    expect(b.length).toBe(a.length);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    expect(worst).toBeLessThan(1e-6);
   });
 });

@@ -163,3 +163,25 @@ export function resample(input: Float32Array, fromHz: number, toHz: number): Flo
   out.set(tail, head.length);
   return out;
 }
+
+/** Input processed between yields to the event loop by `resampleAsync`, in samples. */
+const ASYNC_SLICE_SAMPLES = 1 << 17;
+
+/**
+ * Resamples a whole signal in slices, yielding to the event loop between them, so a long upload's
+ * resampling never stalls live streams for more than a few milliseconds. Same output as `resample`.
+ */
+export async function resampleAsync(input: Float32Array, fromHz: number, toHz: number): Promise<Float32Array> {
+  if (fromHz === toHz) return input;
+  const r = new Resampler(fromHz, toHz);
+  const out = new Float32Array(r.outputLength(input.length));
+  let written = 0;
+  for (let at = 0; at < input.length; at += ASYNC_SLICE_SAMPLES) {
+    const part = r.push(input.subarray(at, at + ASYNC_SLICE_SAMPLES));
+    out.set(part, written);
+    written += part.length;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  out.set(r.flush().subarray(0, out.length - written), written);
+  return out;
+}
