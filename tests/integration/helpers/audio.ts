@@ -4,12 +4,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { WaveFile } from 'wavefile';
 
-/** 16-bit mono WAV bytes from float samples. */
+/** Mono WAV bytes from float samples: PCM16 (format 1) or IEEE float32 (format 3). */
 export function wavBytes(samples: Float32Array, sampleRateHz: number, bitDepth: '16' | '32f' = '16'): Buffer {
-  const wav = new WaveFile();
-  const data = bitDepth === '16' ? Int16Array.from(samples, (s) => Math.max(-32768, Math.min(32767, Math.round(s * 32767)))) : samples;
-  wav.fromScratch(1, sampleRateHz, bitDepth, data);
-  return Buffer.from(wav.toBuffer());
+  const bytesPerSample = bitDepth === '16' ? 2 : 4;
+  const dataBytes = samples.length * bytesPerSample;
+  const b = Buffer.alloc(44 + dataBytes);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + dataBytes, 4);
+  b.write('WAVEfmt ', 8);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(bitDepth === '16' ? 1 : 3, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(sampleRateHz, 24);
+  b.writeUInt32LE(sampleRateHz * bytesPerSample, 28);
+  b.writeUInt16LE(bytesPerSample, 32);
+  b.writeUInt16LE(bytesPerSample * 8, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(dataBytes, 40);
+  for (let i = 0; i < samples.length; i++) {
+    if (bitDepth === '16') b.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32767))), 44 + 2 * i);
+    else b.writeFloatLE(samples[i], 44 + 4 * i);
+  }
+  return b;
 }
 
 /** Float samples of a WAV file (first channel). */
