@@ -15,11 +15,11 @@ import { FbankComputer, KALDI_FBANK_OPTIONS, NEMO_FBANK_OPTIONS } from '../../sr
 import { parseConfig } from '../../src/config';
 import { ModelRegistry } from '../../src/model/model-registry';
 import { loadModel, recognizeWith } from '../../src/model/offline-recognizer';
-import type { ModelLayout } from '../../src/model/model-layout';
 import { startServer } from '../../src/server';
 import { Services } from '../../src/services';
 import { wavBytesForBench } from './wav-bytes';
 import { median, REPO_ROOT, speechClip, timeMs } from './bench-util';
+import { sherpaDecode, sherpaRecognizer } from './sherpa-reference';
 import * as ort from 'onnxruntime-node';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -45,27 +45,6 @@ async function withRunTimer<T>(fn: () => Promise<T>): Promise<{ value: T; runMs:
   } finally {
     proto.run = original;
   }
-}
-
-// sherpa-onnx-node has no type declarations; this is the part of its API we use.
-interface SherpaRecognizer {
-  createStream(): { acceptWaveform(w: { sampleRate: number; samples: Float32Array }): void };
-  decode(stream: unknown): void;
-  getResult(stream: unknown): { text: string };
-}
-
-function sherpaRecognizer(layout: ModelLayout): SherpaRecognizer {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sherpa = require('sherpa-onnx-node') as { OfflineRecognizer: new (config: unknown) => SherpaRecognizer };
-  const modelConfig =
-    layout.kind === 'nemo-ctc'
-      ? { nemoCtc: { model: layout.modelPath } }
-      : { transducer: { encoder: layout.encoderPath, decoder: layout.decoderPath, joiner: layout.joinerPath } };
-  return new sherpa.OfflineRecognizer({
-    featConfig: { sampleRate: 16000, featureDim: 80 },
-    modelConfig: { ...modelConfig, tokens: layout.tokensPath, numThreads: 1, provider: 'cpu', debug: 0 },
-    decodingMethod: 'greedy_search',
-  });
 }
 
 async function main(): Promise<void> {
@@ -103,10 +82,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const { value, runMs } = await withRunTimer(() => recognizeWith(model, clip));
       const t1 = performance.now();
-      const stream = sherpa.createStream();
-      stream.acceptWaveform({ sampleRate: 16000, samples: clip });
-      sherpa.decode(stream);
-      theirs = sherpa.getResult(stream).text.trim();
+      theirs = sherpaDecode(sherpa, clip).text.trim();
       const t2 = performance.now();
       const form = new FormData();
       form.append('file', new Blob([body], { type: 'audio/wav' }), 'clip.wav');

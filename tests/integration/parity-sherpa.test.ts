@@ -2,36 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeWav } from '../../src/audio/wav';
 import { resample } from '../../src/audio/resample';
-import type { ModelLayout } from '../../src/model/model-layout';
 import { ModelRegistry } from '../../src/model/model-registry';
 import { loadModel, recognizeWith, type AcousticModel } from '../../src/model/offline-recognizer';
+import { sherpaDecode, sherpaRecognizer, type SherpaRecognizer, type SherpaResult } from '../../scripts/bench/sherpa-reference';
 import { MODELS_DIR } from './helpers/test-server';
-
-// sherpa-onnx-node ships no type declarations; this is the part of its API the test uses.
-interface SherpaResult {
-  text: string;
-  tokens: string[];
-  timestamps: number[];
-}
-interface SherpaRecognizer {
-  createStream(): { acceptWaveform(w: { sampleRate: number; samples: Float32Array }): void };
-  decode(stream: unknown): void;
-  getResult(stream: unknown): SherpaResult;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sherpa = require('sherpa-onnx-node') as { OfflineRecognizer: new (config: unknown) => SherpaRecognizer };
-
-function sherpaFor(layout: ModelLayout): SherpaRecognizer {
-  const modelConfig =
-    layout.kind === 'nemo-ctc'
-      ? { nemoCtc: { model: layout.modelPath } }
-      : { transducer: { encoder: layout.encoderPath, decoder: layout.decoderPath, joiner: layout.joinerPath } };
-  return new sherpa.OfflineRecognizer({
-    featConfig: { sampleRate: 16000, featureDim: 80 },
-    modelConfig: { ...modelConfig, tokens: layout.tokensPath, numThreads: 1, provider: 'cpu', debug: 0 },
-    decodingMethod: 'greedy_search',
-  });
-}
 
 /** Word start times from sherpa's token times: a token starting with ▁ or a space begins a word. */
 function sherpaWordStarts(r: SherpaResult): number[] {
@@ -75,15 +49,12 @@ describe('parity with sherpa-onnx-node', () => {
     let theirs: SherpaRecognizer;
     beforeAll(async () => {
       ours = await loadModel(layout, { executionProvider: 'cpu', threads: 1 });
-      theirs = sherpaFor(layout);
+      theirs = sherpaRecognizer(layout);
     });
 
     test.each(audio.map((c) => [c.name, c.samples] as const))('%s: same text and word times', async (_name, samples) => {
       const mine = await recognizeWith(ours, samples);
-      const stream = theirs.createStream();
-      stream.acceptWaveform({ sampleRate: 16000, samples });
-      theirs.decode(stream);
-      const result = theirs.getResult(stream);
+      const result = sherpaDecode(theirs, samples);
       expect(mine.text).toBe(squash(result.text));
       const starts = sherpaWordStarts(result);
       expect(mine.words.length).toBe(starts.length);
