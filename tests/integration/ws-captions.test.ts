@@ -165,6 +165,26 @@ describe('WebSocket live captions', () => {
     await expect(wrong.opened).rejects.toThrow(/404/);
   });
 
+  test('a misbehaving client never hurts a well-behaved one streaming at the same time', async () => {
+    const good = new RecordingSocket(wsUrl);
+    const bad = new RecordingSocket(wsUrl);
+    await Promise.all([good.opened, bad.opened]);
+    await Promise.all([good.waitForType('ready'), bad.waitForType('ready')]);
+    const goodStream = streamChunks((c) => good.ws.send(c), pcm, 32, 50, 4);
+    for (let i = 0; i < 20; i++) {
+      bad.ws.send('{"type":');
+      bad.ws.send(Buffer.from([0xff]));
+      bad.sendJson({ type: 'commit' });
+    }
+    bad.ws.send(Buffer.alloc(70_000)); // over the message limit: that socket is closed
+    await goodStream;
+    good.sendJson({ type: 'end' });
+    await good.waitForType('end', 60_000);
+    expect(await bad.closed()).toBe(1009);
+    expect(good.ofType('error')).toEqual([]);
+    expect(wordErrorRate(fileText, good.ofType('final').map((f) => f.text).join(' '))).toBeLessThanOrEqual(0.15);
+  }, 60_000);
+
   test('the server is still healthy', async () => {
     expect((await fetch(`${server.url}/ready`)).status).toBe(200);
   });

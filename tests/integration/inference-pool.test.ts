@@ -1,0 +1,55 @@
+import { ApiError } from '../../src/errors';
+import { InferencePool } from '../../src/model/inference-pool';
+import { ModelRegistry } from '../../src/model/model-registry';
+import { loadSpeechFixture } from '../fixtures/speech-fixture';
+import { MODELS_DIR } from './helpers/test-server';
+
+/** The worker pool under pressure: bounded queue, cancellation, and a worker that dies. */
+describe('InferencePool', () => {
+  const { registry } = ModelRegistry.scan(MODELS_DIR);
+  const modelId = registry.defaultId;
+  const speech = loadSpeechFixture();
+  let pool: InferencePool;
+
+  beforeAll(async () => {
+    pool = new InferencePool({ layouts: registry.layouts(), executionProvider: 'cpu', workers: 1, threadsPerWorker: 1, queueDepth: 2 });
+    await pool.start();
+  });
+  afterAll(() => pool.close());
+
+  test('reports what it loaded', () => {
+    expect(Object.keys(pool.models).sort()).toEqual(registry.entries.map((e) => e.id).sort());
+    for (const info of Object.values(pool.models)) expect(info.provider).toBe('cpu');
+  });
+
+  test('beyond the queue depth new jobs are shed with 503 and Retry-After', async () => {
+    const jobs = Array.from({ length: 3 }, () => pool.recognize(modelId, speech.samples.slice()));
+    const overflow = await pool.recognize(modelId, speech.samples.slice()).catch((e: unknown) => e);
+    expect(overflow).toBeInstanceOf(ApiError);
+    expect((overflow as ApiError).status).toBe(503);
+    expect((overflow as ApiError).retryAfterSec).toBeGreaterThanOrEqual(1);
+    const results = await Promise.all(jobs);
+    expect(new Set(results.map((r) => r.result.text)).size).toBe(1);
+  });
+
+  test('an aborted queued job is dropped', async () => {
+    const running = pool.recognize(modelId, speech.samples.slice());
+    const controller = new AbortController();
+    const queued = pool.recognize(modelId, speech.samples.slice(), controller.signal);
+    controller.abort();
+    await expect(queued).rejects.toMatchObject({ status: 408, code: 'cancelled' });
+    await running;
+  });
+
+  test('a worker that dies fails only its job, and a new worker takes over', async () => {
+    const job = pool.recognize(modelId, speech.samples.slice());
+    // Kill the worker mid-job, as a native crash would.
+    const slots = (pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots;
+    await slots[0].worker.terminate();
+    await expect(job).rejects.toMatchObject({ status: 500, code: 'inference_failed' });
+    const deadline = Date.now() + 20_000;
+    while (pool.stats.workers < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const after = await pool.recognize(modelId, speech.samples.slice());
+    expect(typeof after.result.text).toBe('string');
+  }, 30_000);
+});
