@@ -73,8 +73,9 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
       case 'speech_stopped':
         send({ type: 'speech_stopped', utterance_id: event.utteranceIndex, end: event.audioEndMs / 1000 });
         break;
-      case 'partial':
-        metrics.streamLagMs.observe(transcriber?.transcriptLagMs ?? 0);
+      case 'partial': {
+        const lagMs = Math.round(transcriber?.transcriptLagMs ?? 0);
+        metrics.streamLagMs.observe(lagMs);
         send({
           type: 'partial',
           utterance_id: event.utteranceIndex,
@@ -83,9 +84,11 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
           unstable_text: event.unstableText,
           delta: event.stableDelta,
           words: wireWords(event.words),
+          lag_ms: lagMs,
           is_final: false,
         });
         break;
+      }
       case 'final': {
         const words = event.words.map((w) => ({ word: w.word, startSec: w.startSec, endSec: w.endSec }));
         send({

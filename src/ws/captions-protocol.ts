@@ -54,6 +54,8 @@ export type CaptionsServerMessage =
       /** What this message appended to `stable_text`. */
       delta: string;
       words: WireWord[];
+      /** How far this hypothesis trails the audio received so far, in ms (the stream's lag). */
+      lag_ms: number;
       is_final: false;
     }
   | {

@@ -42,6 +42,7 @@ describe('WebSocket live captions', () => {
       if (m.type === 'partial') {
         expect((m.stable_text as string).startsWith(stableSoFar)).toBe(true);
         expect(stableSoFar + (m.delta as string)).toBe(m.stable_text);
+        expect(m.lag_ms).toBeGreaterThanOrEqual(0);
         byUtterance.set(id, m.stable_text as string);
       } else {
         expect((m.text as string).startsWith(stableSoFar)).toBe(true);
