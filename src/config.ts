@@ -64,6 +64,8 @@ export const configSchema = z.object({
   MAX_STREAM_DURATION_SEC: int(1, 24 * 3600).default(3600),
   /** A WebSocket with no message for this long is closed, in seconds. */
   STREAM_IDLE_TIMEOUT_SEC: int(1, 3600).default(60),
+  /** While someone speaks, the unconfirmed audio is re-transcribed this often, in ms of audio (lower: faster partials, more CPU). */
+  STREAM_UPDATE_INTERVAL_MS: int(50, 5000).default(300),
   /** Largest WebSocket message, in bytes. */
   MAX_WS_MESSAGE_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   /** PEM certificate chain; with TLS_KEY_FILE the server speaks HTTPS/WSS (the OpenAI SDK's realtime client always uses wss://). */
@@ -97,6 +99,7 @@ export interface Config {
   maxStreamDurationSec: number;
   streamIdleTimeoutSec: number;
   maxWsMessageBytes: number;
+  streamUpdateIntervalMs: number;
   tlsCertFile: string;
   tlsKeyFile: string;
   logLevel: RawConfig['LOG_LEVEL'];
@@ -143,6 +146,7 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     maxStreamDurationSec: c.MAX_STREAM_DURATION_SEC,
     streamIdleTimeoutSec: c.STREAM_IDLE_TIMEOUT_SEC,
     maxWsMessageBytes: c.MAX_WS_MESSAGE_BYTES,
+    streamUpdateIntervalMs: c.STREAM_UPDATE_INTERVAL_MS,
     tlsCertFile: c.TLS_CERT_FILE,
     tlsKeyFile: c.TLS_KEY_FILE,
     logLevel: c.LOG_LEVEL,

@@ -5,6 +5,7 @@ import { ApiError, toApiError } from '../errors';
 import type { Services } from '../services';
 import type { StreamWord } from '../streaming/local-agreement';
 import type { StreamingEvent } from '../streaming/streaming-events';
+import { validateStreamingConfig } from '../streaming/streaming-config';
 import { StreamingTranscriber } from '../streaming/streaming-transcriber';
 import { segmentWords } from '../transcription/transcript';
 import { AudioIngest } from './audio-ingest';
@@ -188,7 +189,18 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
           if (!/^(en|eng|english)([-_][a-z0-9]+)?$/i.test(settings.language)) {
             throw new ApiError(400, `Language '${settings.language}' is not supported; supported: en.`, { code: 'unsupported_language', param: 'language' });
           }
-          streamingConfigFor(config, settings.turn_detection, { threshold: settings.vad?.threshold }); // validates
+          try {
+            validateStreamingConfig(
+              streamingConfigFor(config, settings.turn_detection, {
+                threshold: settings.vad?.threshold,
+                silenceDurationMs: settings.vad?.min_silence_ms,
+                prefixPaddingMs: settings.vad?.prefix_padding_ms,
+                minSpeechMs: settings.vad?.min_speech_ms,
+              }),
+            );
+          } catch (err) {
+            throw new ApiError(400, `Invalid config: ${(err as Error).message}.`, { code: 'invalid_value', param: 'vad' });
+          }
         } catch (err) {
           fail(err);
           return;

@@ -12,7 +12,7 @@ export interface ClientVadSettings {
 
 /** Builds a transcriber config from the service config and a client's turn-detection choice. */
 export function streamingConfigFor(
-  _config: Readonly<Config>,
+  config: Readonly<Config>,
   turnDetection: 'server_vad' | 'manual',
   vad: ClientVadSettings = {},
 ): StreamingTranscriberConfig {
@@ -24,5 +24,5 @@ export function streamingConfigFor(
     ...(vad.prefixPaddingMs !== undefined ? { prefixPaddingMs: vad.prefixPaddingMs } : {}),
     ...(vad.minSpeechMs !== undefined ? { minSpeechMs: vad.minSpeechMs } : {}),
   };
-  return { ...base, turnDetection, vad: segmenter };
+  return { ...base, turnDetection, vad: segmenter, updateIntervalMs: config.streamUpdateIntervalMs };
 }
