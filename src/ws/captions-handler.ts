@@ -112,17 +112,20 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
     }
   };
 
+  const sessionConfig = () =>
+    streamingConfigFor(config, settings.turn_detection, {
+      threshold: settings.vad?.threshold,
+      silenceDurationMs: settings.vad?.min_silence_ms,
+      prefixPaddingMs: settings.vad?.prefix_padding_ms,
+      minSpeechMs: settings.vad?.min_speech_ms,
+    });
+
   const start = () => {
     if (transcriber) return transcriber;
     ingest = new AudioIngest(settings.encoding, settings.sample_rate);
     transcriber = new StreamingTranscriber(
       { recognizer: services.recognizer(settings.model), vad: services.vad, onEvent },
-      streamingConfigFor(config, settings.turn_detection, {
-        threshold: settings.vad?.threshold,
-        silenceDurationMs: settings.vad?.min_silence_ms,
-        prefixPaddingMs: settings.vad?.prefix_padding_ms,
-        minSpeechMs: settings.vad?.min_speech_ms,
-      }),
+      sessionConfig(),
     );
     return transcriber;
   };
@@ -190,14 +193,7 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
             throw new ApiError(400, `Language '${settings.language}' is not supported; supported: en.`, { code: 'unsupported_language', param: 'language' });
           }
           try {
-            validateStreamingConfig(
-              streamingConfigFor(config, settings.turn_detection, {
-                threshold: settings.vad?.threshold,
-                silenceDurationMs: settings.vad?.min_silence_ms,
-                prefixPaddingMs: settings.vad?.prefix_padding_ms,
-                minSpeechMs: settings.vad?.min_speech_ms,
-              }),
-            );
+            validateStreamingConfig(sessionConfig());
           } catch (err) {
             throw new ApiError(400, `Invalid config: ${(err as Error).message}.`, { code: 'invalid_value', param: 'vad' });
           }
