@@ -8,5 +8,4 @@ module.exports = {
   setupFiles: ['<rootDir>/tests/setup-typed-arrays.js'],
   testTimeout: 60000,
   maxWorkers: 2,
-  reporters: ['default', '<rootDir>/tests/summary-reporter.js'],
 };
