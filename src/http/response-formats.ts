@@ -76,13 +76,21 @@ export function toDiarizedJson(t: Transcript): object {
   };
 }
 
+/** OpenAI's `logprobs` entries: token, natural-log probability, and the token's UTF-8 bytes. */
+export function logprobEntries(t: Transcript): { token: string; logprob: number; bytes: number[] }[] {
+  return t.logprobs.map((p) => ({ token: p.token, logprob: Math.round(p.logprob * 1e6) / 1e6, bytes: [...Buffer.from(p.token, 'utf8')] }));
+}
+
+export interface RenderOptions {
+  granularities: readonly TimestampGranularity[];
+  task?: 'transcribe' | 'translate';
+  /** `include[]=logprobs`: add token log probabilities to `json` responses. */
+  logprobs?: boolean;
+}
+
 /** Renders a transcript as the HTTP body for `format`, with its content type. */
-export function renderTranscript(
-  t: Transcript,
-  format: ResponseFormat,
-  granularities: readonly TimestampGranularity[],
-  task: 'transcribe' | 'translate' = 'transcribe',
-): { contentType: string; body: string } {
+export function renderTranscript(t: Transcript, format: ResponseFormat, options: RenderOptions): { contentType: string; body: string } {
+  const { granularities, task = 'transcribe' } = options;
   switch (format) {
     case 'text':
       return { contentType: 'text/plain; charset=utf-8', body: `${t.text}\n` };
@@ -95,6 +103,9 @@ export function renderTranscript(
     case 'diarized_json':
       return { contentType: 'application/json', body: JSON.stringify(toDiarizedJson(t)) };
     case 'json':
-      return { contentType: 'application/json', body: JSON.stringify({ text: t.text, usage: durationUsage(t.durationSec) }) };
+      return {
+        contentType: 'application/json',
+        body: JSON.stringify({ text: t.text, ...(options.logprobs ? { logprobs: logprobEntries(t) } : {}), usage: durationUsage(t.durationSec) }),
+      };
   }
 }

@@ -11,6 +11,7 @@ describe('parseTranscriptionParams', () => {
       temperature: 0,
       timestampGranularities: [],
       stream: false,
+      logprobs: false,
     });
   });
 
@@ -28,6 +29,7 @@ describe('parseTranscriptionParams', () => {
     [{ temperature: '0.4' }, 0.4],
     [{ language: 'en-US' }, 'en-US'],
     [{ unknown_field: 'x', model: 'm' }, 'm'],
+    [{ 'include[]': ['logprobs'], model: 'm' }, 'm'],
   ])('accepts %j', (body, value) => {
     const p = parseTranscriptionParams(body);
     expect([p.stream, p.temperature, p.language, p.model]).toContain(value);

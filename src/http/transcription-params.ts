@@ -37,6 +37,8 @@ export interface TranscriptionParams {
   temperature: number;
   timestampGranularities: TimestampGranularity[];
   stream: boolean;
+  /** `include[]` contained `logprobs`. */
+  logprobs: boolean;
 }
 
 /** Our models transcribe English; these are the language values that mean English. */
@@ -75,5 +77,6 @@ export function parseTranscriptionParams(body: unknown): TranscriptionParams {
     temperature: p.temperature,
     timestampGranularities: p.timestamp_granularities,
     stream: p.stream,
+    logprobs: p.include.includes('logprobs'),
   };
 }

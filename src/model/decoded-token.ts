@@ -5,4 +5,6 @@ export interface DecodedToken {
   startFrame: number;
   /** One past its last encoder frame (after subsampling). */
   endFrame: number;
+  /** Natural-log probability of the token where it was chosen (its best frame, for CTC). */
+  logProb: number;
 }

@@ -17,6 +17,6 @@ export async function loadModel(layout: ModelLayout, options: SessionOptions): P
 export async function recognizeWith(model: AcousticModel, samples: Float32Array, sampleRateHz = 16000): Promise<RecognitionResult> {
   const features = model.computeFeatures(samples);
   const tokens = await model.decode(features);
-  const { text, words } = tokensToWords(tokens, model.tokens, model.frameSec);
-  return { text, words, durationSec: samples.length / sampleRateHz };
+  const { text, words, tokens: logprobs } = tokensToWords(tokens, model.tokens, model.frameSec);
+  return { text, words, durationSec: samples.length / sampleRateHz, tokens: logprobs };
 }

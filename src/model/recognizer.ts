@@ -10,12 +10,22 @@ export interface RecognizedWord {
   endSec: number;
 }
 
+/** One output token with its log probability (OpenAI's `logprobs` entries). */
+export interface TokenLogprob {
+  /** The token's text; a word boundary is a leading space. */
+  token: string;
+  /** Natural-log probability. */
+  logprob: number;
+}
+
 export interface RecognitionResult {
   /** Words joined by single spaces; empty when nothing was recognized. */
   text: string;
   words: RecognizedWord[];
   /** Duration of the audio that was recognized, in seconds. */
   durationSec: number;
+  /** The tokens behind `text`, in order, with log probabilities. */
+  tokens: TokenLogprob[];
 }
 
 export interface RecognizeOptions {

@@ -2,7 +2,7 @@ import { TokenTable } from './tokens';
 import { tokensToWords } from './words';
 
 const table = TokenTable.parse(['<blk> 0', '\u2581 1', 'h 2', 'i 3', '\u2581th 4', 'e 5', "' 6", 's 7', '<unk> 8'].join('\n'));
-const tok = (id: number, startFrame: number, endFrame = startFrame + 1) => ({ id, startFrame, endFrame });
+const tok = (id: number, startFrame: number, endFrame = startFrame + 1) => ({ id, startFrame, endFrame, logProb: -0.5 });
 
 describe('tokensToWords', () => {
   test('character tokens with a separate boundary token', () => {
@@ -19,9 +19,13 @@ describe('tokensToWords', () => {
     expect(r.text).toBe("the's the");
     expect(r.words[1].startSec).toBeCloseTo(1.0);
     expect(r.words[1].endSec).toBeCloseTo(1.3);
+    // Token log probabilities, as text pieces (boundary → space), specials dropped.
+    expect(r.tokens.map((t) => t.token).join('')).toBe(" the's the");
+    expect(r.tokens.every((t) => t.logprob === -0.5)).toBe(true);
   });
 
   test('nothing decoded gives empty text', () => {
-    expect(tokensToWords([tok(1, 0), tok(0, 1)], table, 0.04)).toEqual({ text: '', words: [] });
+    // The lone boundary token was emitted (it keeps its log probability); blank is not a token.
+    expect(tokensToWords([tok(1, 0), tok(0, 1)], table, 0.04)).toEqual({ text: '', words: [], tokens: [{ token: ' ', logprob: -0.5 }] });
   });
 });

@@ -1,4 +1,4 @@
-import type { RecognizedWord } from './recognizer';
+import type { RecognizedWord, TokenLogprob } from './recognizer';
 import type { DecodedToken } from './decoded-token';
 import { TokenTable, WORD_BOUNDARY } from './tokens';
 
@@ -6,8 +6,13 @@ import { TokenTable, WORD_BOUNDARY } from './tokens';
  * Joins decoded tokens into text and timed words. A token starting with the word-boundary marker (▁) or a
  * plain space starts a new word; times are encoder frames × `frameSec` (10 ms feature shift × subsampling).
  */
-export function tokensToWords(tokens: readonly DecodedToken[], table: TokenTable, frameSec: number): { text: string; words: RecognizedWord[] } {
+export function tokensToWords(
+  tokens: readonly DecodedToken[],
+  table: TokenTable,
+  frameSec: number,
+): { text: string; words: RecognizedWord[]; tokens: TokenLogprob[] } {
   const words: RecognizedWord[] = [];
+  const pieces: TokenLogprob[] = [];
   let current = '';
   let startFrame = 0;
   let endFrame = 0;
@@ -18,6 +23,7 @@ export function tokensToWords(tokens: readonly DecodedToken[], table: TokenTable
   for (const token of tokens) {
     if (table.isSpecial(token.id)) continue;
     let symbol = table.symbols[token.id];
+    pieces.push({ token: symbol.split(WORD_BOUNDARY).join(' '), logprob: token.logProb });
     if (symbol.startsWith(WORD_BOUNDARY) || symbol.startsWith(' ')) {
       flush();
       symbol = symbol.slice(symbol.startsWith(' ') ? 1 : WORD_BOUNDARY.length);
@@ -33,5 +39,5 @@ export function tokensToWords(tokens: readonly DecodedToken[], table: TokenTable
     });
   }
   flush();
-  return { text: words.map((w) => w.word).join(' '), words };
+  return { text: words.map((w) => w.word).join(' '), words, tokens: pieces };
 }

@@ -258,6 +258,7 @@ describe('StreamingTranscriber with the real VAD on a real clip', () => {
       recognize: async (samples): Promise<RecognitionResult> => ({
         text: 'speech',
         words: [{ word: 'speech', startSec: 0, endSec: samples.length / RATE }],
+        tokens: [],
         durationSec: samples.length / RATE,
       }),
     };

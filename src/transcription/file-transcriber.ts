@@ -1,5 +1,5 @@
 import type { Recognizer } from '../model/recognizer';
-import type { RecognizedWord } from '../model/recognizer';
+import type { RecognizedWord, TokenLogprob } from '../model/recognizer';
 import { splitAtSilences } from '../vad/split-at-silences';
 import type { SpeechProbabilitySource } from '../vad/speech-probability';
 import { segmentWords, type Transcript, type TranscriptSegment } from './transcript';
@@ -30,12 +30,14 @@ export async function transcribeSamples(samples: Float32Array, deps: FileTranscr
       : await splitAtSilences(samples, deps.vad, { maxChunkSec: deps.chunkMaxSec, minSilenceMs: 300 });
   const words: RecognizedWord[] = [];
   const segments: TranscriptSegment[] = [];
+  const logprobs: TokenLogprob[] = [];
   for (const piece of pieces) {
     options.signal?.throwIfAborted();
     const offsetSec = piece.startSample / rate;
     const result = await deps.recognizer.recognize(samples.subarray(piece.startSample, piece.endSample), { signal: options.signal });
     const shifted = result.words.map((w) => ({ word: w.word, startSec: w.startSec + offsetSec, endSec: w.endSec + offsetSec }));
     words.push(...shifted);
+    logprobs.push(...result.tokens);
     for (const segment of segmentWords(shifted, segments.length)) {
       segments.push(segment);
       options.onSegment?.(segment);
@@ -47,5 +49,6 @@ export async function transcribeSamples(samples: Float32Array, deps: FileTranscr
     durationSec: samples.length / rate,
     segments,
     words,
+    logprobs,
   };
 }

@@ -60,5 +60,5 @@ export async function streamTranscribeSamples(
   if (failure) throw failure;
   const timed = words.map((w) => ({ word: w.word, startSec: w.startSec, endSec: w.endSec }));
   const segments = segmentWords(timed);
-  return { text: timed.map((w) => w.word).join(' '), language: 'english', durationSec: samples.length / 16000, segments, words: timed };
+  return { text: timed.map((w) => w.word).join(' '), language: 'english', durationSec: samples.length / 16000, segments, words: timed, logprobs: [] };
 }

@@ -1,4 +1,4 @@
-import type { RecognizedWord } from '../model/recognizer';
+import type { RecognizedWord, TokenLogprob } from '../model/recognizer';
 
 /** A stretch of the transcript, with absolute times in seconds. */
 export interface TranscriptSegment {
@@ -17,6 +17,8 @@ export interface Transcript {
   durationSec: number;
   segments: TranscriptSegment[];
   words: RecognizedWord[];
+  /** Output tokens with log probabilities (empty when the path that made the transcript does not keep them). */
+  logprobs: TokenLogprob[];
 }
 
 /** Gap between words, in seconds, that starts a new segment. */

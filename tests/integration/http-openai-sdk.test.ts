@@ -39,6 +39,17 @@ describe('OpenAI SDK drop-in', () => {
     expect(r.usage).toEqual({ type: 'duration', seconds: Math.ceil(speech.samples.length / 16000) });
   });
 
+  test('include[]=logprobs returns token log probabilities that spell the text', async () => {
+    const r = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', include: ['logprobs'] });
+    const logprobs = r.logprobs ?? [];
+    expect(logprobs.length).toBeGreaterThan(0);
+    expect(logprobs.map((p) => p.token).join('').replace(/\s+/g, ' ').trim()).toBe(r.text);
+    for (const p of logprobs) {
+      expect(p.logprob).toBeLessThanOrEqual(0);
+      expect(Buffer.from(p.bytes ?? []).toString('utf8')).toBe(p.token);
+    }
+  });
+
   test('a file stream from disk works like an upload from memory', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'stt-sdk-'));
     const p = path.join(dir, 'speech.wav');

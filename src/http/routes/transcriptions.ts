@@ -71,6 +71,10 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
   const transcript = await transcribeSamples(audio.samples, deps, { signal: abort.signal });
   services.metrics.audioSeconds.inc({ model: entry.id, mode: 'file' }, transcript.durationSec);
   services.metrics.transcriptionSeconds.observe((performance.now() - started) / 1000);
-  const { contentType, body } = renderTranscript(transcript, params.responseFormat, params.timestampGranularities, task);
+  const { contentType, body } = renderTranscript(transcript, params.responseFormat, {
+    granularities: params.timestampGranularities,
+    task,
+    logprobs: params.logprobs,
+  });
   res.status(200).type(contentType).send(body);
 }

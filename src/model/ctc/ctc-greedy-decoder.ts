@@ -2,9 +2,10 @@ import type { DecodedToken } from '../decoded-token';
 
 /**
  * CTC greedy search: the best token per frame, repeats merged, blanks dropped (as sherpa-onnx's
- * OfflineCtcGreedySearchDecoder). A token spans the frames of its run of repeats.
+ * OfflineCtcGreedySearchDecoder). A token spans the frames of its run of repeats; its log probability is the
+ * best one over that run.
  *
- * @param logProbs row-major (numFrames × vocabSize) scores, frames after subsampling
+ * @param logProbs row-major (numFrames × vocabSize) log probabilities, frames after subsampling
  */
 export function ctcGreedyDecode(logProbs: Float32Array, numFrames: number, vocabSize: number, blankId: number): DecodedToken[] {
   const tokens: DecodedToken[] = [];
@@ -21,8 +22,11 @@ export function ctcGreedyDecode(logProbs: Float32Array, numFrames: number, vocab
       }
     }
     if (best !== blankId) {
-      if (best === previous) tokens[tokens.length - 1].endFrame = t + 1;
-      else tokens.push({ id: best, startFrame: t, endFrame: t + 1 });
+      if (best === previous) {
+        const last = tokens[tokens.length - 1];
+        last.endFrame = t + 1;
+        if (bestScore > last.logProb) last.logProb = bestScore;
+      } else tokens.push({ id: best, startFrame: t, endFrame: t + 1, logProb: bestScore });
     }
     previous = best;
   }

@@ -38,11 +38,20 @@ export async function transducerGreedyDecode(
       let best = 0;
       for (let v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
       if (best === model.blankId || best === model.unkId) break;
-      tokens.push({ id: best, startFrame: t, endFrame: t + 1 });
+      tokens.push({ id: best, startFrame: t, endFrame: t + 1, logProb: logSoftmaxAt(logits, best) });
       context.copyWithin(0, 1);
       context[model.contextSize - 1] = BigInt(best);
       decoderOut = await model.runDecoder(context);
     }
   }
   return tokens;
+}
+
+/** log softmax(logits)[index], computed stably. */
+function logSoftmaxAt(logits: Float32Array, index: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  return logits[index] - max - Math.log(sum);
 }

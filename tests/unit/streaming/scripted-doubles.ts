@@ -91,7 +91,7 @@ export class ScriptedRecognizer implements Recognizer {
           startSec: w.startSec - fromSec,
           endSec: Math.min(w.endSec, toSec) - fromSec,
         }));
-      return { text: heard.map((w) => w.word).join(' '), words: heard, durationSec: samples.length / RATE };
+      return { text: heard.map((w) => w.word).join(' '), words: heard, durationSec: samples.length / RATE, tokens: [] };
     } finally {
       this.inFlight--;
     }
