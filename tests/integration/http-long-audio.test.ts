@@ -24,6 +24,14 @@ describe('long audio', () => {
   afterAll(() => server.close());
 
   test('a 10-minute file transcribes with absolute, increasing timestamps', async () => {
+    // The clip alone, for reference: every repetition in the long file should be heard the same way,
+    // at the same offset within its period.
+    const single = await client.audio.transcriptions.create({
+      file: await toFile(wavBytes(speech.samples, rate), 'clip.wav'),
+      model: 'whisper-1',
+      response_format: 'verbose_json',
+      timestamp_granularities: ['word'],
+    });
     const r = await client.audio.transcriptions.create({
       file: await toFile(wavBytes(long, rate), 'ten-minutes.wav'),
       model: 'whisper-1',
@@ -33,20 +41,22 @@ describe('long audio', () => {
     expect(r.duration).toBeGreaterThanOrEqual(600);
     const words = r.words ?? [];
     for (let i = 1; i < words.length; i++) expect(words[i].start).toBeGreaterThanOrEqual(words[i - 1].start - 1e-6);
-    // Speech is everywhere in the file: words reach its last repetition.
-    expect(words[words.length - 1].end).toBeGreaterThan(r.duration - periodSamples / rate - 1);
-    // Every repetition's words lie inside that repetition's speech (±0.5 s), so no piece was shifted wrongly.
-    const firstSpeech = speech.speech[0].startSample / rate;
-    const lastSpeech = speech.speech[speech.speech.length - 1].endSample / rate;
+    expect(words[words.length - 1].end).toBeLessThanOrEqual(r.duration + 1e-6);
+
+    // For each repetition k, words start where the reference words start, shifted by exactly k periods
+    // (within 100 ms): proof that every piece cut by the VAD was put back at its absolute time. (Times, not
+    // spellings: a small model may spell a word differently when a cut gives it other context.)
     const periodSec = periodSamples / rate;
-    for (const w of words) {
-      const k = Math.floor(w.start / periodSec);
-      expect(w.start - k * periodSec).toBeGreaterThanOrEqual(firstSpeech - 0.5);
-      expect(w.end - k * periodSec).toBeLessThanOrEqual(lastSpeech + 0.5);
+    const reference = (single.words ?? []).map((w) => ({ word: w.word, start: w.start }));
+    expect(reference.length).toBeGreaterThan(0);
+    let repetitionsMatched = 0;
+    for (let k = 0; k < repeats; k++) {
+      const inPeriod = words.filter((w) => w.start >= k * periodSec - 0.3 && w.start < (k + 1) * periodSec - 0.3);
+      const found = reference.filter((ref) => inPeriod.some((w) => Math.abs(w.start - k * periodSec - ref.start) <= 0.1));
+      if (found.length >= 0.7 * reference.length) repetitionsMatched++;
     }
-    // About the same number of words in every repetition (the model sees similar pieces).
-    const perRepeat = new Map<number, number>();
-    for (const w of words) perRepeat.set(Math.floor(w.start / periodSec), (perRepeat.get(Math.floor(w.start / periodSec)) ?? 0) + 1);
-    expect(perRepeat.size).toBeGreaterThanOrEqual(repeats - 1);
+    expect(repetitionsMatched).toBeGreaterThanOrEqual(Math.floor(0.9 * repeats));
+    // Segments cover the words in order and carry the same text.
+    expect((r.segments ?? []).map((s) => s.text).join(' ')).toBe(r.text);
   }, 300_000);
 });

@@ -1,7 +1,7 @@
 import OpenAI, { toFile } from 'openai';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { resample } from '../../src/audio/resample';
-import { normalizeText, wavBytes, wordErrorRate } from './helpers/audio';
+import { normalizeText, wavBytes, characterErrorRate } from './helpers/audio';
 import { startTestServer, type TestServer } from './helpers/test-server';
 import { pcm16Bytes, RecordingSocket, sleep, streamChunks } from './helpers/ws-client';
 
@@ -59,14 +59,19 @@ describe('WebSocket live captions', () => {
     expect(s.messages[0]).toMatchObject({ type: 'ready', sample_rate: 16000, encoding: 'pcm16' });
     expectAppendOnly(s);
     const finals = s.ofType('final');
-    expect(finals.length).toBeGreaterThanOrEqual(1);
+    // One final per utterance of the clip, each covering that utterance's speech (±0.5 s).
+    expect(finals.length).toBe(speech.speech.length);
+    finals.forEach((f, i) => {
+      expect(f.start as number).toBeLessThanOrEqual(speech.speech[i].startSample / 16000 + 0.5);
+      expect(f.end as number).toBeGreaterThanOrEqual(speech.speech[i].endSample / 16000 - 0.5);
+    });
     for (const f of finals) {
       expect(f.is_final).toBe(true);
       const words = f.words as { word: string; start: number; end: number }[];
       expect(words.map((w) => w.word).join(' ')).toBe(f.text);
     }
     const streamed = finals.map((f) => f.text).join(' ');
-    expect(wordErrorRate(fileText, streamed)).toBeLessThanOrEqual(0.15);
+    expect(characterErrorRate(fileText, streamed)).toBeLessThanOrEqual(0.4);
   }, 60_000);
 
   test('speech_started / speech_stopped land within 100 ms of the speech in the clip', async () => {
@@ -95,7 +100,7 @@ describe('WebSocket live captions', () => {
     s.sendJson({ type: 'end' });
     await s.waitForType('end', 60_000);
     const text = s.ofType('final').map((f) => f.text).join(' ');
-    expect(wordErrorRate(fileText, text)).toBeLessThanOrEqual(rate === 8000 ? 0.35 : 0.15);
+    expect(characterErrorRate(fileText, text)).toBeLessThanOrEqual(rate === 8000 ? 0.5 : 0.4);
   }, 60_000);
 
   test('bad JSON, unknown messages and broken frames get error events; the stream carries on', async () => {
@@ -123,7 +128,7 @@ describe('WebSocket live captions', () => {
     s.sendJson({ type: 'commit' });
     const final = await s.waitForType('final', 30_000);
     expect(final.reason).toBe('commit');
-    expect(wordErrorRate(fileText, final.text as string)).toBeLessThanOrEqual(0.15);
+    expect(characterErrorRate(fileText, final.text as string)).toBeLessThanOrEqual(0.4);
     s.sendJson({ type: 'end' });
     await s.closed();
   }, 60_000);
@@ -183,7 +188,7 @@ describe('WebSocket live captions', () => {
     await good.waitForType('end', 60_000);
     expect(await bad.closed()).toBe(1009);
     expect(good.ofType('error')).toEqual([]);
-    expect(wordErrorRate(fileText, good.ofType('final').map((f) => f.text).join(' '))).toBeLessThanOrEqual(0.15);
+    expect(characterErrorRate(fileText, good.ofType('final').map((f) => f.text).join(' '))).toBeLessThanOrEqual(0.4);
   }, 60_000);
 
   test('the server is still healthy', async () => {
