@@ -6,9 +6,9 @@
 export class RealFft {
   readonly size: number;
   private readonly half: number;
-  /** Twiddles of the N/2-point FFT: cos/sin(2πk/(N/2)), k < N/4. */
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
+  /** Twiddles of the N/2-point FFT, stage after stage: for the stage of length L, cos/sin(2πk/L), k < L/2. */
+  private readonly stageCos: Float64Array;
+  private readonly stageSin: Float64Array;
   /** Split-step twiddles: cos/sin(2πk/N), k ≤ N/2. */
   private readonly splitCos: Float64Array;
   private readonly splitSin: Float64Array;
@@ -21,11 +21,13 @@ export class RealFft {
     this.size = size;
     const half = size / 2;
     this.half = half;
-    this.cos = new Float64Array(half / 2);
-    this.sin = new Float64Array(half / 2);
-    for (let k = 0; k < half / 2; k++) {
-      this.cos[k] = Math.cos((2 * Math.PI * k) / half);
-      this.sin[k] = -Math.sin((2 * Math.PI * k) / half);
+    this.stageCos = new Float64Array(half);
+    this.stageSin = new Float64Array(half);
+    for (let len = 4, at = 0; len <= half; len <<= 1) {
+      for (let k = 0; k < len / 2; k++, at++) {
+        this.stageCos[at] = Math.cos((2 * Math.PI * k) / len);
+        this.stageSin[at] = -Math.sin((2 * Math.PI * k) / len);
+      }
     }
     this.splitCos = new Float64Array(half + 1);
     this.splitSin = new Float64Array(half + 1);
@@ -47,27 +49,39 @@ export class RealFft {
   /** Writes |X[k]|² for k = 0..N/2 (N/2 + 1 bins) of the real signal `frame` (length N) into `out`. */
   powerSpectrum(frame: ArrayLike<number>, out: Float64Array): void {
     const m = this.half;
-    const { re, im, cos, sin, bitReverse } = this;
-    for (let n = 0; n < m; n++) {
-      const j = bitReverse[n];
-      re[j] = frame[2 * n];
-      im[j] = frame[2 * n + 1];
+    const { re, im, stageCos, stageSin, bitReverse } = this;
+    // Load pairs of real samples as complex values, in bit-reversed order, fused with the first
+    // (twiddle-free, length-2) butterfly stage.
+    for (let n = 0; n < m; n += 2) {
+      const a = bitReverse[n];
+      const b = bitReverse[n + 1];
+      const ar = frame[2 * a];
+      const ai = frame[2 * a + 1];
+      const br = frame[2 * b];
+      const bi = frame[2 * b + 1];
+      re[n] = ar + br;
+      im[n] = ai + bi;
+      re[n + 1] = ar - br;
+      im[n + 1] = ai - bi;
     }
-    for (let len = 2; len <= m; len <<= 1) {
+    for (let len = 4, tw = 0; len <= m; tw += len >> 1, len <<= 1) {
       const halfLen = len >> 1;
-      const step = m / len;
       for (let start = 0; start < m; start += len) {
-        for (let k = 0, tw = 0; k < halfLen; k++, tw += step) {
-          const wr = cos[tw];
-          const wi = sin[tw];
+        for (let k = 0; k < halfLen; k++) {
+          const wr = stageCos[tw + k];
+          const wi = stageSin[tw + k];
           const a = start + k;
           const b = a + halfLen;
-          const tr = re[b] * wr - im[b] * wi;
-          const ti = re[b] * wi + im[b] * wr;
-          re[b] = re[a] - tr;
-          im[b] = im[a] - ti;
-          re[a] += tr;
-          im[a] += ti;
+          const xr = re[b];
+          const xi = im[b];
+          const tr = xr * wr - xi * wi;
+          const ti = xr * wi + xi * wr;
+          const yr = re[a];
+          const yi = im[a];
+          re[b] = yr - tr;
+          im[b] = yi - ti;
+          re[a] = yr + tr;
+          im[a] = yi + ti;
         }
       }
     }
