@@ -53,6 +53,8 @@ export class ModelRegistry {
     for (const name of readdirSync(modelsDir).sort()) {
       const dir = path.join(modelsDir, name);
       if (!statSync(dir).isDirectory()) continue;
+      // Folders without any ONNX file (test data, docs) are not models and not worth a warning.
+      if (!readdirSync(dir).some((f) => f.endsWith('.onnx'))) continue;
       const layout = detectModelLayout(dir);
       if ('error' in layout) skipped.push({ dir, reason: layout.error });
       else entries.push({ id: name, layout, createdSec: Math.floor(statSync(dir).mtimeMs / 1000) });
