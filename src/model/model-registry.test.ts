@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ApiError } from '../errors';
+import { ModelRegistry } from './model-registry';
+
+/** A models directory laid out on disk (file contents do not matter to the scan). */
+function modelsDir(layout: Record<string, string[]>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'stt-models-'));
+  for (const [folder, files] of Object.entries(layout)) {
+    mkdirSync(path.join(root, folder));
+    for (const f of files) writeFileSync(path.join(root, folder, f), 'x');
+  }
+  return root;
+}
+
+describe('ModelRegistry.scan', () => {
+  const dir = modelsDir({
+    'b-ctc': ['model.onnx', 'model.int8.onnx', 'tokens.txt'],
+    'a-zipformer': ['encoder-epoch-99.int8.onnx', 'encoder-epoch-99.onnx', 'decoder-epoch-99.onnx', 'joiner-epoch-99.onnx', 'tokens.txt'],
+    'c-int8-only': ['model.int8.onnx', 'tokens.txt'],
+    'no-tokens': ['model.onnx'],
+    testdata: ['clip.wav', 'transcripts.json'],
+  });
+
+  test('recognizes both layouts, prefers fp32 files, and reports what it skipped', () => {
+    const { registry, skipped } = ModelRegistry.scan(dir);
+    expect(registry.entries.map((e) => [e.id, e.layout.kind])).toEqual([
+      ['a-zipformer', 'transducer'],
+      ['b-ctc', 'nemo-ctc'],
+      ['c-int8-only', 'nemo-ctc'],
+    ]);
+    const zip = registry.resolve('a-zipformer').layout;
+    expect(zip.kind === 'transducer' && path.basename(zip.encoderPath)).toBe('encoder-epoch-99.onnx');
+    const ctc = registry.resolve('b-ctc').layout;
+    expect(ctc.kind === 'nemo-ctc' && path.basename(ctc.modelPath)).toBe('model.onnx');
+    expect(skipped.map((s) => [path.basename(s.dir), s.reason])).toEqual([['no-tokens', 'no tokens.txt']]);
+  });
+
+  test('default model: configured, else the first id; OpenAI names and custom aliases resolve to models', () => {
+    const { registry } = ModelRegistry.scan(dir, { defaultModel: 'b-ctc', aliases: { fast: 'c-int8-only' } });
+    expect(registry.resolve(undefined).id).toBe('b-ctc');
+    expect(registry.resolve('').id).toBe('b-ctc');
+    expect(registry.resolve('whisper-1').id).toBe('b-ctc');
+    expect(registry.resolve('gpt-4o-transcribe').id).toBe('b-ctc');
+    expect(registry.resolve('fast').id).toBe('c-int8-only');
+    expect(ModelRegistry.scan(dir).registry.defaultId).toBe('a-zipformer');
+  });
+
+  test('an unknown model is a 404 naming the parameter', () => {
+    const { registry } = ModelRegistry.scan(dir);
+    try {
+      registry.resolve('nope');
+      throw new Error('expected a 404');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ApiError);
+      expect(err).toMatchObject({ status: 404, param: 'model', code: 'model_not_found' });
+    }
+  });
+
+  test.each([
+    [{ defaultModel: 'missing' }, /DEFAULT_MODEL "missing"/],
+    [{ aliases: { x: 'missing' } }, /MODEL_ALIASES maps "x"/],
+  ])('bad configuration %j is refused at startup', (options, message) => {
+    expect(() => ModelRegistry.scan(dir, options)).toThrow(message);
+  });
+
+  test('a directory without models is refused with the reasons', () => {
+    expect(() => ModelRegistry.scan(modelsDir({ empty: ['readme.md'], broken: ['model.onnx'] }))).toThrow(/no models found.*broken \(no tokens.txt\)/);
+  });
+});
