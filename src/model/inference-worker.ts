@@ -21,6 +21,10 @@ async function main(): Promise<void> {
       });
       models.set(id, model);
     }
+    // Warm up: the first run of a session and the JIT-compiled feature code are slow; pay that before ready.
+    const warmup = new Float32Array(16000);
+    for (let i = 0; i < warmup.length; i++) warmup[i] = 0.01 * Math.sin(i / 7);
+    for (const model of models.values()) await recognizeWith(model, warmup);
   } catch (err) {
     post({ type: 'fatal', message: (err as Error).message });
     return;
