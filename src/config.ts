@@ -65,7 +65,7 @@ export const configSchema = z.object({
   /** A WebSocket with no message for this long is closed, in seconds. */
   STREAM_IDLE_TIMEOUT_SEC: int(1, 3600).default(60),
   /** While someone speaks, the unconfirmed audio is re-transcribed this often, in ms of audio (lower: faster partials, more CPU). */
-  STREAM_UPDATE_INTERVAL_MS: int(50, 5000).default(300),
+  STREAM_UPDATE_INTERVAL_MS: int(50, 5000).default(150),
   /** Largest WebSocket message, in bytes. */
   MAX_WS_MESSAGE_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   /** PEM certificate chain; with TLS_KEY_FILE the server speaks HTTPS/WSS (the OpenAI SDK's realtime client always uses wss://). */

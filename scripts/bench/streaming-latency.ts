@@ -8,7 +8,7 @@
  * for 20, 50 and 100 ms chunks (p50 / p95), then the largest number of concurrent real-time streams whose
  * final latency stays bounded (p95 ≤ 1 s beyond the silence window, no refused audio).
  *
- *   npm run bench:streaming        (BENCH_MODELS_DIR, BENCH_MODEL, BENCH_MAX_STREAMS to change)
+ *   npm run bench:streaming        (BENCH_MODELS_DIR, BENCH_MODEL, BENCH_MAX_STREAMS, STREAM_UPDATE_INTERVAL_MS to change)
  */
 import path from 'node:path';
 import pino from 'pino';
@@ -24,7 +24,6 @@ import { percentile, REPO_ROOT } from './bench-util';
 
 const MODELS_DIR = process.env.BENCH_MODELS_DIR ?? path.join(REPO_ROOT, 'models');
 const SILENCE_MS = DEFAULT_STREAMING_CONFIG.vad.minSilenceMs;
-const norm = (w: string) => w.toLowerCase().replace(/[^a-z0-9']/g, '');
 
 interface Clip {
   samples: Float32Array;
@@ -56,7 +55,7 @@ interface RunResult {
   refused: number;
 }
 
-async function streamOnce(wsUrl: string, c: Clip, chunkMs: number, firstWords: { word: string; endSec: number }[]): Promise<RunResult> {
+async function streamOnce(wsUrl: string, c: Clip, chunkMs: number, firstWords: { startSec: number; endSec: number }[]): Promise<RunResult> {
   const ws = new WebSocket(wsUrl);
   await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
   const result: RunResult = { firstPartialMs: [], finalMs: [], refused: 0 };
@@ -66,13 +65,16 @@ async function streamOnce(wsUrl: string, c: Clip, chunkMs: number, firstWords: {
   const chunkSamples = (16000 * chunkMs) / 1000;
   const sentAt = (sec: number) => t0 + Math.ceil((sec * 1000) / chunkMs) * chunkMs;
   ws.on('message', (data) => {
-    const m = JSON.parse(data.toString()) as { type: string; text?: string; code?: string };
+    const m = JSON.parse(data.toString()) as { type: string; code?: string; words?: { word: string; start: number; end: number }[] };
     const now = performance.now();
     if (m.type === 'error' && m.code === 'stream_lagging') result.refused++;
-    if ((m.type === 'partial' || m.type === 'final') && m.text) {
-      const words = new Set(m.text.split(' ').map(norm));
+    if ((m.type === 'partial' || m.type === 'final') && m.words) {
+      // A reference word has appeared once some hypothesis holds a word over the same stretch of audio
+      // (by time, not spelling: a small model may spell it differently from one pass to the next).
       firstWords.forEach((w, i) => {
-        if (!seen.has(i) && words.has(norm(w.word)) && now >= sentAt(w.endSec) - 1) {
+        if (seen.has(i)) return;
+        // ...and reaches the word's end (within two 40 ms frames): the whole word, not a fragment of it.
+        if (m.words!.some((h) => h.start < w.endSec && h.end > w.startSec && h.end >= w.endSec - 0.08)) {
           seen.add(i);
           result.firstPartialMs.push(now - sentAt(w.endSec));
         }
@@ -100,7 +102,10 @@ async function streamOnce(wsUrl: string, c: Clip, chunkMs: number, firstWords: {
 
 async function main(): Promise<void> {
   const maxStreams = Number(process.env.BENCH_MAX_STREAMS ?? 64);
-  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', MODELS_DIR, INFERENCE_WORKERS: '2', MAX_STREAMS: String(maxStreams + 8), LOG_LEVEL: 'silent', ...(process.env.BENCH_MODEL ? { DEFAULT_MODEL: process.env.BENCH_MODEL } : {}) });
+  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', MODELS_DIR, INFERENCE_WORKERS: '2', MAX_STREAMS: String(maxStreams + 8), LOG_LEVEL: 'silent',
+    ...(process.env.BENCH_MODEL ? { DEFAULT_MODEL: process.env.BENCH_MODEL } : {}),
+    ...(process.env.STREAM_UPDATE_INTERVAL_MS ? { STREAM_UPDATE_INTERVAL_MS: process.env.STREAM_UPDATE_INTERVAL_MS } : {}),
+  });
   const services = new Services(config, pino({ level: 'silent' }));
   const server = await startServer(services, 0, '127.0.0.1');
   await services.start();
@@ -116,8 +121,8 @@ async function main(): Promise<void> {
   const firstWords = c.speech
     .map((s) => verbose.words.find((w) => w.start >= s.startSec - 0.3 && w.start < s.endSec))
     .filter((w): w is { word: string; start: number; end: number } => Boolean(w))
-    .map((w) => ({ word: w.word, endSec: w.end }));
-  console.log(`model ${services.registry.defaultId}; clip ${(c.samples.length / 16000).toFixed(1)} s, ${c.speech.length} utterances; VAD silence window ${SILENCE_MS} ms; update interval ${DEFAULT_STREAMING_CONFIG.updateIntervalMs} ms\n`);
+    .map((w) => ({ startSec: w.start, endSec: w.end }));
+  console.log(`model ${services.registry.defaultId}; clip ${(c.samples.length / 16000).toFixed(1)} s, ${c.speech.length} utterances; VAD silence window ${SILENCE_MS} ms; update interval ${config.streamUpdateIntervalMs} ms\n`);
   console.log('chunk ms  first-partial p50/p95 ms  final-minus-silence p50/p95 ms');
   for (const chunkMs of [20, 50, 100]) {
     const runs = await Promise.all([0, 1].map(() => streamOnce(wsUrl, c, chunkMs, firstWords)));
