@@ -12,6 +12,7 @@ export function requestContext(logger: Logger): RequestHandler {
     const id = incoming && VALID_ID.test(incoming) ? incoming : `req_${randomUUID().replace(/-/g, '')}`;
     res.setHeader('x-request-id', id);
     const started = performance.now();
+    res.locals.startedAtMs = started;
     res.on('finish', () => {
       logger.debug({ requestId: id, method: req.method, path: req.path, status: res.statusCode, durationMs: Math.round(performance.now() - started) }, 'request');
     });

@@ -32,8 +32,9 @@ describe('OpenAI SDK drop-in', () => {
   const expectedDefault = () => expected.get(server.services.registry.defaultId)!;
   afterAll(() => server.close());
 
-  test('json (default) returns text and duration usage', async () => {
-    const r = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1' });
+  test('json (default) returns text and duration usage, and says where the time went', async () => {
+    const { data: r, response } = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1' }).withResponse();
+    expect(response.headers.get('server-timing')).toMatch(/^upload;dur=[\d.]+, decode;dur=[\d.]+, transcribe;dur=[\d.]+$/);
     expect(r.text).toBe(expectedDefault().text);
     expect(r.text.length).toBeGreaterThan(0);
     expect(r.usage).toEqual({ type: 'duration', seconds: Math.ceil(speech.samples.length / 16000) });

@@ -38,6 +38,7 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
   });
 
   const { config } = services;
+  const decodeStarted = performance.now();
   const audio = await decodeAudio(
     { bytes: file.buffer, fileName: file.originalname, mimeType: file.mimetype },
     { targetRateHz: 16000, ffmpegPath: config.ffmpegPath, timeoutMs: config.ffmpegTimeoutMs, maxDurationSec: config.maxAudioDurationSec },
@@ -68,7 +69,9 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
     return;
   }
 
+  const transcribeStarted = performance.now();
   const transcript = await transcribeSamples(audio.samples, deps, { signal: abort.signal });
+  const finished = performance.now();
   services.metrics.audioSeconds.inc({ model: entry.id, mode: 'file' }, transcript.durationSec);
   services.metrics.transcriptionSeconds.observe((performance.now() - started) / 1000);
   const { contentType, body } = renderTranscript(transcript, params.responseFormat, {
@@ -76,5 +79,10 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
     task,
     logprobs: params.logprobs,
   });
+  // Where the time went, for clients and benchmarks (W3C Server-Timing).
+  res.setHeader(
+    'Server-Timing',
+    `upload;dur=${(decodeStarted - ((res.locals.startedAtMs as number | undefined) ?? started)).toFixed(1)}, decode;dur=${(transcribeStarted - decodeStarted).toFixed(1)}, transcribe;dur=${(finished - transcribeStarted).toFixed(1)}`,
+  );
   res.status(200).type(contentType).send(body);
 }
