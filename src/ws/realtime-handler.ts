@@ -39,7 +39,6 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     language: null,
     prompt: '',
     turnDetection: { ...DEFAULT_TURN_DETECTION },
-    audioStarted: false,
   };
   function isKnownModel(name: string): boolean {
     try {
@@ -52,12 +51,18 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
 
   let transcriber: StreamingTranscriber | null = null;
   let ingest: AudioIngest | null = null;
-  /** item ids by utterance index, and the item before each (for `previous_item_id`). */
-  const items = new Map<number, string>();
+  /**
+   * A session.update that changes how audio is processed starts a new transcriber; `generation` tells their
+   * utterances apart and `offsetMs` keeps `audio_*_ms` counted from the session's first audio.
+   */
+  let generation = 0;
+  let offsetMs = 0;
+  /** item ids by utterance (generation:index), and the item before each (for `previous_item_id`). */
+  const items = new Map<string, string>();
   let lastItemId: string | null = null;
-  const committedItems = new Set<number>();
-  const previousItems = new Map<number, string | null>();
-  const itemFor = (utterance: number) => {
+  const committedItems = new Set<string>();
+  const previousItems = new Map<string, string | null>();
+  const itemFor = (utterance: string) => {
     let id = items.get(utterance);
     if (!id) {
       id = newId('item');
@@ -65,7 +70,7 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     }
     return id;
   };
-  const announceCommit = (utterance: number) => {
+  const announceCommit = (utterance: string) => {
     if (committedItems.has(utterance)) return;
     committedItems.add(utterance);
     const itemId = itemFor(utterance);
@@ -86,23 +91,24 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     content: [{ type: 'input_audio', transcript }],
   });
 
-  const onEvent = (event: StreamingEvent) => {
+  const eventsFor = (gen: number, baseMs: number) => (event: StreamingEvent) => {
+    const key = event.type === 'error' && event.utteranceIndex === undefined ? '' : `${gen}:${(event as { utteranceIndex: number }).utteranceIndex}`;
     switch (event.type) {
       case 'speech_started':
-        send('input_audio_buffer.speech_started', { audio_start_ms: Math.round(event.audioStartMs), item_id: itemFor(event.utteranceIndex) });
+        send('input_audio_buffer.speech_started', { audio_start_ms: Math.round(baseMs + event.audioStartMs), item_id: itemFor(key) });
         break;
       case 'speech_stopped':
-        send('input_audio_buffer.speech_stopped', { audio_end_ms: Math.round(event.audioEndMs), item_id: itemFor(event.utteranceIndex) });
-        announceCommit(event.utteranceIndex);
+        send('input_audio_buffer.speech_stopped', { audio_end_ms: Math.round(baseMs + event.audioEndMs), item_id: itemFor(key) });
+        announceCommit(key);
         break;
       case 'partial':
         if (event.stableDelta) {
-          send('conversation.item.input_audio_transcription.delta', { item_id: itemFor(event.utteranceIndex), content_index: 0, delta: event.stableDelta });
+          send('conversation.item.input_audio_transcription.delta', { item_id: itemFor(key), content_index: 0, delta: event.stableDelta });
         }
         break;
       case 'final': {
-        announceCommit(event.utteranceIndex);
-        const itemId = itemFor(event.utteranceIndex);
+        announceCommit(key);
+        const itemId = itemFor(key);
         if (event.stableDelta) send('conversation.item.input_audio_transcription.delta', { item_id: itemId, content_index: 0, delta: event.stableDelta });
         const seconds = Math.max(0, event.endSec - event.startSec);
         send('conversation.item.input_audio_transcription.completed', {
@@ -111,7 +117,7 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
           transcript: event.text,
           usage: { type: 'duration', seconds: Math.round(seconds * 1000) / 1000 },
         });
-        if (state.flavor === 'ga') send('conversation.item.done', { previous_item_id: previousItems.get(event.utteranceIndex) ?? null, item: userItem(itemId, event.text) });
+        if (state.flavor === 'ga') send('conversation.item.done', { previous_item_id: previousItems.get(key) ?? null, item: userItem(itemId, event.text) });
         metrics.audioSeconds.inc({ model: state.model, mode: 'stream' }, seconds);
         break;
       }
@@ -119,7 +125,7 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
         if (event.utteranceIndex !== undefined) {
           const e = event.error;
           send('conversation.item.input_audio_transcription.failed', {
-            item_id: itemFor(event.utteranceIndex),
+            item_id: itemFor(key),
             content_index: 0,
             error: { type: 'server_error', code: e.code, message: e.message, param: e.param },
           });
@@ -130,11 +136,10 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
 
   const ensureTranscriber = () => {
     if (transcriber) return transcriber;
-    state = { ...state, audioStarted: true };
     ingest = new AudioIngest(encodingOf(state.format), state.format.rate);
     const td = state.turnDetection;
     transcriber = new StreamingTranscriber(
-      { recognizer: services.recognizer(registry.resolve(state.model).id), vad: services.vad, onEvent },
+      { recognizer: services.recognizer(registry.resolve(state.model).id), vad: services.vad, onEvent: eventsFor(generation, offsetMs) },
       streamingConfigFor(config, td ? 'server_vad' : 'manual', td ? { threshold: td.threshold, silenceDurationMs: td.silence_duration_ms, prefixPaddingMs: td.prefix_padding_ms } : {}),
     );
     return transcriber;
@@ -169,10 +174,17 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
         case 'session.update':
         case 'transcription_session.update': {
           const flavor = event.type === 'session.update' ? 'ga' : 'beta';
-          const wasManual = state.turnDetection === null;
           const next = applySessionUpdate({ ...state, flavor }, event.session, registry);
-          if (transcriber && (wasManual !== (next.turnDetection === null) || next.model !== state.model)) {
-            throw new ApiError(400, 'turn_detection on/off and the model can only change before the first audio.', { code: 'session_locked', param: 'session' });
+          const processingChanged =
+            JSON.stringify([next.format, next.model, next.turnDetection]) !== JSON.stringify([state.format, state.model, state.turnDetection]);
+          if (transcriber && processingChanged) {
+            // Clients may append before their session.update lands (Pipecat) or change options mid-session
+            // (LiveKit): the audio not yet committed is dropped and a new transcriber takes the new settings.
+            offsetMs += ingest!.receivedMs;
+            transcriber.close();
+            transcriber = null;
+            ingest = null;
+            generation++;
           }
           state = next;
           send(flavor === 'ga' ? 'session.updated' : 'transcription_session.updated', { session: sessionObject(state) });

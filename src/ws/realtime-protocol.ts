@@ -21,8 +21,6 @@ export interface RealtimeSessionState {
   language: string | null;
   prompt: string;
   turnDetection: RealtimeTurnDetection | null;
-  /** Set once the first audio arrives: the format can no longer change. */
-  audioStarted: boolean;
 }
 
 export const DEFAULT_TURN_DETECTION: RealtimeTurnDetection = {

@@ -79,11 +79,7 @@ export function applySessionUpdate(state: RealtimeSessionState, session: unknown
   const next: RealtimeSessionState = { ...state };
   const format = input?.format ?? s.input_audio_format;
   if (format !== undefined) {
-    const f = toFormat(format, state.format);
-    if (state.audioStarted && (f.type !== state.format.type || f.rate !== state.format.rate)) {
-      throw invalid('The audio format cannot change after audio has been sent.', 'session.audio.input.format', 'format_locked');
-    }
-    next.format = f;
+    next.format = toFormat(format, state.format);
   }
   const transcription = input?.transcription ?? s.input_audio_transcription;
   if (transcription) {

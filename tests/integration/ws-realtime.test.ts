@@ -123,6 +123,8 @@ describe('OpenAI Realtime transcription', () => {
     const s = socket(r.url);
     await s.opened;
     await s.waitForType('session.created');
+    // Pipecat does not hold audio back: a few frames may arrive before its session.update.
+    await streamChunks((c) => s.sendJson({ type: 'input_audio_buffer.append', audio: c.toString('base64') }), Buffer.alloc(48 * 100), 48, 20, Infinity);
     const update = r.events.find((e) => (e.send as Json).type === 'session.update')!.send;
     s.sendJson(update);
     const updated = await s.waitForType('session.updated');
