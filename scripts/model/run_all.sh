@@ -5,12 +5,12 @@ cd "$(dirname "$0")/../.."
 export STT_MODEL_WORKDIR="${STT_MODEL_WORKDIR:-/work/model-work}"
 PY=/usr/bin/python3
 bash scripts/model/setup.sh
-$PY scripts/model/gen_data.py --jobs 2 --max-train 18000
-nice -n 10 $PY scripts/model/train.py --kind ctc  --minutes 140 --threads 1 --eval-every 8 &
-nice -n 10 $PY scripts/model/train.py --kind rnnt --minutes 140 --threads 1 --max-utt-sec 8 --max-sec 40 --eval-every 8 &
+$PY scripts/model/gen_data.py --jobs 2 --extra-renders 1
+nice -n 10 $PY scripts/model/train.py --kind ctc  --minutes 125 --anneal-minutes 62 --threads 1 --eval-every 8 &
+nice -n 10 $PY scripts/model/train.py --kind rnnt --minutes 125 --anneal-minutes 62 --threads 1 --max-utt-sec 8 --eval-every 8 &
 wait
-$PY scripts/model/export.py --kind ctc  --ckpt "$STT_MODEL_WORKDIR/ckpt/ctc/best.pt"  --out models/nemo-ctc-en-conv-small
-$PY scripts/model/export.py --kind rnnt --ckpt "$STT_MODEL_WORKDIR/ckpt/rnnt/best.pt" --out models/icefall-transducer-en-conv-small
+$PY scripts/model/export.py --kind ctc  --ckpt "$STT_MODEL_WORKDIR/ckpt/ctc/last.pt"  --out models/nemo-ctc-en-conv-small
+$PY scripts/model/export.py --kind rnnt --ckpt "$STT_MODEL_WORKDIR/ckpt/rnnt/last.pt" --out models/icefall-transducer-en-conv-small
 $PY scripts/model/make-fbank-fixtures.py
 $PY scripts/model/make-testdata.py
 $PY scripts/model/eval.py

@@ -168,6 +168,10 @@ def main():
     ap.add_argument("--max-utt-sec", type=float, default=0, help="skip longer training utterances (0 = keep all)")
     ap.add_argument("--fsdd-repeat", type=int, default=2)
     ap.add_argument("--fsdd-strings", type=int, default=1500)
+    ap.add_argument("--anneal-minutes", type=float, default=0,
+                    help="decay the learning rate linearly to 5%% during the last N minutes of --minutes")
+    ap.add_argument("--anneal-scale", type=float, default=1.0,
+                    help="lr multiplier at the start of the anneal (to continue an interrupted anneal)")
     ap.add_argument("--init-encoder", default="", help="checkpoint whose encoder initialises this model")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -231,6 +235,9 @@ def main():
             step = state["step"] + 1
             lr = args.lr * min(step / warm, math.sqrt(warm / step) if step > 3 * warm else 1.0)
             lr = args.lr * min(step / warm, 1.0) * (min(1.0, math.sqrt(3 * warm / step)))
+            if args.anneal_minutes:
+                left = args.minutes * 60 - (time.time() - t_start)
+                lr *= max(0.05, min(1.0, left / (args.anneal_minutes * 60)) * args.anneal_scale)
             for g in opt.param_groups:
                 g["lr"] = lr
             ylens = torch.tensor([len(y) for y in ys])
