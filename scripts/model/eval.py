@@ -30,6 +30,14 @@ LIBRIVOX = "/usr/share/pocketsphinx/test/data/librivox"
 PS_MODEL = "/usr/share/pocketsphinx/model/en-us"
 
 
+def cached_clip(path, shard, index):
+    """Writes clip `index` of `shard` to `path` once; returns (path, transcript)."""
+    a, t = shard.get(index)
+    if not os.path.exists(path):
+        write_wav(path, a)
+    return path, t
+
+
 def write_wav(path, a):
     with wave.open(path, "wb") as w:
         w.setnchannels(1)
@@ -49,22 +57,14 @@ def build_sets(tts_per_voice):
         if per.get(v, 0) >= tts_per_voice:
             continue
         per[v] = per.get(v, 0) + 1
-        p = os.path.join(d, f"{len(items):04d}.wav")
-        a, t = s.get(i)
-        if not os.path.exists(p):
-            write_wav(p, a)
-        items.append((p, t))
+        items.append(cached_clip(os.path.join(d, f"{len(items):04d}.wav"), s, i))
     sets["tts_heldout"] = items
     # FSDD held-out
     d = os.path.join(EVAL, "fsdd_heldout")
     os.makedirs(d, exist_ok=True)
     items = []
     for s, i in D.load_set("fsdd_test.npz"):
-        p = os.path.join(d, f"{len(items):04d}_{s.voices[i].split(':')[1]}.wav")
-        a, t = s.get(i)
-        if not os.path.exists(p):
-            write_wav(p, a)
-        items.append((p, t))
+        items.append(cached_clip(os.path.join(d, f"{len(items):04d}_{s.voices[i].split(':')[1]}.wav"), s, i))
     sets["fsdd_heldout"] = items
     # LibriVox (pocketsphinx-testdata)
     items = []
