@@ -39,19 +39,23 @@ function expectMatches(features: Features, ref: Summary, tolerance: number): voi
   expect(worst).toBeLessThan(tolerance);
 }
 
-describe('FbankComputer', () => {
+describe.each(['wasm', 'js'] as const)('FbankComputer with the %s FFT', (engine) => {
   const signal = referenceSignal();
 
+  test('uses the engine asked for (PFFFT loads in this runtime)', () => {
+    expect(new FbankComputer(KALDI_FBANK_OPTIONS, engine).fftEngine).toBe(engine);
+  });
+
   test('Kaldi fbank (sherpa-onnx defaults) matches torchaudio.compliance.kaldi.fbank', () => {
-    expectMatches(new FbankComputer(KALDI_FBANK_OPTIONS).compute(signal), reference.kaldi, 2e-3);
+    expectMatches(new FbankComputer(KALDI_FBANK_OPTIONS, engine).compute(signal), reference.kaldi, 2e-3);
   });
 
   test('NeMo log-mel (Slaney filters, hann) matches torch.fft + torchaudio Slaney mel filters', () => {
-    expectMatches(new FbankComputer(NEMO_FBANK_OPTIONS).compute(signal), reference.nemo, 2e-3);
+    expectMatches(new FbankComputer(NEMO_FBANK_OPTIONS, engine).compute(signal), reference.nemo, 2e-3);
   });
 
   test('per_feature normalization matches the reference', () => {
-    const features = new FbankComputer(NEMO_FBANK_OPTIONS).compute(signal);
+    const features = new FbankComputer(NEMO_FBANK_OPTIONS, engine).compute(signal);
     normalizePerFeature(features);
     expectMatches(features, reference.nemoPerFeature, 2e-3);
   });
@@ -65,18 +69,29 @@ describe('FbankComputer', () => {
     [240, 2],
     [16000, 100],
   ])('%i samples give %i frames (snip_edges=false)', (samples, frames) => {
-    expect(new FbankComputer(KALDI_FBANK_OPTIONS).compute(new Float32Array(samples)).numFrames).toBe(frames);
+    expect(new FbankComputer(KALDI_FBANK_OPTIONS, engine).compute(new Float32Array(samples)).numFrames).toBe(frames);
   });
 
   test('silence is floored, not -Infinity', () => {
-    const f = new FbankComputer(KALDI_FBANK_OPTIONS).compute(new Float32Array(1600));
+    const f = new FbankComputer(KALDI_FBANK_OPTIONS, engine).compute(new Float32Array(1600));
     expect(f.data.every((v) => Number.isFinite(v))).toBe(true);
   });
 
   test('reuses a caller-provided output buffer', () => {
-    const computer = new FbankComputer(KALDI_FBANK_OPTIONS);
+    const computer = new FbankComputer(KALDI_FBANK_OPTIONS, engine);
     const out = new Float32Array(50 * 80);
     const f = computer.compute(signal, out);
     expect(f.data.buffer).toBe(out.buffer);
   });
+});
+
+test('both FFT engines give the same features on speech-like noise', () => {
+  const signal = referenceSignal();
+  for (const options of [KALDI_FBANK_OPTIONS, NEMO_FBANK_OPTIONS]) {
+    const wasm = new FbankComputer(options, 'wasm').compute(signal);
+    const js = new FbankComputer(options, 'js').compute(signal);
+    let worst = 0;
+    for (let i = 0; i < js.data.length; i++) worst = Math.max(worst, Math.abs(wasm.data[i] - js.data[i]));
+    expect(worst).toBeLessThan(1e-3);
+  }
 });

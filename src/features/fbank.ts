@@ -1,5 +1,5 @@
-import { RealFft } from './fft';
 import { makeMelFilterBank, type MelFilter } from './mel-filter-bank';
+import { createPowerSpectrum, type FftEngine, type PowerSpectrum } from './power-spectrum';
 import { makeWindow, type WindowType } from './window';
 
 /**
@@ -62,18 +62,19 @@ export class FbankComputer {
   readonly options: Readonly<FbankOptions>;
   readonly frameLength: number;
   readonly frameShift: number;
-  private readonly fft: RealFft;
+  private readonly spectrum: PowerSpectrum;
   private readonly window: Float64Array;
   private readonly filters: MelFilter[];
-  private readonly frame: Float64Array;
+  /** Edge frames, gathered with reflection. */
+  private readonly edge: Float32Array;
   private readonly power: Float64Array;
 
-  constructor(options: Readonly<FbankOptions>) {
+  constructor(options: Readonly<FbankOptions>, fftEngine: FftEngine = 'auto') {
     this.options = options;
     this.frameLength = Math.round((options.sampleRateHz * options.frameLengthMs) / 1000);
     this.frameShift = Math.round((options.sampleRateHz * options.frameShiftMs) / 1000);
     const fftSize = 2 ** Math.ceil(Math.log2(this.frameLength));
-    this.fft = new RealFft(fftSize);
+    this.spectrum = createPowerSpectrum(fftSize, fftEngine);
     this.window = makeWindow(options.windowType, this.frameLength);
     this.filters = makeMelFilterBank({
       numBins: options.numMelBins,
@@ -83,8 +84,13 @@ export class FbankComputer {
       highFreqHz: options.highFreqHz,
       librosa: options.librosaMel,
     });
-    this.frame = new Float64Array(fftSize);
+    this.edge = new Float32Array(this.frameLength);
     this.power = new Float64Array(fftSize / 2 + 1);
+  }
+
+  /** Which FFT this computer uses ('wasm': PFFFT; 'js': the JavaScript fallback). */
+  get fftEngine(): 'wasm' | 'js' {
+    return this.spectrum.engine;
   }
 
   /** Frames produced for `numSamples` samples (Kaldi's NumFrames with flush). */
@@ -103,33 +109,36 @@ export class FbankComputer {
     const dim = this.options.numMelBins;
     const numFrames = samples.length === 0 ? 0 : this.numFrames(samples.length);
     const data = out && out.length >= numFrames * dim ? out : new Float32Array(numFrames * dim);
-    const { frame, power, window, filters, frameLength } = this;
+    const { edge, power, window, filters, frameLength, spectrum } = this;
     const n = samples.length;
     const { removeDcOffset, preemphCoeff } = this.options;
     for (let f = 0; f < numFrames; f++) {
       const start = this.firstSample(f);
-      if (start >= 0 && start + frameLength <= n) {
-        for (let i = 0; i < frameLength; i++) frame[i] = samples[start + i];
-      } else {
+      // Read the frame in place when it lies inside the signal; gather edge frames with reflection.
+      let source = samples;
+      let at = start;
+      if (start < 0 || start + frameLength > n) {
         for (let i = 0; i < frameLength; i++) {
           let s = start + i;
           while (s < 0 || s >= n) s = s < 0 ? -s - 1 : 2 * n - 1 - s;
-          frame[i] = samples[s];
+          edge[i] = samples[s];
         }
+        source = edge;
+        at = 0;
       }
+      let mean = 0;
       if (removeDcOffset) {
-        let mean = 0;
-        for (let i = 0; i < frameLength; i++) mean += frame[i];
+        for (let i = 0; i < frameLength; i++) mean += source[at + i];
         mean /= frameLength;
-        for (let i = 0; i < frameLength; i++) frame[i] -= mean;
       }
-      if (preemphCoeff !== 0) {
-        for (let i = frameLength - 1; i > 0; i--) frame[i] -= preemphCoeff * frame[i - 1];
-        frame[0] -= preemphCoeff * frame[0];
+      // DC removal, pre-emphasis and window in one pass (Kaldi's order), written straight into the FFT input.
+      const frame = spectrum.frame();
+      for (let i = frameLength - 1; i > 0; i--) {
+        frame[i] = (source[at + i] - mean - preemphCoeff * (source[at + i - 1] - mean)) * window[i];
       }
-      for (let i = 0; i < frameLength; i++) frame[i] *= window[i];
+      frame[0] = (source[at] - mean) * (1 - preemphCoeff) * window[0];
       frame.fill(0, frameLength);
-      this.fft.powerSpectrum(frame, power);
+      spectrum.compute(power);
       const row = f * dim;
       for (let m = 0; m < dim; m++) {
         const { firstBin, weights } = filters[m];

@@ -31,6 +31,9 @@ export class TransducerModel implements TransducerStepper {
   /** Feature frames per encoder frame; learned from the first run when the metadata does not say. */
   subsamplingFactor: number;
   private readonly fbank = new FbankComputer(KALDI_FBANK_OPTIONS);
+  private readonly decoderCache = new Map<string, Float32Array>();
+  /** About 16 MB of cached decoder outputs at most, whatever the decoder's width. */
+  private readonly decoderCacheEntries: number;
 
   private constructor(
     private readonly encoder: ort.InferenceSession,
@@ -47,6 +50,8 @@ export class TransducerModel implements TransducerStepper {
     this.blankId = tokens.blankId;
     this.unkId = tokens.symbols.indexOf('<unk>');
     this.subsamplingFactor = Number(metadata.subsampling_factor ?? 4);
+    const decoderDim = Number((decoder.outputMetadata[0] as { shape?: (number | string)[] }).shape?.[1]) || 512;
+    this.decoderCacheEntries = Math.max(256, Math.floor((16 * 1024 * 1024) / (4 * decoderDim)));
   }
 
   static async load(paths: TransducerPaths, options: SessionOptions): Promise<TransducerModel> {
@@ -66,16 +71,33 @@ export class TransducerModel implements TransducerStepper {
     return this.fbank.compute(samples);
   }
 
+  /**
+   * The prediction network's output for a context. A stateless decoder's output depends on the context alone,
+   * so outputs are cached (bounded, least recently used first out): frequent contexts skip the run entirely.
+   */
   async runDecoder(context: BigInt64Array): Promise<Float32Array> {
-    const results = await this.decoder.run({ [this.decoder.inputNames[0]]: tensor('int64', context, [1, this.contextSize]) });
-    return output(results, this.decoder, 'decoder_out').data as Float32Array;
+    const key = context.join(',');
+    const cached = this.decoderCache.get(key);
+    if (cached) {
+      this.decoderCache.delete(key);
+      this.decoderCache.set(key, cached);
+      return cached;
+    }
+    const results = await this.decoder.run({ [this.decoder.inputNames[0]]: tensor('int64', context.slice(), [1, this.contextSize]) });
+    const out = output(results, this.decoder, 'decoder_out').data as Float32Array;
+    if (this.decoderCache.size >= this.decoderCacheEntries) this.decoderCache.delete(this.decoderCache.keys().next().value!);
+    this.decoderCache.set(key, out);
+    return out;
   }
 
-  async runJoiner(encoderFrame: Float32Array, decoderOut: Float32Array): Promise<Float32Array> {
+  async runJoiner(encoderFrames: Float32Array, numFrames: number, decoderOut: Float32Array): Promise<Float32Array> {
     const [encName, decName] = this.joiner.inputNames;
+    const dim = decoderOut.length;
+    const decoderRows = new Float32Array(numFrames * dim);
+    for (let j = 0; j < numFrames; j++) decoderRows.set(decoderOut, j * dim);
     const results = await this.joiner.run({
-      [encName]: tensor('float32', encoderFrame, [1, encoderFrame.length]),
-      [decName]: tensor('float32', decoderOut, [1, decoderOut.length]),
+      [encName]: tensor('float32', encoderFrames, [numFrames, encoderFrames.length / numFrames]),
+      [decName]: tensor('float32', decoderRows, [numFrames, dim]),
     });
     return output(results, this.joiner, 'logit').data as Float32Array;
   }
