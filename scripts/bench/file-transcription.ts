@@ -3,12 +3,14 @@
  *   - raw model: onnxruntime `session.run` calls alone (encoder; plus decoder/joiner for transducers)
  *   - our pipeline in-process: features + model + greedy decoding
  *   - sherpa-onnx-node's OfflineRecognizer on the same model files and audio
- *   - our server end to end: HTTP multipart upload → JSON, through the worker pool
- * and prints the ratios the targets are stated in. Also feature extraction speed in × real time per core.
+ *   - our server end to end: HTTP multipart upload (as curl sends it, over a kept-alive connection) → JSON,
+ *     through the worker pool
+ * and prints the ratios the targets are stated in. Each is measured in its own block after a warm-up run. Also feature extraction speed in × real time per core.
  *
  *   npm run bench            (all models under models/)
  *   BENCH_MODELS_DIR=... BENCH_RUNS=10 npm run bench
  */
+import http from 'node:http';
 import path from 'node:path';
 import pino from 'pino';
 import { FbankComputer, KALDI_FBANK_OPTIONS, NEMO_FBANK_OPTIONS } from '../../src/features/fbank';
@@ -47,6 +49,34 @@ async function withRunTimer<T>(fn: () => Promise<T>): Promise<{ value: T; runMs:
   }
 }
 
+/** The multipart body curl would send for `-F file=@clip.wav -F model=<id>`. */
+function multipartBody(wav: Uint8Array, modelId: string): { body: Buffer; contentType: string } {
+  const boundary = '----bench' + Math.random().toString(16).slice(2);
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\n${modelId}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="clip.wav"\r\nContent-Type: audio/wav\r\n\r\n`;
+  const body = Buffer.concat([Buffer.from(head), wav, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/** POSTs the upload over a kept-alive connection, as a production client would. */
+function post(baseUrl: string, upload: { body: Buffer; contentType: string }): Promise<{ body: string; serverTiming: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${baseUrl}/v1/audio/transcriptions`,
+      { method: 'POST', agent, headers: { 'Content-Type': upload.contentType, 'Content-Length': upload.body.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ body: Buffer.concat(chunks).toString('utf8'), serverTiming: String(res.headers['server-timing'] ?? '') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(upload.body);
+  });
+}
+
 async function main(): Promise<void> {
   const clip = speechClip(CLIP_SEC);
   const audioSec = clip.length / 16000;
@@ -71,34 +101,44 @@ async function main(): Promise<void> {
   const body = wavBytesForBench(clip);
 
   const rows: string[][] = [];
+  const stageRows: string[][] = [];
   for (const entry of registry.entries) {
     const model = await loadModel(entry.layout, { executionProvider: 'cpu', threads: 1 });
     const sherpa = sherpaRecognizer(entry.layout);
+    const upload = multipartBody(body, entry.id);
+    // Each system is measured in its own block (warm-up run first) so none runs on caches another just used.
+    let ours = '';
     const rawMs: number[] = [];
     const pipelineMs: number[] = [];
-    const sherpaMs: number[] = [];
-    const serverMs: number[] = [];
-    let ours = '';
-    let theirs = '';
-    for (let i = 0; i < RUNS + 1; i++) {
+    for (let i = 0; i <= RUNS; i++) {
       const t0 = performance.now();
       const { value, runMs } = await withRunTimer(() => recognizeWith(model, clip));
-      const t1 = performance.now();
-      theirs = sherpaDecode(sherpa, clip).text.trim();
-      const t2 = performance.now();
-      const form = new FormData();
-      form.append('file', new Blob([body], { type: 'audio/wav' }), 'clip.wav');
-      form.append('model', entry.id);
-      const res = await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', body: form });
-      const json = (await res.json()) as { text: string };
-      const t3 = performance.now();
+      if (i > 0) {
+        pipelineMs.push(performance.now() - t0);
+        rawMs.push(runMs);
+      }
       ours = value.text;
+    }
+    let theirs = '';
+    const sherpaMs: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const t0 = performance.now();
+      theirs = sherpaDecode(sherpa, clip).text.trim();
+      if (i > 0) sherpaMs.push(performance.now() - t0);
+    }
+    const serverMs: number[] = [];
+    const stages = new Map<string, number[]>();
+    for (let i = 0; i <= RUNS; i++) {
+      const t0 = performance.now();
+      const response = await post(server.url, upload);
+      const elapsed = performance.now() - t0;
+      const json = JSON.parse(response.body) as { text: string };
       if (json.text !== ours) throw new Error(`server and in-process results differ for ${entry.id}`);
-      if (i === 0) continue; // warm-up
-      rawMs.push(runMs);
-      pipelineMs.push(t1 - t0);
-      sherpaMs.push(t2 - t1);
-      serverMs.push(t3 - t2);
+      if (i === 0) continue;
+      serverMs.push(elapsed);
+      for (const [, name, dur] of response.serverTiming.matchAll(/(\w+);dur=([\d.]+)/g)) {
+        stages.set(name, [...(stages.get(name) ?? []), Number(dur)]);
+      }
     }
     const [raw, pipe, sher, serv] = [rawMs, pipelineMs, sherpaMs, serverMs].map(median);
     rows.push([
@@ -112,6 +152,7 @@ async function main(): Promise<void> {
       (raw / 1000 / audioSec).toFixed(4),
       ours === theirs ? 'same' : 'DIFFERENT',
     ]);
+    stageRows.push([entry.id, ...[...stages].map(([name, values]) => `${name} ${median(values).toFixed(1)}`)]);
   }
   await server.close(1000);
 
@@ -121,6 +162,8 @@ async function main(): Promise<void> {
   console.log(line(header));
   for (const r of rows) console.log(line(r));
   console.log('\nserver/raw: HTTP upload + WAV decode + features + worker hop + decoding + JSON, over onnxruntime run() time alone.');
+  console.log('where the server\'s time goes (Server-Timing medians, ms; the rest is HTTP and JSON):');
+  for (const r of stageRows) console.log(`  ${r[0]}: ${r.slice(1).join(', ')}`);
 }
 
 main().catch((err) => {

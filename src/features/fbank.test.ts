@@ -39,11 +39,11 @@ function expectMatches(features: Features, ref: Summary, tolerance: number): voi
   expect(worst).toBeLessThan(tolerance);
 }
 
-describe.each(['wasm', 'js'] as const)('FbankComputer with the %s FFT', (engine) => {
+describe.each(['wasm', 'js'] as const)('FbankComputer in %s', (engine) => {
   const signal = referenceSignal();
 
-  test('uses the engine asked for (PFFFT loads in this runtime)', () => {
-    expect(new FbankComputer(KALDI_FBANK_OPTIONS, engine).fftEngine).toBe(engine);
+  test('uses the engine asked for (the WebAssembly module loads in this runtime)', () => {
+    expect(new FbankComputer(KALDI_FBANK_OPTIONS, engine).engine).toBe(engine);
   });
 
   test('Kaldi fbank (sherpa-onnx defaults) matches torchaudio.compliance.kaldi.fbank', () => {
@@ -85,7 +85,7 @@ describe.each(['wasm', 'js'] as const)('FbankComputer with the %s FFT', (engine)
   });
 });
 
-test('both FFT engines give the same features on speech-like noise', () => {
+test('WebAssembly and JavaScript give the same features', () => {
   const signal = referenceSignal();
   for (const options of [KALDI_FBANK_OPTIONS, NEMO_FBANK_OPTIONS]) {
     const wasm = new FbankComputer(options, 'wasm').compute(signal);
@@ -93,5 +93,25 @@ test('both FFT engines give the same features on speech-like noise', () => {
     let worst = 0;
     for (let i = 0; i < js.data.length; i++) worst = Math.max(worst, Math.abs(wasm.data[i] - js.data[i]));
     expect(worst).toBeLessThan(1e-3);
+  }
+});
+
+test('WebAssembly computers share one module: interleaved option sets and growing inputs stay exact', () => {
+  const long = new Float32Array(16000 * 3);
+  for (let i = 0; i < long.length; i++) long[i] = 0.2 * Math.sin(i * 0.05) + 0.1 * Math.sin(i * 0.31);
+  const kaldi = new FbankComputer(KALDI_FBANK_OPTIONS, 'wasm');
+  const nemo = new FbankComputer(NEMO_FBANK_OPTIONS, 'wasm');
+  const jsKaldi = new FbankComputer(KALDI_FBANK_OPTIONS, 'js');
+  const jsNemo = new FbankComputer(NEMO_FBANK_OPTIONS, 'js');
+  for (const length of [100, 400, 1600, long.length, 3000]) {
+    const piece = long.subarray(0, length);
+    for (const [wasm, js] of [[kaldi, jsKaldi], [nemo, jsNemo]] as const) {
+      const a = wasm.compute(piece);
+      const b = js.compute(piece);
+      expect(a.numFrames).toBe(b.numFrames);
+      let worst = 0;
+      for (let i = 0; i < b.data.length; i++) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]));
+      expect(worst).toBeLessThan(2e-3);
+    }
   }
 });

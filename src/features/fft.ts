@@ -17,33 +17,16 @@ export class RealFft {
   private readonly im: Float64Array;
 
   constructor(size: number) {
-    if (size < 4 || (size & (size - 1)) !== 0) throw new RangeError(`FFT size must be a power of two ≥ 4, got ${size}`);
+    const tables = realFftTables(size);
     this.size = size;
-    const half = size / 2;
-    this.half = half;
-    this.stageCos = new Float64Array(half);
-    this.stageSin = new Float64Array(half);
-    for (let len = 4, at = 0; len <= half; len <<= 1) {
-      for (let k = 0; k < len / 2; k++, at++) {
-        this.stageCos[at] = Math.cos((2 * Math.PI * k) / len);
-        this.stageSin[at] = -Math.sin((2 * Math.PI * k) / len);
-      }
-    }
-    this.splitCos = new Float64Array(half + 1);
-    this.splitSin = new Float64Array(half + 1);
-    for (let k = 0; k <= half; k++) {
-      this.splitCos[k] = Math.cos((2 * Math.PI * k) / size);
-      this.splitSin[k] = -Math.sin((2 * Math.PI * k) / size);
-    }
-    const bits = Math.log2(half);
-    this.bitReverse = new Uint32Array(half);
-    for (let i = 0; i < half; i++) {
-      let r = 0;
-      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
-      this.bitReverse[i] = r;
-    }
-    this.re = new Float64Array(half);
-    this.im = new Float64Array(half);
+    this.half = size / 2;
+    this.stageCos = tables.stageCos;
+    this.stageSin = tables.stageSin;
+    this.splitCos = tables.splitCos;
+    this.splitSin = tables.splitSin;
+    this.bitReverse = tables.bitReverse;
+    this.re = new Float64Array(this.half);
+    this.im = new Float64Array(this.half);
   }
 
   /** Writes |X[k]|² for k = 0..N/2 (N/2 + 1 bins) of the real signal `frame` (length N) into `out`. */
@@ -107,4 +90,43 @@ export class RealFft {
       out[k] = xr * xr + xi * xi;
     }
   }
+}
+
+/** The tables of an N-point real FFT done as an N/2-point complex FFT plus a split step (shared with the WASM fbank). */
+export interface RealFftTables {
+  /** Twiddles of the N/2-point FFT, stage after stage: for the stage of length L (4 … N/2), cos/-sin(2πk/L), k < L/2. */
+  stageCos: Float64Array;
+  stageSin: Float64Array;
+  /** Split-step twiddles: cos/-sin(2πk/N), k ≤ N/2. */
+  splitCos: Float64Array;
+  splitSin: Float64Array;
+  /** Bit reversal of log2(N/2) bits. */
+  bitReverse: Uint32Array;
+}
+
+export function realFftTables(size: number): RealFftTables {
+  if (size < 4 || (size & (size - 1)) !== 0) throw new RangeError(`FFT size must be a power of two ≥ 4, got ${size}`);
+  const half = size / 2;
+  const stageCos = new Float64Array(half);
+  const stageSin = new Float64Array(half);
+  for (let len = 4, at = 0; len <= half; len <<= 1) {
+    for (let k = 0; k < len / 2; k++, at++) {
+      stageCos[at] = Math.cos((2 * Math.PI * k) / len);
+      stageSin[at] = -Math.sin((2 * Math.PI * k) / len);
+    }
+  }
+  const splitCos = new Float64Array(half + 1);
+  const splitSin = new Float64Array(half + 1);
+  for (let k = 0; k <= half; k++) {
+    splitCos[k] = Math.cos((2 * Math.PI * k) / size);
+    splitSin[k] = -Math.sin((2 * Math.PI * k) / size);
+  }
+  const bits = Math.log2(half);
+  const bitReverse = new Uint32Array(half);
+  for (let i = 0; i < half; i++) {
+    let r = 0;
+    for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+    bitReverse[i] = r;
+  }
+  return { stageCos, stageSin, splitCos, splitSin, bitReverse };
 }

@@ -27,6 +27,8 @@ interface Job {
   id: number;
   modelId: string;
   samples: Float32Array;
+  /** Move the samples' buffer to the worker instead of copying it. */
+  transfer: boolean;
   signal?: AbortSignal;
   resolve: (value: TimedResult) => void;
   reject: (err: Error) => void;
@@ -132,12 +134,14 @@ export class InferencePool {
       while ((job = this.queue.shift()) && job.signal?.aborted) job.reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
       if (!job) return;
       slot.job = job;
-      slot.worker.postMessage({ type: 'recognize', jobId: job.id, modelId: job.modelId, samples: job.samples });
+      const { samples } = job;
+      const movable = job.transfer && samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength;
+      slot.worker.postMessage({ type: 'recognize', jobId: job.id, modelId: job.modelId, samples }, movable ? [samples.buffer as ArrayBuffer] : []);
     }
   }
 
-  /** Queues one recognition job. */
-  recognize(modelId: string, samples: Float32Array, signal?: AbortSignal): Promise<TimedResult> {
+  /** Queues one recognition job; `transfer` moves the samples' buffer to the worker (see RecognizeOptions). */
+  recognize(modelId: string, samples: Float32Array, signal?: AbortSignal, transfer = false): Promise<TimedResult> {
     if (this.closed) return Promise.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
     if (this.queue.length >= this.options.queueDepth) {
       const waitSec = Math.ceil(((this.queue.length / Math.max(1, this.slots.length)) * this.meanJobMs) / 1000);
@@ -146,7 +150,7 @@ export class InferencePool {
       );
     }
     return new Promise<TimedResult>((resolve, reject) => {
-      const job: Job = { id: this.nextJobId++, modelId, samples, signal, resolve, reject };
+      const job: Job = { id: this.nextJobId++, modelId, samples, transfer, signal, resolve, reject };
       if (signal) {
         signal.addEventListener('abort', () => {
           const index = this.queue.indexOf(job);

@@ -31,6 +31,11 @@ export interface RecognitionResult {
 export interface RecognizeOptions {
   /** Aborts the request; a queued job is dropped, a running one's result is discarded. */
   signal?: AbortSignal;
+  /**
+   * The caller hands the samples over: when they span their whole ArrayBuffer it is moved to the worker
+   * instead of copied, and the caller's array is left empty (detached). Off by default.
+   */
+  transferSamples?: boolean;
 }
 
 export interface Recognizer {

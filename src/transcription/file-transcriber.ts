@@ -16,6 +16,8 @@ export interface TranscribeOptions {
   signal?: AbortSignal;
   /** Called with each new segment as soon as its chunk is recognized (for streamed responses). */
   onSegment?: (segment: TranscriptSegment) => void;
+  /** The caller will not read `samples` again: they may be moved to the inference worker (left empty here). */
+  samplesDisposable?: boolean;
 }
 
 /**
@@ -24,6 +26,7 @@ export interface TranscribeOptions {
  */
 export async function transcribeSamples(samples: Float32Array, deps: FileTranscriberDeps, options: TranscribeOptions = {}): Promise<Transcript> {
   const rate = deps.recognizer.sampleRateHz;
+  const durationSec = samples.length / rate;
   const pieces =
     samples.length <= deps.chunkMaxSec * rate
       ? [{ startSample: 0, endSample: samples.length }]
@@ -34,7 +37,10 @@ export async function transcribeSamples(samples: Float32Array, deps: FileTranscr
   for (const piece of pieces) {
     options.signal?.throwIfAborted();
     const offsetSec = piece.startSample / rate;
-    const result = await deps.recognizer.recognize(samples.subarray(piece.startSample, piece.endSample), { signal: options.signal });
+    // One piece is the whole file: its samples move to the worker without a copy (nothing reads them after).
+    const whole = pieces.length === 1 && options.samplesDisposable === true;
+    const audio = whole ? samples : samples.subarray(piece.startSample, piece.endSample);
+    const result = await deps.recognizer.recognize(audio, { signal: options.signal, transferSamples: whole });
     const shifted = result.words.map((w) => ({ word: w.word, startSec: w.startSec + offsetSec, endSec: w.endSec + offsetSec }));
     words.push(...shifted);
     logprobs.push(...result.tokens);
@@ -46,7 +52,7 @@ export async function transcribeSamples(samples: Float32Array, deps: FileTranscr
   return {
     text: segments.map((s) => s.text).join(' '),
     language: 'english',
-    durationSec: samples.length / rate,
+    durationSec,
     segments,
     words,
     logprobs,

@@ -32,6 +32,19 @@ describe('InferencePool', () => {
     expect(new Set(results.map((r) => r.result.text)).size).toBe(1);
   });
 
+  test('transferred samples give the same result, and only a whole buffer is moved', async () => {
+    const copied = await pool.recognize(modelId, speech.samples.slice());
+    const owned = speech.samples.slice();
+    const moved = await pool.recognize(modelId, owned, undefined, true);
+    expect(moved.result.text).toBe(copied.result.text);
+    expect(moved.result.words).toEqual(copied.result.words);
+    expect(owned.length).toBe(0); // detached: the buffer now belongs to the worker
+    const parent = speech.samples.slice();
+    const view = parent.subarray(0, parent.length - 1);
+    await pool.recognize(modelId, view, undefined, true);
+    expect(parent.length).toBe(speech.samples.length); // a view into a larger buffer is copied, never moved
+  });
+
   test('an aborted queued job is dropped', async () => {
     const running = pool.recognize(modelId, speech.samples.slice());
     const controller = new AbortController();

@@ -70,7 +70,7 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
   }
 
   const transcribeStarted = performance.now();
-  const transcript = await transcribeSamples(audio.samples, deps, { signal: abort.signal });
+  const transcript = await transcribeSamples(audio.samples, deps, { signal: abort.signal, samplesDisposable: true });
   const finished = performance.now();
   services.metrics.audioSeconds.inc({ model: entry.id, mode: 'file' }, transcript.durationSec);
   services.metrics.transcriptionSeconds.observe((performance.now() - started) / 1000);

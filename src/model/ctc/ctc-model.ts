@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type * as ort from 'onnxruntime-node';
 import { FbankComputer, NEMO_FBANK_OPTIONS, type Features } from '../../features/fbank';
-import { normalizePerFeature } from '../../features/normalize';
+import { perFeatureStats, toChannelsFirst } from '../../features/normalize';
 import { readOnnxMetadata } from '../onnx-metadata';
 import { createSession, output, tensor, type ExecutionProvider, type SessionOptions } from '../ort-session';
 import { TokenTable } from '../tokens';
@@ -49,18 +49,16 @@ export class CtcModel {
     return 0.01 * this.subsamplingFactor;
   }
 
+  /** Log-mel features (T × D), before NeMo's normalization (`decode` applies it). */
   computeFeatures(samples: Float32Array): Features {
-    const features = this.fbank.compute(samples);
-    if (this.normalizeType === 'per_feature') normalizePerFeature(features);
-    return features;
+    return this.fbank.compute(samples);
   }
 
   async decode(features: Features): Promise<DecodedToken[]> {
-    const { numFrames, dim, data } = features;
+    const { numFrames, dim } = features;
     if (numFrames === 0) return [];
-    // (T × D) → (D × T): NeMo takes channels first.
-    const transposed = new Float32Array(numFrames * dim);
-    for (let t = 0; t < numFrames; t++) for (let d = 0; d < dim; d++) transposed[d * numFrames + t] = data[t * dim + d];
+    // (T × D) → (D × T): NeMo takes channels first; `per_feature` normalization on the way.
+    const transposed = toChannelsFirst(features, this.normalizeType === 'per_feature' ? perFeatureStats(features) : undefined);
     const [signalName, lengthName] = this.session.inputNames;
     const feeds: Record<string, ReturnType<typeof tensor>> = { [signalName]: tensor('float32', transposed, [1, dim, numFrames]) };
     if (lengthName) feeds[lengthName] = tensor('int64', BigInt64Array.of(BigInt(numFrames)), [1]);
