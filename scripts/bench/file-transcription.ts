@@ -24,7 +24,7 @@ import { median, REPO_ROOT, speechClip, timeMs } from './bench-util';
 import { sherpaDecode, sherpaRecognizer } from './sherpa-reference';
 import * as ort from 'onnxruntime-node';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const MODELS_DIR = process.env.BENCH_MODELS_DIR ?? path.join(REPO_ROOT, 'models');
 const CLIP_SEC = Number(process.env.BENCH_CLIP_SEC ?? 12);
 
