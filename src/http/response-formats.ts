@@ -1,3 +1,4 @@
+import type { TokenLogprob } from '../model/recognizer';
 import type { Transcript } from '../transcription/transcript';
 
 export const RESPONSE_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt', 'diarized_json'] as const;
@@ -77,8 +78,8 @@ export function toDiarizedJson(t: Transcript): object {
 }
 
 /** OpenAI's `logprobs` entries: token, natural-log probability, and the token's UTF-8 bytes. */
-export function logprobEntries(t: Transcript): { token: string; logprob: number; bytes: number[] }[] {
-  return t.logprobs.map((p) => ({ token: p.token, logprob: Math.round(p.logprob * 1e6) / 1e6, bytes: [...Buffer.from(p.token, 'utf8')] }));
+export function logprobEntries(logprobs: readonly TokenLogprob[]): { token: string; logprob: number; bytes: number[] }[] {
+  return logprobs.map((p) => ({ token: p.token, logprob: Math.round(p.logprob * 1e6) / 1e6, bytes: [...Buffer.from(p.token, 'utf8')] }));
 }
 
 export interface RenderOptions {
@@ -105,7 +106,7 @@ export function renderTranscript(t: Transcript, format: ResponseFormat, options:
     case 'json':
       return {
         contentType: 'application/json',
-        body: JSON.stringify({ text: t.text, ...(options.logprobs ? { logprobs: logprobEntries(t) } : {}), usage: durationUsage(t.durationSec) }),
+        body: JSON.stringify({ text: t.text, ...(options.logprobs ? { logprobs: logprobEntries(t.logprobs) } : {}), usage: durationUsage(t.durationSec) }),
       };
   }
 }

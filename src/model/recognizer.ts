@@ -8,6 +8,8 @@ export interface RecognizedWord {
   word: string;
   startSec: number;
   endSec: number;
+  /** The tokens that spell this word, with their log probabilities (the first carries the leading space). */
+  tokens?: TokenLogprob[];
 }
 
 /** One output token with its log probability (OpenAI's `logprobs` entries). */

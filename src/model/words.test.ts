@@ -9,8 +9,13 @@ describe('tokensToWords', () => {
     const r = tokensToWords([tok(2, 1), tok(3, 2, 4), tok(1, 5), tok(2, 7), tok(3, 8)], table, 0.04);
     expect(r.text).toBe('hi hi');
     expect(r.words).toEqual([
-      { word: 'hi', startSec: 0.04, endSec: 0.16 },
-      { word: 'hi', startSec: 7 * 0.04, endSec: 9 * 0.04 },
+      { word: 'hi', startSec: 0.04, endSec: 0.16, tokens: [{ token: 'h', logprob: -0.5 }, { token: 'i', logprob: -0.5 }] },
+      {
+        word: 'hi',
+        startSec: 7 * 0.04,
+        endSec: 9 * 0.04,
+        tokens: [{ token: ' ', logprob: -0.5 }, { token: 'h', logprob: -0.5 }, { token: 'i', logprob: -0.5 }],
+      },
     ]);
   });
 
@@ -22,6 +27,8 @@ describe('tokensToWords', () => {
     // Token log probabilities, as text pieces (boundary → space), specials dropped.
     expect(r.tokens.map((t) => t.token).join('')).toBe(" the's the");
     expect(r.tokens.every((t) => t.logprob === -0.5)).toBe(true);
+    // Each word carries its own tokens, and together they are every token of the text.
+    expect(r.words.map((w) => w.tokens!.map((t) => t.token).join(''))).toEqual([" the's", ' the']);
   });
 
   test('nothing decoded gives empty text', () => {

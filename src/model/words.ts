@@ -14,20 +14,24 @@ export function tokensToWords(
   const words: RecognizedWord[] = [];
   const pieces: TokenLogprob[] = [];
   let current = '';
+  let currentTokens: TokenLogprob[] = [];
   let startFrame = 0;
   let endFrame = 0;
   const flush = () => {
-    if (current) words.push({ word: current, startSec: startFrame * frameSec, endSec: endFrame * frameSec });
+    if (current) words.push({ word: current, startSec: startFrame * frameSec, endSec: endFrame * frameSec, tokens: currentTokens });
     current = '';
+    currentTokens = [];
   };
   for (const token of tokens) {
     if (table.isSpecial(token.id)) continue;
     let symbol = table.symbols[token.id];
-    pieces.push({ token: symbol.split(WORD_BOUNDARY).join(' '), logprob: token.logProb });
+    const piece = { token: symbol.split(WORD_BOUNDARY).join(' '), logprob: token.logProb };
+    pieces.push(piece);
     if (symbol.startsWith(WORD_BOUNDARY) || symbol.startsWith(' ')) {
       flush();
       symbol = symbol.slice(symbol.startsWith(' ') ? 1 : WORD_BOUNDARY.length);
     }
+    currentTokens.push(piece);
     // Pieces may carry inner boundaries (rare); split on them too.
     const parts = symbol.split(WORD_BOUNDARY);
     parts.forEach((part, i) => {

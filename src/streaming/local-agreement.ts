@@ -10,11 +10,15 @@
  * utterance `flushAgreement` commits everything still pending.
  */
 
+import type { TokenLogprob } from '../model/recognizer';
+
 /** A word in absolute stream time. */
 export interface StreamWord {
   word: string;
   startSec: number;
   endSec: number;
+  /** The recognizer's tokens for this word, with log probabilities, when it reported them. */
+  tokens?: TokenLogprob[];
 }
 
 export interface LocalAgreementState {

@@ -47,7 +47,7 @@ export class Utterance {
   /** Recognizer words (seconds from the window start) in stream seconds. */
   static toStreamWords(words: readonly RecognizedWord[], windowStartSample: number): StreamWord[] {
     const offsetSec = windowStartSample / STREAM_SAMPLE_RATE_HZ;
-    return words.map((w) => ({ word: w.word, startSec: offsetSec + w.startSec, endSec: offsetSec + w.endSec }));
+    return words.map((w) => ({ word: w.word, startSec: offsetSec + w.startSec, endSec: offsetSec + w.endSec, tokens: w.tokens }));
   }
 
   /**

@@ -43,7 +43,10 @@ export async function transcribeSamples(samples: Float32Array, deps: FileTranscr
     const result = await deps.recognizer.recognize(audio, { signal: options.signal, transferSamples: whole });
     const shifted = result.words.map((w) => ({ word: w.word, startSec: w.startSec + offsetSec, endSec: w.endSec + offsetSec }));
     words.push(...shifted);
-    logprobs.push(...result.tokens);
+    // A piece's first word has no boundary token before it; its first token carries the joining space.
+    result.tokens.forEach((t, k) =>
+      logprobs.push(k === 0 && logprobs.length > 0 && !t.token.startsWith(' ') ? { ...t, token: ` ${t.token}` } : t),
+    );
     for (const segment of segmentWords(shifted, segments.length)) {
       segments.push(segment);
       options.onSegment?.(segment);

@@ -1,4 +1,4 @@
-import type { Recognizer } from '../model/recognizer';
+import type { Recognizer, TokenLogprob } from '../model/recognizer';
 import type { StreamWord } from '../streaming/local-agreement';
 import { DEFAULT_STREAMING_CONFIG } from '../streaming/streaming-config';
 import type { StreamingEvent } from '../streaming/streaming-events';
@@ -8,8 +8,11 @@ import { segmentWords, type Transcript } from './transcript';
 
 export interface StreamedTranscribeOptions {
   signal?: AbortSignal;
-  /** Text appended to the transcript, in order; the deltas concatenate to the final text. */
-  onDelta: (delta: string) => void;
+  /**
+   * Text appended to the transcript, in order; the deltas concatenate to the final text. `logprobs` are the
+   * tokens of the delta's words (as the recognizer scored them when it committed them).
+   */
+  onDelta: (delta: string, logprobs: TokenLogprob[]) => void;
 }
 
 /** Audio handed to the streaming session per step, in samples (1 s at 16 kHz). */
@@ -29,16 +32,28 @@ export async function streamTranscribeSamples(
   const words: StreamWord[] = [];
   let emittedAny = false;
   let failure: unknown = null;
-  const emit = (delta: string) => {
+  // Words of the current utterance already sent as deltas (stable words never change once sent).
+  let sentWords = 0;
+  let utteranceIndex = -1;
+  const emit = (delta: string, stableWords: readonly StreamWord[]) => {
+    const fresh = stableWords.slice(sentWords);
+    sentWords = stableWords.length;
     const text = delta.trim();
     if (!text) return;
-    options.onDelta(emittedAny ? ` ${text}` : text);
+    options.onDelta(emittedAny ? ` ${text}` : text, spelledTokens(fresh, emittedAny));
     emittedAny = true;
   };
   const onEvent = (event: StreamingEvent) => {
-    if (event.type === 'partial') emit(event.stableDelta);
-    else if (event.type === 'final') {
-      emit(event.stableDelta);
+    if (event.type === 'partial' || event.type === 'final') {
+      if (event.utteranceIndex !== utteranceIndex) {
+        utteranceIndex = event.utteranceIndex;
+        sentWords = 0;
+      }
+    }
+    if (event.type === 'partial') {
+      emit(event.stableDelta, event.words.slice(0, countWords(event.stableText)));
+    } else if (event.type === 'final') {
+      emit(event.stableDelta, event.words);
       words.push(...event.words);
     } else if (event.type === 'error') failure = event.error;
   };
@@ -60,5 +75,23 @@ export async function streamTranscribeSamples(
   if (failure) throw failure;
   const timed = words.map((w) => ({ word: w.word, startSec: w.startSec, endSec: w.endSec }));
   const segments = segmentWords(timed);
-  return { text: timed.map((w) => w.word).join(' '), language: 'english', durationSec: samples.length / 16000, segments, words: timed, logprobs: [] };
+  const logprobs = spelledTokens(words, false);
+  return { text: timed.map((w) => w.word).join(' '), language: 'english', durationSec: samples.length / 16000, segments, words: timed, logprobs };
+}
+
+/**
+ * The words' tokens in order, each word after the first led by a space. A word that opened a recognition
+ * window has no boundary token of its own; its first token then carries the space the text puts before it.
+ */
+function spelledTokens(words: readonly StreamWord[], afterText: boolean): TokenLogprob[] {
+  const out: TokenLogprob[] = [];
+  words.forEach((w, i) => {
+    const tokens = w.tokens ?? [];
+    tokens.forEach((t, k) => out.push(k === 0 && (i > 0 || afterText) && !t.token.startsWith(' ') ? { ...t, token: ` ${t.token}` } : t));
+  });
+  return out;
+}
+
+function countWords(text: string): number {
+  return text ? text.split(' ').length : 0;
 }

@@ -59,4 +59,16 @@ describe('long audio', () => {
     // Segments cover the words in order and carry the same text.
     expect((r.segments ?? []).map((s) => s.text).join(' ')).toBe(r.text);
   }, 300_000);
+
+  test('token logprobs of a file cut into pieces spell its whole text', async () => {
+    const minute = long.subarray(0, 70 * rate); // longer than CHUNK_MAX_SEC: several pieces
+    const r = await client.audio.transcriptions.create({
+      file: await toFile(wavBytes(minute, rate), 'minute.wav'),
+      model: 'whisper-1',
+      include: ['logprobs'],
+    });
+    const spelled = (r.logprobs ?? []).map((p) => p.token ?? '').join('').replace(/\s+/g, ' ').trim();
+    expect(r.text.split(' ').length).toBeGreaterThan(20);
+    expect(spelled).toBe(r.text);
+  }, 120_000);
 });

@@ -131,6 +131,38 @@ describe('OpenAI SDK drop-in', () => {
     expect(characterErrorRate(plain.text, done!.text)).toBeLessThanOrEqual(0.4);
   });
 
+  test('stream: true with include[]=logprobs: every delta and the done event carry the tokens that spell them', async () => {
+    const long = new Float32Array(speech.samples.length * 2);
+    for (let k = 0; k < 2; k++) long.set(speech.samples, k * speech.samples.length);
+    const spell = (tokens: { token?: string }[]) => tokens.map((t) => t.token ?? '').join('').replace(/\s+/g, ' ').trim();
+    const stream = await client.audio.transcriptions.create({
+      file: await toFile(wavBytes(long, 16000), 'two.wav'),
+      model: 'gpt-4o-transcribe',
+      stream: true,
+      include: ['logprobs'],
+    });
+    let deltas = 0;
+    let done: { text: string; logprobs?: { token?: string }[] } | undefined;
+    for await (const event of stream) {
+      if (event.type === 'transcript.text.delta') {
+        deltas++;
+        expect(event.logprobs).toBeDefined();
+        expect(spell(event.logprobs!)).toBe(event.delta.trim());
+        for (const p of event.logprobs!) {
+          expect(p.logprob!).toBeLessThanOrEqual(0);
+          expect(p.bytes).toEqual([...Buffer.from(p.token ?? '', 'utf8')]);
+        }
+      }
+      if (event.type === 'transcript.text.done') done = event;
+    }
+    expect(deltas).toBeGreaterThan(1);
+    expect(done!.text.length).toBeGreaterThan(0);
+    expect(spell(done!.logprobs!)).toBe(done!.text);
+
+    const plain = await client.audio.transcriptions.create({ file: await toFile(wavBytes(long, 16000), 'two.wav'), model: 'gpt-4o-transcribe', stream: true });
+    for await (const event of plain) expect('logprobs' in event).toBe(false);
+  });
+
   test('translations of English audio return the English text', async () => {
     const t = await client.audio.translations.create({ file: await file(), model: 'whisper-1' });
     const r = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1' });

@@ -5,7 +5,7 @@ import type { Services } from '../../services';
 import { transcribeSamples } from '../../transcription/file-transcriber';
 import { streamTranscribeSamples } from '../../transcription/streamed-file-transcriber';
 import { concurrencyLimit } from '../request-context';
-import { durationUsage, renderTranscript } from '../response-formats';
+import { durationUsage, logprobEntries, renderTranscript } from '../response-formats';
 import { parseTranscriptionParams } from '../transcription-params';
 import { audioUpload } from '../upload';
 
@@ -54,9 +54,15 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
       // Deltas come from the streaming stabilizer as the audio is processed, not all at the end.
       const transcript = await streamTranscribeSamples(audio.samples, deps, {
         signal: abort.signal,
-        onDelta: (delta) => send({ type: 'transcript.text.delta', delta }),
+        onDelta: (delta, logprobs) =>
+          send({ type: 'transcript.text.delta', delta, ...(params.logprobs ? { logprobs: logprobEntries(logprobs) } : {}) }),
       });
-      send({ type: 'transcript.text.done', text: transcript.text, usage: durationUsage(transcript.durationSec) });
+      send({
+        type: 'transcript.text.done',
+        text: transcript.text,
+        ...(params.logprobs ? { logprobs: logprobEntries(transcript.logprobs) } : {}),
+        usage: durationUsage(transcript.durationSec),
+      });
       services.metrics.audioSeconds.inc({ model: entry.id, mode: 'file' }, transcript.durationSec);
     } catch (err) {
       if (!abort.signal.aborted) {
