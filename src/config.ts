@@ -52,6 +52,11 @@ export const configSchema = z.object({
   MAX_CONNECTIONS: int(1, 100000).default(1024),
   /** Concurrent HTTP transcription requests (decode + inference) before 429 + Retry-After. */
   MAX_CONCURRENT_REQUESTS: int(1, 10000).default(32),
+  /**
+   * Time a client has to send a whole transcription upload, in seconds, counted once it holds a request
+   * slot. A slower (or stalled) upload gets 408 and its connection is closed, so it cannot hold the slot.
+   */
+  UPLOAD_TIMEOUT_SEC: int(1, 3600).default(120),
   /** Time limit for one ffmpeg decode, in milliseconds. */
   FFMPEG_TIMEOUT_MS: int(100, 3600_000).default(60_000),
   /** Path of the ffmpeg binary used for non-WAV uploads. */
@@ -89,6 +94,7 @@ export interface Config {
   inferenceThreadsPerWorker: number;
   inferenceQueueDepth: number;
   maxUploadBytes: number;
+  uploadTimeoutSec: number;
   maxAudioDurationSec: number;
   maxConcurrentRequests: number;
   maxConnections: number;
@@ -136,6 +142,7 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     inferenceThreadsPerWorker: c.INFERENCE_THREADS_PER_WORKER,
     inferenceQueueDepth: c.INFERENCE_QUEUE_DEPTH,
     maxUploadBytes: c.MAX_UPLOAD_BYTES,
+    uploadTimeoutSec: c.UPLOAD_TIMEOUT_SEC,
     maxAudioDurationSec: c.MAX_AUDIO_DURATION_SEC,
     maxConcurrentRequests: c.MAX_CONCURRENT_REQUESTS,
     maxConnections: c.MAX_CONNECTIONS,

@@ -17,7 +17,12 @@ export interface RunningServer {
 
 /** The HTTP server: the express app plus WebSocket upgrades, with connection-level limits. */
 export function createServer(services: Services): { server: http.Server; closeStreams(): void } {
-  const options = { requestTimeout: 300_000, headersTimeout: 30_000, keepAliveTimeout: 5_000 };
+  // Node's own request timeout is the backstop behind the upload timeout (which answers in OpenAI's shape).
+  const options = {
+    requestTimeout: (services.config.uploadTimeoutSec + 30) * 1000,
+    headersTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+  };
   const { tlsCertFile, tlsKeyFile } = services.config;
   const app = createApp(services);
   // https.Server is an http.Server with TLS underneath: same events, same limits.

@@ -4,9 +4,10 @@ import { ApiError } from '../errors';
 
 /**
  * Multipart parsing for audio uploads. The size limit is enforced while the upload streams in (multer stops
- * reading at the limit), so an oversized file is refused with 413 without being buffered whole.
+ * reading at the limit), so an oversized file is refused with 413 without being buffered whole. An upload
+ * that takes longer than `timeoutMs` is answered with 408 and its connection closed.
  */
-export function audioUpload(maxUploadBytes: number): RequestHandler {
+export function audioUpload(maxUploadBytes: number, timeoutMs: number): RequestHandler {
   const parser = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: maxUploadBytes, files: 1, fields: 64, fieldSize: 1024 * 1024, parts: 80, headerPairs: 200 },
@@ -16,7 +17,17 @@ export function audioUpload(maxUploadBytes: number): RequestHandler {
       next(new ApiError(400, "Expected a multipart/form-data body with an audio 'file' field.", { param: 'file', code: 'invalid_request' }));
       return;
     }
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      // Answer now and drop the connection once the answer is out: the rest of the body is never read.
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => req.socket.destroy());
+      next(new ApiError(408, `The upload did not complete within ${Math.round(timeoutMs / 1000)} s.`, { param: 'file', code: 'upload_timeout' }));
+    }, timeoutMs);
     parser(req, res, (err: unknown) => {
+      clearTimeout(timer);
+      if (timedOut) return;
       if (!err) return next();
       if (err instanceof multer.MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE') {

@@ -23,6 +23,7 @@ export function healthRoutes(services: Services): Router {
       inference: { ...pool.stats, queue_depth_limit: config.inferenceQueueDepth, threads_per_worker: config.inferenceThreadsPerWorker, provider: config.executionProvider },
       limits: {
         max_upload_bytes: config.maxUploadBytes,
+        upload_timeout_sec: config.uploadTimeoutSec,
         max_concurrent_requests: config.maxConcurrentRequests,
         max_streams: config.maxStreams,
         max_stream_duration_sec: config.maxStreamDurationSec,

@@ -16,7 +16,7 @@ export function transcriptionRoutes(services: Services): Router {
   const { config, metrics } = services;
   const router = Router();
   const limit = concurrencyLimit(config.maxConcurrentRequests, (n) => metrics.inFlightRequests.set(n));
-  const upload = audioUpload(config.maxUploadBytes);
+  const upload = audioUpload(config.maxUploadBytes, config.uploadTimeoutSec * 1000);
   router.post('/v1/audio/transcriptions', limit, upload, (req, res) => handle(services, 'transcribe', req, res));
   router.post('/v1/audio/translations', limit, upload, (req, res) => handle(services, 'translate', req, res));
   return router;
