@@ -48,6 +48,11 @@ export const configSchema = z.object({
   MAX_UPLOAD_BYTES: int(1, 2 ** 31).default(25 * 1024 * 1024),
   /** Longest accepted audio, in seconds, for file transcription. */
   MAX_AUDIO_DURATION_SEC: int(1, 24 * 3600).default(3 * 3600),
+  /**
+   * Decoded audio all file requests together may hold, in seconds (16 kHz float32: 64 KB per second). A
+   * request whose decoding would pass it gets 503 + Retry-After. Default 8 h ≈ 1.8 GB.
+   */
+  MAX_AUDIO_SEC_IN_FLIGHT: int(60, 1000 * 3600).default(8 * 3600),
   /** Open TCP connections (HTTP and WebSocket) before new ones are refused. */
   MAX_CONNECTIONS: int(1, 100000).default(1024),
   /** Concurrent HTTP transcription requests (decode + inference) before 429 + Retry-After. */
@@ -96,6 +101,7 @@ export interface Config {
   maxUploadBytes: number;
   uploadTimeoutSec: number;
   maxAudioDurationSec: number;
+  maxAudioSecInFlight: number;
   maxConcurrentRequests: number;
   maxConnections: number;
   ffmpegTimeoutMs: number;
@@ -144,6 +150,7 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     maxUploadBytes: c.MAX_UPLOAD_BYTES,
     uploadTimeoutSec: c.UPLOAD_TIMEOUT_SEC,
     maxAudioDurationSec: c.MAX_AUDIO_DURATION_SEC,
+    maxAudioSecInFlight: c.MAX_AUDIO_SEC_IN_FLIGHT,
     maxConcurrentRequests: c.MAX_CONCURRENT_REQUESTS,
     maxConnections: c.MAX_CONNECTIONS,
     ffmpegTimeoutMs: c.FFMPEG_TIMEOUT_MS,

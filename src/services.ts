@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DecodedAudioBudget } from './audio/decoded-audio-budget';
 import type { Config } from './config';
 import { Metrics } from './metrics';
 import { InferencePool } from './model/inference-pool';
@@ -17,6 +18,8 @@ export class Services {
   readonly registry: ModelRegistry;
   readonly pool: InferencePool;
   readonly metrics = new Metrics();
+  /** Decoded audio held by file requests in flight (16 kHz float32). */
+  readonly audioBudget: DecodedAudioBudget;
   private vadClient: VadWorkerClient | null = null;
   private ready = false;
   private readonly recognizers = new Map<string, Recognizer>();
@@ -28,6 +31,7 @@ export class Services {
     const { registry, skipped } = ModelRegistry.scan(config.modelsDir, { defaultModel: config.defaultModel, aliases: config.modelAliases });
     for (const s of skipped) logger.warn({ dir: s.dir }, `skipping ${s.dir}: ${s.reason}`);
     this.registry = registry;
+    this.audioBudget = new DecodedAudioBudget(config.maxAudioSecInFlight * 16000 * 4);
     this.pool = new InferencePool({
       layouts: registry.layouts(),
       executionProvider: config.executionProvider,

@@ -1,6 +1,6 @@
 import { ApiError } from '../errors';
 import type { DecodedAudio } from './decoded-audio';
-import { decodeWithFfmpeg, type FfmpegOptions } from './ffmpeg-decoder';
+import { decodeWithFfmpeg, overBudget, type FfmpegOptions } from './ffmpeg-decoder';
 import { resampleAsync } from './resample';
 import { decodeWav, looksLikeWav } from './wav';
 
@@ -30,6 +30,9 @@ export async function decodeAudio(upload: UploadedAudio, options: DecodeOptions)
     if (wav.samples.length / wav.sampleRateHz > options.maxDurationSec) {
       throw new ApiError(400, `The audio is longer than the maximum of ${options.maxDurationSec} s.`, { param: 'file', code: 'audio_too_long' });
     }
+    // WAV decodes to at most a few times the upload size; what is kept is counted against the budget.
+    const outputBytes = Math.ceil((wav.samples.length * options.targetRateHz) / wav.sampleRateHz) * 4;
+    if (options.reserve && !options.reserve(outputBytes)) throw overBudget();
     return { samples: await resampleAsync(wav.samples, wav.sampleRateHz, options.targetRateHz), sampleRateHz: options.targetRateHz };
   }
   const ext = upload.fileName?.includes('.') ? upload.fileName.split('.').pop()!.toLowerCase() : undefined;

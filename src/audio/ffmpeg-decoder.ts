@@ -9,6 +9,8 @@ export interface FfmpegOptions {
   sampleRateHz: number;
   /** Decoding stops with a 400 once the output would exceed this many seconds. */
   maxDurationSec: number;
+  /** Called with each piece of output before it is kept; false stops decoding with 503 (server memory budget). */
+  reserve?: (bytes: number) => boolean;
 }
 
 /**
@@ -51,6 +53,10 @@ export function decodeWithFfmpeg(bytes: Uint8Array, options: FfmpegOptions): Pro
         finish(new ApiError(400, `The audio is longer than the maximum of ${options.maxDurationSec} s.`, { param: 'file', code: 'audio_too_long' }));
         return;
       }
+      if (options.reserve && !options.reserve(chunk.length)) {
+        finish(overBudget());
+        return;
+      }
       chunks.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
@@ -72,4 +78,9 @@ export function decodeWithFfmpeg(bytes: Uint8Array, options: FfmpegOptions): Pro
     child.stdin.on('error', () => undefined);
     child.stdin.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
+}
+
+/** The answer when decoding would pass the server's budget for decoded audio in flight. */
+export function overBudget(): ApiError {
+  return new ApiError(503, 'The server is holding too much decoded audio right now; retry shortly.', { code: 'server_overloaded', retryAfterSec: 5 });
 }

@@ -23,6 +23,8 @@ export function healthRoutes(services: Services): Router {
       inference: { ...pool.stats, queue_depth_limit: config.inferenceQueueDepth, threads_per_worker: config.inferenceThreadsPerWorker, provider: config.executionProvider },
       limits: {
         max_upload_bytes: config.maxUploadBytes,
+        max_audio_sec_in_flight: config.maxAudioSecInFlight,
+        decoded_audio_bytes_in_flight: services.audioBudget.inUseBytes,
         upload_timeout_sec: config.uploadTimeoutSec,
         max_concurrent_requests: config.maxConcurrentRequests,
         max_streams: config.maxStreams,

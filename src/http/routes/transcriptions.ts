@@ -39,9 +39,18 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
 
   const { config } = services;
   const decodeStarted = performance.now();
+  // The decoded samples count against the server's budget until the response is over.
+  const lease = services.audioBudget.lease();
+  res.on('close', lease.release);
   const audio = await decodeAudio(
     { bytes: file.buffer, fileName: file.originalname, mimeType: file.mimetype },
-    { targetRateHz: 16000, ffmpegPath: config.ffmpegPath, timeoutMs: config.ffmpegTimeoutMs, maxDurationSec: config.maxAudioDurationSec },
+    {
+      targetRateHz: 16000,
+      ffmpegPath: config.ffmpegPath,
+      timeoutMs: config.ffmpegTimeoutMs,
+      maxDurationSec: config.maxAudioDurationSec,
+      reserve: lease.reserve,
+    },
   );
   const deps = { recognizer: services.recognizer(entry.id), vad: services.vad, chunkMaxSec: config.chunkMaxSec };
 
