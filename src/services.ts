@@ -49,7 +49,15 @@ export class Services {
     this.vadClient = vad;
     for (const [id, info] of Object.entries(models)) {
       this.logger.info(
-        { model: id, kind: info.kind, provider: info.provider, vocabSize: info.vocabSize, frameMs: Math.round(info.frameSec * 1000), default: id === this.registry.defaultId },
+        {
+          model: id,
+          kind: info.kind,
+          provider: info.provider,
+          features: info.featureEngine,
+          vocabSize: info.vocabSize,
+          frameMs: Math.round(info.frameSec * 1000),
+          default: id === this.registry.defaultId,
+        },
         `loaded model ${id} (${info.kind}) on ${info.provider}`,
       );
     }

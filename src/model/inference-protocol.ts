@@ -14,6 +14,8 @@ export interface LoadedModelInfo {
   provider: ExecutionProvider;
   vocabSize: number;
   frameSec: number;
+  /** Where the features are computed: the WebAssembly module, or the JavaScript fallback. */
+  featureEngine: 'wasm' | 'js';
   metadata: Record<string, string>;
 }
 

@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   }
   const info: Record<string, LoadedModelInfo> = {};
   for (const [id, m] of models) {
-    info[id] = { kind: m.kind, provider: m.provider, vocabSize: m.tokens.size, frameSec: m.frameSec, metadata: { ...m.metadata } };
+    info[id] = { kind: m.kind, provider: m.provider, vocabSize: m.tokens.size, frameSec: m.frameSec, featureEngine: m.featureEngine, metadata: { ...m.metadata } };
+    if (m.featureEngine !== 'wasm') warnings.push(`model ${id}: the WebAssembly feature module could not be loaded; computing features in JavaScript (about 3x slower)`);
   }
   post({ type: 'ready', models: info, warnings });
 

@@ -19,7 +19,10 @@ describe('InferencePool', () => {
 
   test('reports what it loaded', () => {
     expect(Object.keys(pool.models).sort()).toEqual(registry.entries.map((e) => e.id).sort());
-    for (const info of Object.values(pool.models)) expect(info.provider).toBe('cpu');
+    for (const info of Object.values(pool.models)) {
+      expect(info.provider).toBe('cpu');
+      expect(info.featureEngine).toBe('wasm'); // the worker (running from dist/) found native/fbank/fbank.wasm
+    }
   });
 
   test('beyond the queue depth new jobs are shed with 503 and Retry-After', async () => {

@@ -45,6 +45,11 @@ export class CtcModel {
   }
 
   /** Seconds per encoder output frame (10 ms feature shift × subsampling). */
+  /** Where this model's features are computed ('js' only when the WebAssembly module cannot load). */
+  get featureEngine(): 'wasm' | 'js' {
+    return this.fbank.engine;
+  }
+
   get frameSec(): number {
     return 0.01 * this.subsamplingFactor;
   }

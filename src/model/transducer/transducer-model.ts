@@ -63,6 +63,11 @@ export class TransducerModel implements TransducerStepper {
     return new TransducerModel(encoder.session, decoder.session, joiner.session, encoder.provider, metadata, TokenTable.load(paths.tokensPath));
   }
 
+  /** Where this model's features are computed ('js' only when the WebAssembly module cannot load). */
+  get featureEngine(): 'wasm' | 'js' {
+    return this.fbank.engine;
+  }
+
   get frameSec(): number {
     return 0.01 * this.subsamplingFactor;
   }
