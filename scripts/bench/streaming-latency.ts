@@ -8,7 +8,8 @@
  * for 20, 50 and 100 ms chunks (p50 / p95), then the largest number of concurrent real-time streams whose
  * final latency stays bounded (p95 ≤ 1 s beyond the silence window, no refused audio).
  *
- *   npm run bench:streaming        (BENCH_MODELS_DIR, BENCH_MODEL, BENCH_MAX_STREAMS, STREAM_UPDATE_INTERVAL_MS to change)
+ *   npm run bench:streaming        (BENCH_MODELS_DIR, BENCH_MODEL, BENCH_MAX_STREAMS or BENCH_STREAM_COUNTS,
+ *                                   STREAM_UPDATE_INTERVAL_MS to change)
  */
 import path from 'node:path';
 import pino from 'pino';
@@ -101,7 +102,11 @@ async function streamOnce(wsUrl: string, c: Clip, chunkMs: number, firstWords: {
 }
 
 async function main(): Promise<void> {
-  const maxStreams = Number(process.env.BENCH_MAX_STREAMS ?? 64);
+  // Stream counts to try: 1, 2, 4, … up to BENCH_MAX_STREAMS, or an explicit list (BENCH_STREAM_COUNTS=96,128).
+  const counts = process.env.BENCH_STREAM_COUNTS
+    ? process.env.BENCH_STREAM_COUNTS.split(',').map(Number)
+    : Array.from({ length: Math.floor(Math.log2(Number(process.env.BENCH_MAX_STREAMS ?? 64))) + 1 }, (_, i) => 2 ** i);
+  const maxStreams = Math.max(...counts);
   const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', MODELS_DIR, INFERENCE_WORKERS: '2', MAX_STREAMS: String(maxStreams + 8), LOG_LEVEL: 'silent',
     ...(process.env.BENCH_MODEL ? { DEFAULT_MODEL: process.env.BENCH_MODEL } : {}),
     ...(process.env.STREAM_UPDATE_INTERVAL_MS ? { STREAM_UPDATE_INTERVAL_MS: process.env.STREAM_UPDATE_INTERVAL_MS } : {}),
@@ -134,7 +139,7 @@ async function main(): Promise<void> {
   console.log('\nconcurrent real-time streams (50 ms chunks):');
   console.log('streams  final-minus-silence p95 ms  refused chunks  bounded');
   let best = 0;
-  for (let n = 1; n <= maxStreams; n *= 2) {
+  for (const n of counts) {
     const runs = await Promise.all(Array.from({ length: n }, () => streamOnce(wsUrl, c, 50, firstWords)));
     const fin = runs.flatMap((r) => r.finalMs);
     const refused = runs.reduce((a, r) => a + r.refused, 0);
