@@ -4,7 +4,7 @@ import { resolveWorkerScript } from '../util/worker-script';
 import type { InferenceWorkerData, LoadedModelInfo, WorkerResponse } from './inference-protocol';
 import type { ModelLayout } from './model-layout';
 import type { ExecutionProvider } from './ort-session';
-import type { RecognitionResult } from './recognizer';
+import type { JobPriority, RecognitionResult } from './recognizer';
 
 export interface InferencePoolOptions {
   layouts: Record<string, ModelLayout>;
@@ -29,6 +29,7 @@ interface Job {
   samples: Float32Array;
   /** Move the samples' buffer to the worker instead of copying it. */
   transfer: boolean;
+  priority: JobPriority;
   signal?: AbortSignal;
   resolve: (value: TimedResult) => void;
   reject: (err: Error) => void;
@@ -40,14 +41,24 @@ interface Slot {
   ready: boolean;
 }
 
+/** How a job is queued (see RecognizeOptions). */
+export interface JobOptions {
+  signal?: AbortSignal;
+  transfer?: boolean;
+  priority?: JobPriority;
+}
+
 /**
- * A fixed set of inference worker threads, each holding every model, fed from one bounded FIFO queue.
- * Bounded at the edge: a full queue sheds new jobs with 503; an aborted queued job is dropped; a crashed
- * worker fails only its own job and is replaced.
+ * A fixed set of inference worker threads, each holding every model, fed from one bounded queue in two
+ * priorities (FIFO within each): normal jobs (files, live finals) before low ones (live partial updates).
+ * Bounded at the edge: a full queue sheds new jobs with 503 — except that a normal job displaces the newest
+ * low one, so under load partials thin out before any final is lost; an aborted queued job is dropped; a
+ * crashed worker fails only its own job and is replaced.
  */
 export class InferencePool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
+  private readonly lowQueue: Job[] = [];
   private nextJobId = 1;
   private closed = false;
   private readyPromise: Promise<Record<string, LoadedModelInfo>> | null = null;
@@ -131,7 +142,9 @@ export class InferencePool {
     for (const slot of this.slots) {
       if (!slot.ready || slot.job) continue;
       let job: Job | undefined;
-      while ((job = this.queue.shift()) && job.signal?.aborted) job.reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
+      while ((job = this.queue.shift() ?? this.lowQueue.shift()) && job.signal?.aborted) {
+        job.reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
+      }
       if (!job) return;
       slot.job = job;
       const { samples } = job;
@@ -140,38 +153,48 @@ export class InferencePool {
     }
   }
 
-  /** Queues one recognition job; `transfer` moves the samples' buffer to the worker (see RecognizeOptions). */
-  recognize(modelId: string, samples: Float32Array, signal?: AbortSignal, transfer = false): Promise<TimedResult> {
+  /** Queues one recognition job (see JobOptions). */
+  recognize(modelId: string, samples: Float32Array, options: JobOptions = {}): Promise<TimedResult> {
+    const { signal, transfer = false, priority = 'normal' } = options;
     if (this.closed) return Promise.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
-    if (this.queue.length >= this.options.queueDepth) {
-      const waitSec = Math.ceil(((this.queue.length / Math.max(1, this.slots.length)) * this.meanJobMs) / 1000);
-      return Promise.reject(
-        new ApiError(503, 'The server is at capacity; retry shortly.', { code: 'server_overloaded', retryAfterSec: Math.max(1, waitSec) }),
-      );
+    if (this.queued >= this.options.queueDepth) {
+      const displaced = priority === 'normal' ? this.lowQueue.pop() : undefined;
+      if (displaced) displaced.reject(this.overloaded());
+      else return Promise.reject(this.overloaded());
     }
     return new Promise<TimedResult>((resolve, reject) => {
-      const job: Job = { id: this.nextJobId++, modelId, samples, transfer, signal, resolve, reject };
+      const job: Job = { id: this.nextJobId++, modelId, samples, transfer, priority, signal, resolve, reject };
+      const queue = priority === 'low' ? this.lowQueue : this.queue;
       if (signal) {
         signal.addEventListener('abort', () => {
-          const index = this.queue.indexOf(job);
+          const index = queue.indexOf(job);
           if (index >= 0) {
-            this.queue.splice(index, 1);
+            queue.splice(index, 1);
             reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
           }
         }, { once: true });
       }
-      this.queue.push(job);
+      queue.push(job);
       this.pump();
     });
   }
 
+  private get queued(): number {
+    return this.queue.length + this.lowQueue.length;
+  }
+
+  private overloaded(): ApiError {
+    const waitSec = Math.ceil(((this.queued / Math.max(1, this.slots.length)) * this.meanJobMs) / 1000);
+    return new ApiError(503, 'The server is at capacity; retry shortly.', { code: 'server_overloaded', retryAfterSec: Math.max(1, waitSec) });
+  }
+
   get stats(): { workers: number; busy: number; queued: number } {
-    return { workers: this.slots.length, busy: this.slots.filter((s) => s.job).length, queued: this.queue.length };
+    return { workers: this.slots.length, busy: this.slots.filter((s) => s.job).length, queued: this.queued };
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
+    for (const job of [...this.queue.splice(0), ...this.lowQueue.splice(0)]) job.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

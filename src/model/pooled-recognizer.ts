@@ -11,6 +11,6 @@ export class PooledRecognizer implements Recognizer {
   ) {}
 
   async recognize(samples: Float32Array, options: RecognizeOptions = {}): Promise<RecognitionResult> {
-    return (await this.pool.recognize(this.modelId, samples, options.signal, options.transferSamples)).result;
+    return (await this.pool.recognize(this.modelId, samples, { signal: options.signal, transfer: options.transferSamples, priority: options.priority })).result;
   }
 }

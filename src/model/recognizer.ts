@@ -38,7 +38,14 @@ export interface RecognizeOptions {
    * instead of copied, and the caller's array is left empty (detached). Off by default.
    */
   transferSamples?: boolean;
+  /**
+   * 'low' for work that a later job supersedes anyway (a live partial update): it waits behind every
+   * 'normal' job, and when the queue is full a normal job takes the place of the newest low one.
+   */
+  priority?: JobPriority;
 }
+
+export type JobPriority = 'normal' | 'low';
 
 export interface Recognizer {
   /** The model id (its folder name under the models directory). */

@@ -271,7 +271,8 @@ export class StreamingTranscriber {
     const windowStart = utterance.windowStartSample;
     const samples = this.ring.read(windowStart, windowEnd);
     const controller = new AbortController();
-    const done = this.deps.recognizer.recognize(samples, { signal: controller.signal }).then(
+    // A partial update is superseded by the next one: under load it yields to finals and files.
+    const done = this.deps.recognizer.recognize(samples, { signal: controller.signal, priority: 'low' }).then(
       (result) => {
         if (controller.signal.aborted || this.utterance !== utterance) return;
         const event = utterance.applyHypothesis(Utterance.toStreamWords(result.words, windowStart), windowEnd);

@@ -38,20 +38,38 @@ describe('InferencePool', () => {
   test('transferred samples give the same result, and only a whole buffer is moved', async () => {
     const copied = await pool.recognize(modelId, speech.samples.slice());
     const owned = speech.samples.slice();
-    const moved = await pool.recognize(modelId, owned, undefined, true);
+    const moved = await pool.recognize(modelId, owned, { transfer: true });
     expect(moved.result.text).toBe(copied.result.text);
     expect(moved.result.words).toEqual(copied.result.words);
     expect(owned.length).toBe(0); // detached: the buffer now belongs to the worker
     const parent = speech.samples.slice();
     const view = parent.subarray(0, parent.length - 1);
-    await pool.recognize(modelId, view, undefined, true);
+    await pool.recognize(modelId, view, { transfer: true });
     expect(parent.length).toBe(speech.samples.length); // a view into a larger buffer is copied, never moved
+  });
+
+  test('normal jobs go before low-priority ones, and displace the newest of them when the queue is full', async () => {
+    const order: string[] = [];
+    const track = (name: string, p: Promise<unknown>) =>
+      p.then(
+        () => order.push(name),
+        (e: unknown) => order.push(`${name}:${(e as ApiError).status}`),
+      );
+    const running = track('running', pool.recognize(modelId, speech.samples.slice()));
+    const lowA = track('lowA', pool.recognize(modelId, speech.samples.slice(), { priority: 'low' }));
+    const lowB = track('lowB', pool.recognize(modelId, speech.samples.slice(), { priority: 'low' }));
+    // The queue (depth 2) is full of low jobs: a normal job takes the newest one's place...
+    const normal = track('normal', pool.recognize(modelId, speech.samples.slice()));
+    // ...and a low job is refused outright.
+    const lowC = track('lowC', pool.recognize(modelId, speech.samples.slice(), { priority: 'low' }));
+    await Promise.all([running, lowA, lowB, normal, lowC]);
+    expect(order).toEqual(['lowB:503', 'lowC:503', 'running', 'normal', 'lowA']);
   });
 
   test('an aborted queued job is dropped', async () => {
     const running = pool.recognize(modelId, speech.samples.slice());
     const controller = new AbortController();
-    const queued = pool.recognize(modelId, speech.samples.slice(), controller.signal);
+    const queued = pool.recognize(modelId, speech.samples.slice(), { signal: controller.signal });
     controller.abort();
     await expect(queued).rejects.toMatchObject({ status: 408, code: 'cancelled' });
     await running;
