@@ -29,6 +29,8 @@ describe('WebSocket live captions', () => {
     s.sendJson({ type: 'end' });
     await s.waitForType('end', 60_000);
     expect(await s.closed()).toBe(1000);
+    // Every chunk was accepted (none refused for lagging), so stream times are the clip's times.
+    expect(s.ofType('error')).toEqual([]);
     return s;
   }
 
@@ -53,7 +55,7 @@ describe('WebSocket live captions', () => {
   test.each([
     ['in real time, 20 ms chunks', 1, 20],
     ['5x faster than real time, 100 ms chunks', 5, 100],
-    ['as fast as possible, 50 ms chunks', Infinity, 50],
+    ['20x faster than real time, 50 ms chunks', 20, 50],
   ])('streaming %s: append-only partials, finals equal to the file transcription', async (_name, speed, chunkMs) => {
     const s = await streamFixture(speed, chunkMs);
     expect(s.messages[0]).toMatchObject({ type: 'ready', sample_rate: 16000, encoding: 'pcm16' });
@@ -75,7 +77,7 @@ describe('WebSocket live captions', () => {
   }, 60_000);
 
   test('speech_started / speech_stopped land within 100 ms of the speech in the clip', async () => {
-    const s = await streamFixture(Infinity, 20);
+    const s = await streamFixture(20, 20);
     const started = s.ofType('speech_started').map((m) => m.start as number);
     const stopped = s.ofType('speech_stopped').map((m) => m.end as number);
     expect(started.length).toBe(speech.speech.length);
