@@ -29,8 +29,9 @@ interface Job {
   samples: Float32Array;
   /** Move the samples' buffer to the worker instead of copying it. */
   transfer: boolean;
-  priority: JobPriority;
   signal?: AbortSignal;
+  /** Drops the job from its queue when the signal aborts; removed once the job leaves the queue. */
+  onAbort?: () => void;
   resolve: (value: TimedResult) => void;
   reject: (err: Error) => void;
 }
@@ -146,6 +147,7 @@ export class InferencePool {
         job.reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
       }
       if (!job) return;
+      if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
       slot.job = job;
       const { samples } = job;
       const movable = job.transfer && samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength;
@@ -159,20 +161,25 @@ export class InferencePool {
     if (this.closed) return Promise.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
     if (this.queued >= this.options.queueDepth) {
       const displaced = priority === 'normal' ? this.lowQueue.pop() : undefined;
-      if (displaced) displaced.reject(this.overloaded());
+      if (displaced) {
+        if (displaced.onAbort) displaced.signal?.removeEventListener('abort', displaced.onAbort);
+        displaced.reject(this.overloaded());
+      }
       else return Promise.reject(this.overloaded());
     }
     return new Promise<TimedResult>((resolve, reject) => {
-      const job: Job = { id: this.nextJobId++, modelId, samples, transfer, priority, signal, resolve, reject };
+      const job: Job = { id: this.nextJobId++, modelId, samples, transfer, signal, resolve, reject };
       const queue = priority === 'low' ? this.lowQueue : this.queue;
       if (signal) {
-        signal.addEventListener('abort', () => {
+        // One request may queue many jobs on one signal (a long file's pieces): each removes its listener.
+        job.onAbort = () => {
           const index = queue.indexOf(job);
           if (index >= 0) {
             queue.splice(index, 1);
             reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
           }
-        }, { once: true });
+        };
+        signal.addEventListener('abort', job.onAbort, { once: true });
       }
       queue.push(job);
       this.pump();

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { ApiError } from '../../src/errors';
 import { InferencePool } from '../../src/model/inference-pool';
 import { ModelRegistry } from '../../src/model/model-registry';
@@ -64,6 +65,15 @@ describe('InferencePool', () => {
     const lowC = track('lowC', pool.recognize(modelId, speech.samples.slice(), { priority: 'low' }));
     await Promise.all([running, lowA, lowB, normal, lowC]);
     expect(order).toEqual(['lowB:503', 'lowC:503', 'running', 'normal', 'lowA']);
+  });
+
+  test('jobs sharing one abort signal (a long file\'s pieces) leave no listeners behind', async () => {
+    const controller = new AbortController();
+    const piece = speech.samples.subarray(0, 16000);
+    for (let i = 0; i < 3; i++) {
+      await Promise.all([pool.recognize(modelId, piece, { signal: controller.signal }), pool.recognize(modelId, piece, { signal: controller.signal })]);
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   test('an aborted queued job is dropped', async () => {
