@@ -65,7 +65,10 @@ const LOG_FLOOR = 1.1920928955078125e-7; // float epsilon, as kaldi-native-fbank
  */
 export type FbankEngine = 'auto' | 'wasm' | 'js';
 
-/** Holds the window, filters, FFT and scratch buffers for one option set; `compute` allocates only its output. */
+/**
+ * Holds the window, filters, FFT and scratch buffers for one option set; `compute` allocates only its output.
+ * Meant to live as long as its model: its tables in WebAssembly memory are never freed.
+ */
 export class FbankComputer {
   readonly options: Readonly<FbankOptions>;
   readonly frameLength: number;
