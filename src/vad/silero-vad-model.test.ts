@@ -54,6 +54,21 @@ describe('SileroVadModel', () => {
     expect(Math.max(...b)).toBeLessThan(0.1);
   });
 
+  test('a batch scores each member as its own stream would, and carries each member\'s state', async () => {
+    const speech = wholeChunks(loadSpeechFixture().samples);
+    const members = [speech.subarray(0, 40 * VAD_CHUNK_SAMPLES), new Float32Array(40 * VAD_CHUNK_SAMPLES), speech.subarray(40 * VAD_CHUNK_SAMPLES, 80 * VAD_CHUNK_SAMPLES)];
+    const alone = await Promise.all(members.map((m) => model.probabilities(m, model.createState())));
+    const states = members.map(() => model.createState());
+    // In two calls of 20 chunks: the second continues each member's state.
+    const first = await model.probabilitiesBatch(members.map((m) => m.subarray(0, 20 * VAD_CHUNK_SAMPLES)), states);
+    const second = await model.probabilitiesBatch(members.map((m) => m.subarray(20 * VAD_CHUNK_SAMPLES)), states);
+    members.forEach((_, b) => {
+      const batched = [...first[b], ...second[b]];
+      batched.forEach((p, k) => expect(p).toBeCloseTo(alone[b][k], 4));
+    });
+    await expect(model.probabilitiesBatch([new Float32Array(512), new Float32Array(1024)], [model.createState(), model.createState()])).rejects.toThrow(RangeError);
+  });
+
   test('rejects a length that is not a whole number of chunks', async () => {
     await expect(model.probabilities(new Float32Array(100), model.createState())).rejects.toThrow(RangeError);
   });

@@ -7,6 +7,8 @@ export interface VadWorkerData {
 export type VadRequest =
   /** Probabilities for `samples` (a multiple of 512 samples) on stream `streamId`, creating its state if new. */
   | { kind: 'process'; requestId: number; streamId: number; samples: Float32Array }
+  /** The same for several streams in one batched pass: `samples` is each member's equal share, in order. */
+  | { kind: 'process_batch'; requestId: number; streamIds: number[]; samples: Float32Array }
   /** Zeroes a stream's recurrent state. */
   | { kind: 'reset'; streamId: number }
   /** Forgets a stream's state. */
@@ -16,4 +18,5 @@ export type VadResponse =
   | { kind: 'ready' }
   | { kind: 'init_failed'; message: string }
   | { kind: 'result'; requestId: number; probabilities: Float32Array }
+  /** For `process_batch`: each member's probabilities, concatenated in member order. */
   | { kind: 'failure'; requestId: number; message: string };

