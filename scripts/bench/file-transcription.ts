@@ -8,7 +8,7 @@
  * and prints the ratios the targets are stated in. Each is measured in its own block after a warm-up run. Also feature extraction speed in × real time per core.
  *
  *   npm run bench            (all models under models/)
- *   BENCH_MODELS_DIR=... BENCH_RUNS=10 npm run bench
+ *   BENCH_MODELS_DIR=... BENCH_RUNS=10 BENCH_LONG_SEC=600 npm run bench   (BENCH_LONG_SEC=0 skips the long file)
  */
 import http from 'node:http';
 import path from 'node:path';
@@ -154,6 +154,23 @@ async function main(): Promise<void> {
     ]);
     stageRows.push([entry.id, ...[...stages].map(([name, values]) => `${name} ${median(values).toFixed(1)}`)]);
   }
+  // A long file: split at silences by the batched VAD, pieces recognized two at a time (the server's defaults
+  // use 2 inference workers; this bench server has 1, as above, plus the VAD worker).
+  const longSec = Number(process.env.BENCH_LONG_SEC ?? 600);
+  const longRows: string[] = [];
+  if (longSec > 0) {
+    const long = new Float32Array(Math.ceil(longSec / audioSec) * clip.length);
+    for (let at = 0; at < long.length; at += clip.length) long.set(clip, at);
+    const upload = multipartBody(wavBytesForBench(long), registry.defaultId);
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await post(server.url, upload);
+      times.push(performance.now() - t0);
+    }
+    const ms = median(times);
+    longRows.push(`long file: ${(long.length / 16000).toFixed(0)} s of audio (${registry.defaultId}) in ${(ms / 1000).toFixed(2)} s = ${((long.length / 16000) / (ms / 1000)).toFixed(0)}x real time, end to end`);
+  }
   await server.close(1000);
 
   const header = ['model', 'raw run ms', 'pipeline ms', 'sherpa ms', 'server ms', 'server/raw', 'server/sherpa', 'RTF (raw)', 'text vs sherpa'];
@@ -164,6 +181,7 @@ async function main(): Promise<void> {
   console.log('\nserver/raw: HTTP upload + WAV decode + features + worker hop + decoding + JSON, over onnxruntime run() time alone.');
   console.log('where the server\'s time goes (Server-Timing medians, ms; the rest is HTTP and JSON):');
   for (const r of stageRows) console.log(`  ${r[0]}: ${r.slice(1).join(', ')}`);
+  for (const r of longRows) console.log(`\n${r}`);
 }
 
 main().catch((err) => {
