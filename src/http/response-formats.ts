@@ -1,4 +1,4 @@
-import type { TokenLogprob } from '../model/recognizer';
+import { logprobEntries } from '../transcription/logprob-entries';
 import type { Transcript } from '../transcription/transcript';
 
 export const RESPONSE_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt', 'diarized_json'] as const;
@@ -77,10 +77,6 @@ export function toDiarizedJson(t: Transcript): object {
   };
 }
 
-/** OpenAI's `logprobs` entries: token, natural-log probability, and the token's UTF-8 bytes. */
-export function logprobEntries(logprobs: readonly TokenLogprob[]): { token: string; logprob: number; bytes: number[] }[] {
-  return logprobs.map((p) => ({ token: p.token, logprob: Math.round(p.logprob * 1e6) / 1e6, bytes: [...Buffer.from(p.token, 'utf8')] }));
-}
 
 export interface RenderOptions {
   granularities: readonly TimestampGranularity[];

@@ -3,6 +3,7 @@ import type { StreamWord } from '../streaming/local-agreement';
 import { DEFAULT_STREAMING_CONFIG } from '../streaming/streaming-config';
 import type { StreamingEvent } from '../streaming/streaming-events';
 import { StreamingTranscriber } from '../streaming/streaming-transcriber';
+import { countWords, spelledTokens } from '../streaming/word-tokens';
 import type { SpeechProbabilitySource } from '../vad/speech-probability';
 import { segmentWords, type Transcript } from './transcript';
 
@@ -79,19 +80,3 @@ export async function streamTranscribeSamples(
   return { text: timed.map((w) => w.word).join(' '), language: 'english', durationSec: samples.length / 16000, segments, words: timed, logprobs };
 }
 
-/**
- * The words' tokens in order, each word after the first led by a space. A word that opened a recognition
- * window has no boundary token of its own; its first token then carries the space the text puts before it.
- */
-function spelledTokens(words: readonly StreamWord[], afterText: boolean): TokenLogprob[] {
-  const out: TokenLogprob[] = [];
-  words.forEach((w, i) => {
-    const tokens = w.tokens ?? [];
-    tokens.forEach((t, k) => out.push(k === 0 && (i > 0 || afterText) && !t.token.startsWith(' ') ? { ...t, token: ` ${t.token}` } : t));
-  });
-  return out;
-}
-
-function countWords(text: string): number {
-  return text ? text.split(' ').length : 0;
-}

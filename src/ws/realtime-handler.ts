@@ -3,8 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { ApiError, toApiError } from '../errors';
 import type { Services } from '../services';
+import type { StreamWord } from '../streaming/local-agreement';
 import type { StreamingEvent } from '../streaming/streaming-events';
 import { StreamingTranscriber } from '../streaming/streaming-transcriber';
+import { countWords, spelledTokens } from '../streaming/word-tokens';
+import { logprobEntries } from '../transcription/logprob-entries';
 import { AudioIngest } from './audio-ingest';
 import { CloseCode } from './close-codes';
 import { ConnectionGuard } from './connection-guard';
@@ -39,6 +42,7 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     language: null,
     prompt: '',
     turnDetection: { ...DEFAULT_TURN_DETECTION },
+    logprobs: false,
   };
   function isKnownModel(name: string): boolean {
     try {
@@ -91,6 +95,15 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     content: [{ type: 'input_audio', transcript }],
   });
 
+  /** Stable words of each utterance already sent in deltas, so each delta carries only its own tokens. */
+  const sentWords = new Map<string, number>();
+  const deltaLogprobs = (utterance: string, stableWords: readonly StreamWord[]): { logprobs?: object[] } => {
+    const sent = sentWords.get(utterance) ?? 0;
+    sentWords.set(utterance, stableWords.length);
+    if (!state.logprobs) return {};
+    return { logprobs: logprobEntries(spelledTokens(stableWords.slice(sent), sent > 0)) };
+  };
+
   const eventsFor = (gen: number, baseMs: number) => (event: StreamingEvent) => {
     const key = event.type === 'error' && event.utteranceIndex === undefined ? '' : `${gen}:${(event as { utteranceIndex: number }).utteranceIndex}`;
     switch (event.type) {
@@ -103,18 +116,23 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
         break;
       case 'partial':
         if (event.stableDelta) {
-          send('conversation.item.input_audio_transcription.delta', { item_id: itemFor(key), content_index: 0, delta: event.stableDelta });
+          const logprobs = deltaLogprobs(key, event.words.slice(0, countWords(event.stableText)));
+          send('conversation.item.input_audio_transcription.delta', { item_id: itemFor(key), content_index: 0, delta: event.stableDelta, ...logprobs });
         }
         break;
       case 'final': {
         announceCommit(key);
         const itemId = itemFor(key);
-        if (event.stableDelta) send('conversation.item.input_audio_transcription.delta', { item_id: itemId, content_index: 0, delta: event.stableDelta });
+        if (event.stableDelta) {
+          send('conversation.item.input_audio_transcription.delta', { item_id: itemId, content_index: 0, delta: event.stableDelta, ...deltaLogprobs(key, event.words) });
+        }
+        sentWords.delete(key);
         const seconds = Math.max(0, event.endSec - event.startSec);
         send('conversation.item.input_audio_transcription.completed', {
           item_id: itemId,
           content_index: 0,
           transcript: event.text,
+          ...(state.logprobs ? { logprobs: logprobEntries(spelledTokens(event.words, false)) } : {}),
           usage: { type: 'duration', seconds: Math.round(seconds * 1000) / 1000 },
         });
         if (state.flavor === 'ga') send('conversation.item.done', { previous_item_id: previousItems.get(key) ?? null, item: userItem(itemId, event.text) });

@@ -3,8 +3,11 @@ import type { PcmEncoding } from '../audio/pcm';
 /**
  * The OpenAI Realtime API in transcription mode: the session shapes we accept (GA `session.update` with
  * `audio.input`, and the beta/legacy `transcription_session.update` with flat `input_audio_*` fields) and the
- * session object we report. Unknown fields (noise_reduction, include, keywords, ...) are accepted and ignored.
+ * session object we report. Unknown fields (noise_reduction, keywords, ...) are accepted and ignored.
  */
+
+/** The `include` entry that asks for token log probabilities on transcription events. */
+export const LOGPROBS_INCLUDE = 'item.input_audio_transcription.logprobs';
 export interface RealtimeTurnDetection {
   type: 'server_vad';
   threshold: number;
@@ -21,6 +24,8 @@ export interface RealtimeSessionState {
   language: string | null;
   prompt: string;
   turnDetection: RealtimeTurnDetection | null;
+  /** `include` has LOGPROBS_INCLUDE: delta and completed events carry `logprobs`. */
+  logprobs: boolean;
 }
 
 export const DEFAULT_TURN_DETECTION: RealtimeTurnDetection = {
@@ -45,7 +50,7 @@ export function sessionObject(s: RealtimeSessionState): object {
       input_audio_transcription: { model: s.model, language: s.language, prompt: s.prompt },
       turn_detection: s.turnDetection,
       input_audio_noise_reduction: null,
-      include: null,
+      include: s.logprobs ? [LOGPROBS_INCLUDE] : null,
     };
   }
   return {
@@ -60,6 +65,6 @@ export function sessionObject(s: RealtimeSessionState): object {
         noise_reduction: null,
       },
     },
-    include: [],
+    include: s.logprobs ? [LOGPROBS_INCLUDE] : [],
   };
 }

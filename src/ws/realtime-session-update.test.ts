@@ -14,6 +14,7 @@ const initial: RealtimeSessionState = {
   language: null,
   prompt: '',
   turnDetection: { ...DEFAULT_TURN_DETECTION },
+  logprobs: false,
 };
 
 describe('applySessionUpdate', () => {
@@ -32,6 +33,12 @@ describe('applySessionUpdate', () => {
     }, registry);
     expect(s).toMatchObject({ format: { type: 'audio/pcm', rate: 16000 }, model: 'gpt-4o-transcribe', language: 'en', prompt: 'names' });
     expect(s.turnDetection).toEqual({ type: 'server_vad', threshold: 0.6, prefix_padding_ms: 600, silence_duration_ms: 350 });
+    expect(s.logprobs).toBe(true);
+    expect(sessionObject(s)).toMatchObject({ include: ['item.input_audio_transcription.logprobs'] });
+    // include: absent keeps the setting, [] or null clears it.
+    expect(applySessionUpdate(s, { audio: { input: { turn_detection: null } } }, registry).logprobs).toBe(true);
+    expect(applySessionUpdate(s, { include: [] }, registry).logprobs).toBe(false);
+    expect(applySessionUpdate(s, { include: null }, registry).logprobs).toBe(false);
   });
 
   test('absent fields stay; explicit null turn detection switches to manual', () => {

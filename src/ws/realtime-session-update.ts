@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { ModelRegistry } from '../model/model-registry';
-import { DEFAULT_TURN_DETECTION, type RealtimeSessionState, type RealtimeTurnDetection } from './realtime-protocol';
+import { DEFAULT_TURN_DETECTION, LOGPROBS_INCLUDE, type RealtimeSessionState, type RealtimeTurnDetection } from './realtime-protocol';
 
 const formatSchema = z.union([
   z.object({ type: z.literal('audio/pcm'), rate: z.number().int().min(8000).max(48000).optional() }).loose(),
@@ -33,6 +33,7 @@ const sessionSchema = z
     input_audio_format: formatSchema.optional(),
     input_audio_transcription: transcriptionSchema.nullish(),
     turn_detection: turnDetectionSchema.optional(),
+    include: z.array(z.string().max(256)).max(32).nullish(),
   })
   .loose();
 
@@ -101,5 +102,6 @@ export function applySessionUpdate(state: RealtimeSessionState, session: unknown
   }
   const turn = input && 'turn_detection' in input ? input.turn_detection : 'turn_detection' in s ? s.turn_detection : undefined;
   if (turn !== undefined) next.turnDetection = toTurnDetection(turn);
+  if (s.include !== undefined) next.logprobs = (s.include ?? []).includes(LOGPROBS_INCLUDE);
   return next;
 }

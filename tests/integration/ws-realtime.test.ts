@@ -97,6 +97,7 @@ describe('OpenAI Realtime transcription', () => {
             noise_reduction: { type: 'near_field' },
           },
         },
+        include: ['item.input_audio_transcription.logprobs'],
       },
     });
     await streamChunks((c) => rt.send({ type: 'input_audio_buffer.append', audio: c.toString('base64') }), pcm24k, 48, 50, 4);
@@ -116,6 +117,11 @@ describe('OpenAI Realtime transcription', () => {
     const firstStop = events.findIndex((e) => e.type === 'input_audio_buffer.speech_stopped');
     expect(firstDelta).toBeGreaterThanOrEqual(0);
     expect(firstDelta).toBeLessThan(firstStop);
+    // include[] asked for logprobs: each delta's tokens spell the delta, each completion's its transcript.
+    expect(events.find((e) => e.type === 'session.updated')).toMatchObject({ session: { include: ['item.input_audio_transcription.logprobs'] } });
+    const spell = (e: Json) => ((e.logprobs as { token: string }[] | undefined) ?? []).map((p) => p.token).join('').replace(/\s+/g, ' ').trim();
+    for (const e of events.filter((x) => x.type === 'conversation.item.input_audio_transcription.delta')) expect(spell(e)).toBe((e.delta as string).trim());
+    for (const e of events.filter((x) => x.type === 'conversation.item.input_audio_transcription.completed')) expect(spell(e)).toBe(e.transcript);
   }, 60_000);
 
   test('Pipecat replay: waits for session.created, turn_detection null, commits on its own VAD', async () => {
@@ -171,6 +177,8 @@ describe('OpenAI Realtime transcription', () => {
     expect(characterErrorRate(fileText, transcripts.join(' '))).toBeLessThanOrEqual(0.4);
     // No null where LiveKit's strict parser reads fields.
     for (const m of s.ofType('conversation.item.input_audio_transcription.completed')) expect(Object.values(m)).not.toContain(null);
+    // No include[] asked for logprobs: none are sent.
+    for (const m of s.messages) expect('logprobs' in m).toBe(false);
     s.ws.close();
   }, 60_000);
 

@@ -5,7 +5,8 @@ import type { Services } from '../../services';
 import { transcribeSamples } from '../../transcription/file-transcriber';
 import { streamTranscribeSamples } from '../../transcription/streamed-file-transcriber';
 import { concurrencyLimit } from '../request-context';
-import { durationUsage, logprobEntries, renderTranscript } from '../response-formats';
+import { logprobEntries } from '../../transcription/logprob-entries';
+import { durationUsage, renderTranscript } from '../response-formats';
 import { parseTranscriptionParams } from '../transcription-params';
 import { audioUpload } from '../upload';
 
