@@ -60,6 +60,19 @@ describe.each(['wasm', 'js'] as const)('FbankComputer in %s', (engine) => {
     expectMatches(features, reference.nemoPerFeature, 2e-3);
   });
 
+  test('channels first, per_feature-normalized, is the reference transposed', () => {
+    const computer = new FbankComputer(NEMO_FBANK_OPTIONS, engine);
+    const f = computer.computeChannelsFirst(signal, true);
+    expect(f.layout).toBe('channels');
+    const back = new Float32Array(f.data.length);
+    for (let t = 0; t < f.numFrames; t++) for (let d = 0; d < f.dim; d++) back[t * f.dim + d] = f.data[d * f.numFrames + t];
+    expectMatches({ data: back, numFrames: f.numFrames, dim: f.dim }, reference.nemoPerFeature, 2e-3);
+    const plain = computer.computeChannelsFirst(signal, false);
+    const rows = computer.compute(signal);
+    expect(plain.data[3 * rows.numFrames + 7]).toBeCloseTo(rows.data[7 * rows.dim + 3], 5);
+    expect(computer.computeChannelsFirst(new Float32Array(0), true).numFrames).toBe(0);
+  });
+
   test.each([
     [0, 0],
     [79, 0],

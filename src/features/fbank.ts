@@ -1,5 +1,6 @@
 import { makeMelFilterBank, type MelFilter } from './mel-filter-bank';
 import { RealFft } from './fft';
+import { perFeatureStats, toChannelsFirst } from './normalize';
 import { WasmFbank } from './wasm-fbank';
 import { makeWindow, type WindowType } from './window';
 
@@ -50,10 +51,12 @@ export const NEMO_FBANK_OPTIONS: Readonly<FbankOptions> = Object.freeze({
 });
 
 export interface Features {
-  /** Row-major (numFrames × dim) log mel energies. */
+  /** Log mel energies: row-major (numFrames × dim), or (dim × numFrames) when `layout` is 'channels'. */
   data: Float32Array;
   numFrames: number;
   dim: number;
+  /** 'frames' (the default): one row per frame; 'channels': one row per mel bin (NeMo's input layout). */
+  layout?: 'frames' | 'channels';
 }
 
 const LOG_FLOOR = 1.1920928955078125e-7; // float epsilon, as kaldi-native-fbank floors energies
@@ -142,6 +145,22 @@ export class FbankComputer {
       this.computeJs(samples, numFrames, data);
     }
     return { data: data.length === numFrames * dim ? data : data.subarray(0, numFrames * dim), numFrames, dim };
+  }
+
+  /**
+   * The features channels first (dim × numFrames, as NeMo models take them), normalized per feature
+   * (NeMo's `per_feature`) when `normalize` is set. In WebAssembly the transposition happens before the copy out.
+   */
+  computeChannelsFirst(samples: Float32Array, normalize: boolean): Features {
+    const dim = this.options.numMelBins;
+    const numFrames = samples.length === 0 ? 0 : this.numFrames(samples.length);
+    if (this.wasm) {
+      const data = new Float32Array(numFrames * dim);
+      if (numFrames > 0) this.wasm.computeChannelsFirst(samples, numFrames, normalize, data);
+      return { data, numFrames, dim, layout: 'channels' };
+    }
+    const features = this.compute(samples);
+    return { data: toChannelsFirst(features, normalize && numFrames > 0 ? perFeatureStats(features) : undefined), numFrames, dim, layout: 'channels' };
   }
 
   private computeJs(samples: Float32Array, numFrames: number, data: Float32Array): void {

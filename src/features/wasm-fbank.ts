@@ -24,6 +24,7 @@ interface FbankExports {
     numWeights: number,
   ): number;
   fb_compute(plan: number, samples: number, numSamples: number, out: number, numFrames: number): void;
+  fb_channels_first(features: number, numFrames: number, dim: number, out: number, normalize: number, stats: number): void;
 }
 
 /** Where the committed module lives: native/fbank/fbank.wasm at the project root, above src/ or dist/. */
@@ -51,7 +52,7 @@ function loadModule(): FbankExports | undefined {
 }
 
 /** Scratch shared by every plan in the thread: the samples in and the features out of the current call. */
-const io = { samplesPtr: 0, samplesCapacity: 0, outPtr: 0, outCapacity: 0 };
+const io = { samplesPtr: 0, samplesCapacity: 0, outPtr: 0, outCapacity: 0, transposedPtr: 0, transposedCapacity: 0, statsPtr: 0, statsCapacity: 0 };
 
 export interface WasmFbankConfig {
   fftSize: number;
@@ -120,6 +121,31 @@ export class WasmFbank {
 
   /** Writes numFrames × numBins features of `samples` into `out`. */
   compute(samples: Float32Array, numFrames: number, out: Float32Array): void {
+    this.computeInModule(samples, numFrames);
+    out.set(new Float32Array(this.wasm.memory.buffer, io.outPtr, numFrames * this.numBins));
+  }
+
+  /**
+   * The same features channels first (numBins × numFrames, NeMo's input layout), normalized per feature
+   * when asked, written into `out`: transposed inside the module, one copy out.
+   */
+  computeChannelsFirst(samples: Float32Array, numFrames: number, normalize: boolean, out: Float32Array): void {
+    this.computeInModule(samples, numFrames);
+    const length = numFrames * this.numBins;
+    if (io.transposedCapacity < length) {
+      io.transposedCapacity = Math.max(length, 2 * io.transposedCapacity, 8000);
+      io.transposedPtr = this.alloc(io.transposedCapacity);
+    }
+    if (io.statsCapacity < 4 * this.numBins) {
+      io.statsCapacity = 4 * this.numBins; // 2 × numBins doubles, in floats
+      io.statsPtr = this.alloc(io.statsCapacity);
+    }
+    this.wasm.fb_channels_first(io.outPtr, numFrames, this.numBins, io.transposedPtr, normalize ? 1 : 0, io.statsPtr);
+    out.set(new Float32Array(this.wasm.memory.buffer, io.transposedPtr, length));
+  }
+
+  /** Runs the feature loop; the features are left at io.outPtr. */
+  private computeInModule(samples: Float32Array, numFrames: number): void {
     const outLength = numFrames * this.numBins;
     if (io.samplesCapacity < samples.length) {
       io.samplesCapacity = Math.max(samples.length, 2 * io.samplesCapacity, 16000);
@@ -131,7 +157,6 @@ export class WasmFbank {
     }
     new Float32Array(this.wasm.memory.buffer, io.samplesPtr, samples.length).set(samples);
     this.wasm.fb_compute(this.plan, io.samplesPtr, samples.length, io.outPtr, numFrames);
-    out.set(new Float32Array(this.wasm.memory.buffer, io.outPtr, outLength));
   }
 
   private alloc(floats: number): number {

@@ -54,16 +54,19 @@ export class CtcModel {
     return 0.01 * this.subsamplingFactor;
   }
 
-  /** Log-mel features (T × D), before NeMo's normalization (`decode` applies it). */
+  /** Log-mel features channels first (D × T), normalized as the model's `normalize_type` says: the model's input. */
   computeFeatures(samples: Float32Array): Features {
-    return this.fbank.compute(samples);
+    return this.fbank.computeChannelsFirst(samples, this.normalizeType === 'per_feature');
   }
 
   async decode(features: Features): Promise<DecodedToken[]> {
     const { numFrames, dim } = features;
     if (numFrames === 0) return [];
-    // (T × D) → (D × T): NeMo takes channels first; `per_feature` normalization on the way.
-    const transposed = toChannelsFirst(features, this.normalizeType === 'per_feature' ? perFeatureStats(features) : undefined);
+    // NeMo takes channels first; frame-major features are transposed (and normalized) here.
+    const transposed =
+      features.layout === 'channels'
+        ? features.data
+        : toChannelsFirst(features, this.normalizeType === 'per_feature' ? perFeatureStats(features) : undefined);
     const [signalName, lengthName] = this.session.inputNames;
     const feeds: Record<string, ReturnType<typeof tensor>> = { [signalName]: tensor('float32', transposed, [1, dim, numFrames]) };
     if (lengthName) feeds[lengthName] = tensor('int64', BigInt64Array.of(BigInt(numFrames)), [1]);
