@@ -15,6 +15,10 @@ export interface InferencePoolOptions {
   queueDepth: number;
   onWarning?: (message: string) => void;
   onWorkerError?: (message: string) => void;
+  /** Tests only: see InferenceWorkerData.crashOnModelId. */
+  crashOnModelId?: string;
+  /** How long `close` waits for running jobs before stopping the workers, in ms. Default 10 s. */
+  closeGraceMs?: number;
 }
 
 export interface TimedResult {
@@ -86,6 +90,7 @@ export class InferencePool {
       layouts: this.options.layouts,
       executionProvider: this.options.executionProvider,
       threads: this.options.threadsPerWorker,
+      crashOnModelId: this.options.crashOnModelId,
     };
     const worker = new Worker(this.script, { workerData: data });
     const slot: Slot = { worker, job: null, ready: false };
@@ -199,9 +204,15 @@ export class InferencePool {
     return { workers: this.slots.length, busy: this.slots.filter((s) => s.job).length, queued: this.queued };
   }
 
+  /**
+   * Refuses queued jobs, lets running ones finish (up to `closeGraceMs`), then stops the workers. Stopping a
+   * worker while it is inside onnxruntime's native run can abort the whole process, hence the wait.
+   */
   async close(): Promise<void> {
     this.closed = true;
     for (const job of [...this.queue.splice(0), ...this.lowQueue.splice(0)]) job.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
+    const deadline = Date.now() + (this.options.closeGraceMs ?? 10_000);
+    while (this.slots.some((s) => s.job) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

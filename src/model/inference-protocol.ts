@@ -7,6 +7,12 @@ export interface InferenceWorkerData {
   layouts: Record<string, ModelLayout>;
   executionProvider: ExecutionProvider;
   threads: number;
+  /**
+   * Tests of crash handling only: a job naming this model id makes the worker exit at once with the job in
+   * hand, as a native crash would (terminating a worker from outside can abort the whole process if it
+   * lands inside onnxruntime's native run).
+   */
+  crashOnModelId?: string;
 }
 
 export interface LoadedModelInfo {

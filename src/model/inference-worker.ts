@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   post({ type: 'ready', models: info, warnings });
 
   port.on('message', async (request: WorkerRequest) => {
+    if (data.crashOnModelId !== undefined && request.modelId === data.crashOnModelId) process.exit(70);
     const model = models.get(request.modelId);
     if (!model) {
       post({ type: 'error', jobId: request.jobId, message: `model ${request.modelId} is not loaded` });

@@ -2,6 +2,8 @@
 
 export interface VadWorkerData {
   modelPath: string;
+  /** Tests of crash handling only: honour `exit` requests (see below). */
+  allowExitRequests?: boolean;
 }
 
 export type VadRequest =
@@ -12,7 +14,12 @@ export type VadRequest =
   /** Zeroes a stream's recurrent state. */
   | { kind: 'reset'; streamId: number }
   /** Forgets a stream's state. */
-  | { kind: 'close'; streamId: number };
+  | { kind: 'close'; streamId: number }
+  /**
+   * Tests only (with `allowExitRequests`): the worker exits between two model runs, as a crash would.
+   * Terminating it from outside can abort the whole process if that lands inside onnxruntime's native run.
+   */
+  | { kind: 'exit' };
 
 export type VadResponse =
   | { kind: 'ready' }

@@ -10,6 +10,8 @@ export interface VadWorkerClientOptions {
   modelPath?: string;
   /** Most `process` requests waiting for or in the worker, over all streams; more are refused with a 503. */
   maxQueuedRequests?: number;
+  /** Tests of crash handling only: let the worker honour `exit` requests. */
+  allowExitRequests?: boolean;
 }
 
 interface PendingRequest {
@@ -24,6 +26,7 @@ interface PendingRequest {
 export class VadWorkerClient implements SpeechProbabilitySource {
   readonly maxQueuedRequests: number;
   private readonly modelPath: string;
+  private readonly allowExitRequests: boolean;
   private worker: Promise<Worker> | null = null;
   private readonly pending = new Map<number, PendingRequest>();
   private nextRequestId = 1;
@@ -32,6 +35,7 @@ export class VadWorkerClient implements SpeechProbabilitySource {
 
   private constructor(options: VadWorkerClientOptions) {
     this.modelPath = options.modelPath ?? defaultSileroModelPath();
+    this.allowExitRequests = options.allowExitRequests ?? false;
     this.maxQueuedRequests = options.maxQueuedRequests ?? 256;
     if (!Number.isSafeInteger(this.maxQueuedRequests) || this.maxQueuedRequests < 1) {
       throw new RangeError(`maxQueuedRequests must be a positive integer, got ${this.maxQueuedRequests}`);
@@ -92,9 +96,14 @@ export class VadWorkerClient implements SpeechProbabilitySource {
     };
   }
 
-  /** Stops the worker; pending requests are rejected. */
+  /**
+   * Stops the worker once the requests in it are done (up to 2 s; stopping it inside onnxruntime's native
+   * run can abort the process); requests still pending then are rejected.
+   */
   async close(): Promise<void> {
     this.closed = true;
+    const deadline = Date.now() + 2000;
+    while (this.pending.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     const worker = this.worker;
     this.worker = null;
     this.failPending(new ApiError(503, 'The voice activity detector is shutting down.', { code: 'vad_unavailable' }));
@@ -135,7 +144,7 @@ export class VadWorkerClient implements SpeechProbabilitySource {
   private ensureWorker(): Promise<Worker> {
     if (this.closed) return Promise.reject(new ApiError(503, 'The voice activity detector is closed.', { code: 'vad_unavailable' }));
     if (this.worker) return this.worker;
-    const data: VadWorkerData = { modelPath: this.modelPath };
+    const data: VadWorkerData = { modelPath: this.modelPath, allowExitRequests: this.allowExitRequests };
     const worker = new Worker(resolveWorkerScript(__dirname, 'vad-worker'), { workerData: data });
     const started = new Promise<Worker>((resolve, reject) => {
       worker.on('message', (message: VadResponse) => {

@@ -14,7 +14,7 @@ function post(message: VadResponse, transfer: ArrayBuffer[] = []): void {
 }
 
 async function main(): Promise<void> {
-  const { modelPath } = workerData as VadWorkerData;
+  const { modelPath, allowExitRequests } = workerData as VadWorkerData;
   let model: SileroVadModel;
   try {
     model = await SileroVadModel.load(modelPath);
@@ -66,6 +66,9 @@ async function main(): Promise<void> {
         break;
       case 'close':
         streamStates.delete(request.streamId);
+        break;
+      case 'exit':
+        if (allowExitRequests) process.exit(70);
         break;
     }
   });
