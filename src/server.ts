@@ -18,11 +18,12 @@ export interface RunningServer {
 /** The HTTP server: the express app plus WebSocket upgrades, with connection-level limits. */
 export function createServer(services: Services): { server: http.Server; closeStreams(): void } {
   // Node's own request timeout is the backstop behind the upload timeout (which answers in OpenAI's shape).
-  const options = {
-    requestTimeout: (services.config.uploadTimeoutSec + 30) * 1000,
-    headersTimeout: 30_000,
-    keepAliveTimeout: 5_000,
-  };
+  // Idle keep-alive connections live 65 s, longer than clients and load balancers keep theirs (60 s is
+  // common): with Node's default 5 s the server closed sockets a client was about to reuse (ECONNRESET
+  // on the request after a long transcription). Headers must arrive within 66 s (more than keep-alive; Node
+  // requires no more than the request timeout).
+  const requestTimeout = (services.config.uploadTimeoutSec + 30) * 1000;
+  const options = { requestTimeout, headersTimeout: Math.min(66_000, requestTimeout), keepAliveTimeout: 65_000 };
   const { tlsCertFile, tlsKeyFile } = services.config;
   const app = createApp(services);
   // https.Server is an http.Server with TLS underneath: same events, same limits.
