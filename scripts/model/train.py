@@ -173,6 +173,8 @@ def main():
     ap.add_argument("--anneal-scale", type=float, default=1.0,
                     help="lr multiplier at the start of the anneal (to continue an interrupted anneal)")
     ap.add_argument("--init-encoder", default="", help="checkpoint whose encoder initialises this model")
+    ap.add_argument("--stop-minutes", type=float, default=0,
+                    help="stop after this many minutes although the schedule spans --minutes (0 = run it all)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -270,7 +272,7 @@ def main():
             if step % 50 == 0:
                 log(f"step {step} loss {loss.item():.3f} lr {lr:.2e} gn {float(gn):.1f} B {len(ys)} T {f.shape[1]}")
             now = time.time()
-            done = now - t_start > args.minutes * 60
+            done = now - t_start > (args.stop_minutes or args.minutes) * 60
             if now - t_ev > args.eval_every * 60 or done:
                 res = {}
                 for name, its_ in (("dev", dev), ("test_tts", test), ("fsdd_test", fsdd_test)):
