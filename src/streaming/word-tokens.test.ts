@@ -1,4 +1,4 @@
-import { countWords, spelledTokens } from './word-tokens';
+import { countWords, SentWords, spelledTokens, stableWordsOf } from './word-tokens';
 
 describe('spelledTokens', () => {
   const word = (w: string, tokens: string[]) => ({ word: w, startSec: 0, endSec: 0, tokens: tokens.map((token) => ({ token, logprob: -0.2 })) });
@@ -17,5 +17,20 @@ describe('spelledTokens', () => {
   test('countWords', () => {
     expect(countWords('')).toBe(0);
     expect(countWords('one two three')).toBe(3);
+  });
+});
+
+describe('SentWords and stableWordsOf', () => {
+  const w = (word: string) => ({ word, startSec: 0, endSec: 0 });
+
+  test('a partial makes its committed prefix stable; each take returns only the words not sent before', () => {
+    const partial = { type: 'partial' as const, utteranceIndex: 0, stableText: 'a b', stableDelta: ' b', unstableText: 'c', text: 'a b c', words: [w('a'), w('b'), w('c')] };
+    expect(stableWordsOf(partial).map((x) => x.word)).toEqual(['a', 'b']);
+    const sent = new SentWords();
+    expect(sent.take(0, [w('a')])).toEqual({ fresh: [w('a')], before: 0 });
+    expect(sent.take(0, stableWordsOf(partial))).toEqual({ fresh: [w('b')], before: 1 });
+    expect(sent.take(1, [w('x')]).before).toBe(0); // utterances are counted apart
+    sent.forget(0);
+    expect(sent.take(0, [w('a')]).before).toBe(0);
   });
 });

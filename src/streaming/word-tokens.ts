@@ -1,5 +1,6 @@
 import type { TokenLogprob } from '../model/recognizer';
 import type { StreamWord } from './local-agreement';
+import type { FinalEvent, PartialEvent } from './streaming-events';
 
 /**
  * The tokens (with log probabilities) that spell `words` in order, each word after the first led by a
@@ -17,4 +18,26 @@ export function spelledTokens(words: readonly StreamWord[], afterText: boolean):
 /** How many words `text` (words joined by single spaces) has. */
 export function countWords(text: string): number {
   return text ? text.split(' ').length : 0;
+}
+
+/** The words an event has made stable: a partial's committed prefix, or all of a final's words. */
+export function stableWordsOf(event: PartialEvent | FinalEvent): StreamWord[] {
+  return event.type === 'final' ? event.words : event.words.slice(0, countWords(event.stableText));
+}
+
+/** Per utterance, how many of its stable words were already sent, so each delta carries only its new ones. */
+export class SentWords {
+  private readonly sent = new Map<string | number, number>();
+
+  /** The stable words not sent before (and from now on counted as sent); `before` is how many were. */
+  take(utterance: string | number, stableWords: readonly StreamWord[]): { fresh: StreamWord[]; before: number } {
+    const before = this.sent.get(utterance) ?? 0;
+    this.sent.set(utterance, stableWords.length);
+    return { fresh: stableWords.slice(before), before };
+  }
+
+  /** The utterance is final: forget it. */
+  forget(utterance: string | number): void {
+    this.sent.delete(utterance);
+  }
 }

@@ -3,7 +3,7 @@ import type { StreamWord } from '../streaming/local-agreement';
 import { DEFAULT_STREAMING_CONFIG } from '../streaming/streaming-config';
 import type { StreamingEvent } from '../streaming/streaming-events';
 import { StreamingTranscriber } from '../streaming/streaming-transcriber';
-import { countWords, spelledTokens } from '../streaming/word-tokens';
+import { SentWords, spelledTokens, stableWordsOf } from '../streaming/word-tokens';
 import type { SpeechProbabilitySource } from '../vad/speech-probability';
 import { segmentWords, type Transcript } from './transcript';
 
@@ -33,28 +33,19 @@ export async function streamTranscribeSamples(
   const words: StreamWord[] = [];
   let emittedAny = false;
   let failure: unknown = null;
-  // Words of the current utterance already sent as deltas (stable words never change once sent).
-  let sentWords = 0;
-  let utteranceIndex = -1;
-  const emit = (delta: string, stableWords: readonly StreamWord[]) => {
-    const fresh = stableWords.slice(sentWords);
-    sentWords = stableWords.length;
+  const sent = new SentWords();
+  const emit = (delta: string, fresh: readonly StreamWord[]) => {
     const text = delta.trim();
     if (!text) return;
     options.onDelta(emittedAny ? ` ${text}` : text, spelledTokens(fresh, emittedAny));
     emittedAny = true;
   };
   const onEvent = (event: StreamingEvent) => {
-    if (event.type === 'partial' || event.type === 'final') {
-      if (event.utteranceIndex !== utteranceIndex) {
-        utteranceIndex = event.utteranceIndex;
-        sentWords = 0;
-      }
-    }
     if (event.type === 'partial') {
-      emit(event.stableDelta, event.words.slice(0, countWords(event.stableText)));
+      emit(event.stableDelta, sent.take(event.utteranceIndex, stableWordsOf(event)).fresh);
     } else if (event.type === 'final') {
-      emit(event.stableDelta, event.words);
+      emit(event.stableDelta, sent.take(event.utteranceIndex, stableWordsOf(event)).fresh);
+      sent.forget(event.utteranceIndex);
       words.push(...event.words);
     } else if (event.type === 'error') failure = event.error;
   };

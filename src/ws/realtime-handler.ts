@@ -3,10 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { ApiError, toApiError } from '../errors';
 import type { Services } from '../services';
-import type { StreamWord } from '../streaming/local-agreement';
-import type { StreamingEvent } from '../streaming/streaming-events';
+import type { FinalEvent, PartialEvent, StreamingEvent } from '../streaming/streaming-events';
 import { StreamingTranscriber } from '../streaming/streaming-transcriber';
-import { countWords, spelledTokens } from '../streaming/word-tokens';
+import { SentWords, spelledTokens, stableWordsOf } from '../streaming/word-tokens';
 import { logprobEntries } from '../transcription/logprob-entries';
 import { AudioIngest } from './audio-ingest';
 import { CloseCode } from './close-codes';
@@ -95,13 +94,11 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     content: [{ type: 'input_audio', transcript }],
   });
 
-  /** Stable words of each utterance already sent in deltas, so each delta carries only its own tokens. */
-  const sentWords = new Map<string, number>();
-  const deltaLogprobs = (utterance: string, stableWords: readonly StreamWord[]): { logprobs?: object[] } => {
-    const sent = sentWords.get(utterance) ?? 0;
-    sentWords.set(utterance, stableWords.length);
-    if (!state.logprobs) return {};
-    return { logprobs: logprobEntries(spelledTokens(stableWords.slice(sent), sent > 0)) };
+  /** Each delta carries the tokens of only the words it adds (with `include` logprobs). */
+  const sentWords = new SentWords();
+  const deltaLogprobs = (utterance: string, event: PartialEvent | FinalEvent): { logprobs?: object[] } => {
+    const { fresh, before } = sentWords.take(utterance, stableWordsOf(event));
+    return state.logprobs ? { logprobs: logprobEntries(spelledTokens(fresh, before > 0)) } : {};
   };
 
   const eventsFor = (gen: number, baseMs: number) => (event: StreamingEvent) => {
@@ -116,17 +113,16 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
         break;
       case 'partial':
         if (event.stableDelta) {
-          const logprobs = deltaLogprobs(key, event.words.slice(0, countWords(event.stableText)));
-          send('conversation.item.input_audio_transcription.delta', { item_id: itemFor(key), content_index: 0, delta: event.stableDelta, ...logprobs });
+          send('conversation.item.input_audio_transcription.delta', { item_id: itemFor(key), content_index: 0, delta: event.stableDelta, ...deltaLogprobs(key, event) });
         }
         break;
       case 'final': {
         announceCommit(key);
         const itemId = itemFor(key);
         if (event.stableDelta) {
-          send('conversation.item.input_audio_transcription.delta', { item_id: itemId, content_index: 0, delta: event.stableDelta, ...deltaLogprobs(key, event.words) });
+          send('conversation.item.input_audio_transcription.delta', { item_id: itemId, content_index: 0, delta: event.stableDelta, ...deltaLogprobs(key, event) });
         }
-        sentWords.delete(key);
+        sentWords.forget(key);
         const seconds = Math.max(0, event.endSec - event.startSec);
         send('conversation.item.input_audio_transcription.completed', {
           item_id: itemId,
