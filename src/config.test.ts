@@ -7,6 +7,7 @@ describe('parseConfig', () => {
     expect(c.host).toBe('0.0.0.0');
     expect(c.executionProvider).toBe('cpu');
     expect(c.maxUploadBytes).toBe(25 * 1024 * 1024);
+    expect(c.decoding).toEqual({ method: 'auto', beamSize: 8 });
     expect(Object.isFrozen(c)).toBe(true);
   });
 
@@ -16,6 +17,10 @@ describe('parseConfig', () => {
     expect(c.executionProvider).toBe('cuda');
     expect(c.inferenceWorkers).toBe(3);
     expect(c.host).toBe('0.0.0.0');
+  });
+
+  test('reads the decoding method and beam size', () => {
+    expect(parseConfig({ DECODING_METHOD: 'greedy_search', DECODING_BEAM_SIZE: '4' }).decoding).toEqual({ method: 'greedy_search', beamSize: 4 });
   });
 
   test('parses model aliases', () => {
@@ -30,6 +35,8 @@ describe('parseConfig', () => {
     ['INFERENCE_WORKERS', '0'],
     ['MODEL_ALIASES', 'noequals'],
     ['LOG_LEVEL', 'loud'],
+    ['DECODING_METHOD', 'viterbi'],
+    ['DECODING_BEAM_SIZE', '0'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DecodingConfig } from './model/decoding';
 
 /**
  * The service's one configuration schema, read from environment variables (dotenv loads `.env` first in
@@ -38,6 +39,13 @@ export const configSchema = z.object({
   MODEL_ALIASES: aliasMap.default({}),
   /** onnxruntime execution provider. `cuda` falls back to `cpu` with a warning if unavailable. */
   EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+  /**
+   * How models turn scores into text: `auto` = beam search with the model folder's character LM
+   * (`lm.arpa.gz`) when it has one, else greedy search; `greedy_search`; `beam_search` (with the LM if any).
+   */
+  DECODING_METHOD: z.enum(['auto', 'greedy_search', 'beam_search']).default('auto'),
+  /** Hypotheses kept by beam search. */
+  DECODING_BEAM_SIZE: int(1, 64).default(8),
   /** Inference worker threads (each holds every model once). */
   INFERENCE_WORKERS: int(1, 64).default(2),
   /** onnxruntime intra-op threads per worker; workers × threads should not exceed the cores. */
@@ -95,6 +103,7 @@ export interface Config {
   defaultModel: string;
   modelAliases: Readonly<Record<string, string>>;
   executionProvider: 'cpu' | 'cuda';
+  decoding: Readonly<DecodingConfig>;
   inferenceWorkers: number;
   inferenceThreadsPerWorker: number;
   inferenceQueueDepth: number;
@@ -144,6 +153,7 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     defaultModel: c.DEFAULT_MODEL,
     modelAliases: Object.freeze({ ...c.MODEL_ALIASES }),
     executionProvider: c.EXECUTION_PROVIDER,
+    decoding: Object.freeze({ method: c.DECODING_METHOD, beamSize: c.DECODING_BEAM_SIZE }),
     inferenceWorkers: c.INFERENCE_WORKERS,
     inferenceThreadsPerWorker: c.INFERENCE_THREADS_PER_WORKER,
     inferenceQueueDepth: c.INFERENCE_QUEUE_DEPTH,

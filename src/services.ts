@@ -35,6 +35,7 @@ export class Services {
     this.pool = new InferencePool({
       layouts: registry.layouts(),
       executionProvider: config.executionProvider,
+      decoding: config.decoding,
       workers: config.inferenceWorkers,
       threadsPerWorker: config.inferenceThreadsPerWorker,
       queueDepth: config.inferenceQueueDepth,
@@ -54,6 +55,8 @@ export class Services {
           kind: info.kind,
           provider: info.provider,
           features: info.featureEngine,
+          decoding: info.decoding.method,
+          lm: info.decoding.lm?.file,
           vocabSize: info.vocabSize,
           frameMs: Math.round(info.frameSec * 1000),
           default: id === this.registry.defaultId,

@@ -16,6 +16,7 @@ import pino from 'pino';
 import { FbankComputer, KALDI_FBANK_OPTIONS, NEMO_FBANK_OPTIONS } from '../../src/features/fbank';
 import { parseConfig } from '../../src/config';
 import { ModelRegistry } from '../../src/model/model-registry';
+import { GREEDY_DECODING } from '../../src/model/decoding';
 import { loadModel, recognizeWith } from '../../src/model/offline-recognizer';
 import { startServer } from '../../src/server';
 import { Services } from '../../src/services';
@@ -94,16 +95,25 @@ async function main(): Promise<void> {
   console.log('');
 
   const { registry } = ModelRegistry.scan(MODELS_DIR);
-  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', MODELS_DIR, INFERENCE_WORKERS: '1', INFERENCE_THREADS_PER_WORKER: '1', LOG_LEVEL: 'silent' });
-  const services = new Services(config, pino({ level: 'silent' }));
-  const server = await startServer(services, 0, '127.0.0.1');
-  await services.start();
+  // Greedy search on both sides for the like-for-like comparison with sherpa-onnx (also greedy); a second
+  // server with the default configuration (beam search + the model's LM) for what users get by default.
+  const start = async (decoding: string) => {
+    const env = { PORT: '0', HOST: '127.0.0.1', MODELS_DIR, INFERENCE_WORKERS: '1', INFERENCE_THREADS_PER_WORKER: '1', LOG_LEVEL: 'silent', DECODING_METHOD: decoding };
+    const services = new Services(parseConfig(env), pino({ level: 'silent' }));
+    const server = await startServer(services, 0, '127.0.0.1');
+    await services.start();
+    return { server, decoding: services.config.decoding };
+  };
+  const { server } = await start('greedy_search');
+  const { server: defaultServer, decoding: defaultDecoding } = await start('auto');
   const body = wavBytesForBench(clip);
 
   const rows: string[][] = [];
   const stageRows: string[][] = [];
+  const beamRows: string[] = [];
   for (const entry of registry.entries) {
-    const model = await loadModel(entry.layout, { executionProvider: 'cpu', threads: 1 });
+    const model = await loadModel(entry.layout, { executionProvider: 'cpu', threads: 1 }, GREEDY_DECODING);
+    const beamModel = await loadModel(entry.layout, { executionProvider: 'cpu', threads: 1 }, defaultDecoding);
     const sherpa = sherpaRecognizer(entry.layout);
     const upload = multipartBody(body, entry.id);
     // Each system is measured in its own block (warm-up run first) so none runs on caches another just used.
@@ -140,7 +150,21 @@ async function main(): Promise<void> {
         stages.set(name, [...(stages.get(name) ?? []), Number(dur)]);
       }
     }
-    const [raw, pipe, sher, serv] = [rawMs, pipelineMs, sherpaMs, serverMs].map(median);
+    let beamText = '';
+    const beamMs: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const t0 = performance.now();
+      beamText = (await recognizeWith(beamModel, clip)).text;
+      if (i > 0) beamMs.push(performance.now() - t0);
+    }
+    const defaultServerMs: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const t0 = performance.now();
+      const response = await post(defaultServer.url, upload);
+      if (i > 0) defaultServerMs.push(performance.now() - t0);
+      if ((JSON.parse(response.body) as { text: string }).text !== beamText) throw new Error(`default server and in-process beam search differ for ${entry.id}`);
+    }
+    const [raw, pipe, sher, serv, beam, defaultServ] = [rawMs, pipelineMs, sherpaMs, serverMs, beamMs, defaultServerMs].map(median);
     rows.push([
       entry.id,
       raw.toFixed(1),
@@ -152,6 +176,11 @@ async function main(): Promise<void> {
       (raw / 1000 / audioSec).toFixed(4),
       ours === theirs ? 'same' : 'DIFFERENT',
     ]);
+    beamRows.push(
+      `  ${entry.id}: ${beamModel.decoding.method}${beamModel.decoding.lm ? ` + ${beamModel.decoding.lmFile}` : ''} (beam ${beamModel.decoding.beamSize}): ` +
+        `pipeline ${beam.toFixed(1)} ms = ${(beam / pipe).toFixed(2)}x greedy pipeline; default server ${defaultServ.toFixed(1)} ms = ` +
+        `${(defaultServ / sher).toFixed(2)}x sherpa greedy, RTF ${(defaultServ / 1000 / audioSec).toFixed(4)}`,
+    );
     stageRows.push([entry.id, ...[...stages].map(([name, values]) => `${name} ${median(values).toFixed(1)}`)]);
   }
   // A long file: split at silences by the batched VAD, pieces recognized two at a time (the server's defaults
@@ -162,25 +191,30 @@ async function main(): Promise<void> {
     const long = new Float32Array(Math.ceil(longSec / audioSec) * clip.length);
     for (let at = 0; at < long.length; at += clip.length) long.set(clip, at);
     const upload = multipartBody(wavBytesForBench(long), registry.defaultId);
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      await post(server.url, upload);
-      times.push(performance.now() - t0);
+    for (const [name, target] of [['greedy', server], ['default decoding', defaultServer]] as const) {
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        await post(target.url, upload);
+        times.push(performance.now() - t0);
+      }
+      const ms = median(times);
+      longRows.push(`long file (${name}): ${(long.length / 16000).toFixed(0)} s of audio (${registry.defaultId}) in ${(ms / 1000).toFixed(2)} s = ${((long.length / 16000) / (ms / 1000)).toFixed(0)}x real time, end to end`);
     }
-    const ms = median(times);
-    longRows.push(`long file: ${(long.length / 16000).toFixed(0)} s of audio (${registry.defaultId}) in ${(ms / 1000).toFixed(2)} s = ${((long.length / 16000) / (ms / 1000)).toFixed(0)}x real time, end to end`);
   }
   await server.close(1000);
+  await defaultServer.close(1000);
 
   const header = ['model', 'raw run ms', 'pipeline ms', 'sherpa ms', 'server ms', 'server/raw', 'server/sherpa', 'RTF (raw)', 'text vs sherpa'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
   console.log(line(header));
   for (const r of rows) console.log(line(r));
-  console.log('\nserver/raw: HTTP upload + WAV decode + features + worker hop + decoding + JSON, over onnxruntime run() time alone.');
+  console.log('\nserver/raw (greedy search on both sides, as sherpa-onnx): HTTP upload + WAV decode + features + worker hop + decoding + JSON, over onnxruntime run() time alone.');
   console.log('where the server\'s time goes (Server-Timing medians, ms; the rest is HTTP and JSON):');
   for (const r of stageRows) console.log(`  ${r[0]}: ${r.slice(1).join(', ')}`);
+  console.log('\nthe default decoding (DECODING_METHOD=auto), in-process and through the default server:');
+  for (const r of beamRows) console.log(r);
   for (const r of longRows) console.log(`\n${r}`);
 }
 

@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Evaluate the committed ONNX models (through sherpa-onnx-node, greedy search) and the pocketsphinx baseline.
+"""Evaluate the committed ONNX models and the pocketsphinx baseline.
+
+Every model is run twice: greedy search through sherpa-onnx-node (the independent implementation), and, when
+its folder has a character LM (lm.arpa.gz), beam search with that LM through the service's own pipeline
+(scripts/model/service_decode.mjs; needs `npm run build`, which `npm run eval` does).
 
     python3 scripts/model/eval.py                   # all models under models/, all test sets
     python3 scripts/model/eval.py --no-baseline     # skip pocketsphinx
@@ -90,6 +94,22 @@ def run_sherpa(model_dir, wavs):
     return out
 
 
+def run_service(model_dir, wavs, *extra):
+    """Decodes with the service's pipeline (beam search + the folder's LM unless `extra` says otherwise)."""
+    lst = os.path.join(EVAL, "list-service.txt")
+    with open(lst, "w") as fh:
+        fh.write("\n".join(wavs) + "\n")
+    p = subprocess.run(["node", os.path.join(HERE, "service_decode.mjs"), model_dir, "--list", lst, *extra],
+                       capture_output=True, text=True, cwd=REPO)
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr[-2000:])
+    return [json.loads(line) for line in p.stdout.splitlines() if line.startswith("{")]
+
+
+def has_lm(model_dir):
+    return any(os.path.exists(os.path.join(model_dir, f)) for f in ("lm.arpa.gz", "lm.arpa"))
+
+
 def run_pocketsphinx(wavs):
     cache_p = os.path.join(EVAL, "pocketsphinx_cache.json")
     cache = json.load(open(cache_p)) if os.path.exists(cache_p) else {}
@@ -152,6 +172,15 @@ def main():
             out = run_sherpa(m, [w for w, _ in items])
             table[name][sname] = score(sname, items, [o["text"] for o in out])
         table[name]["rtf_1thread"], secs = rtf(m)
+        if has_lm(m):
+            lname = name + " + LM beam"
+            table[lname] = {}
+            for sname, items in sets.items():
+                if items:
+                    out = run_service(m, [w for w, _ in items])
+                    table[lname][sname] = score(sname, items, [o["text"] for o in out])
+            out = run_service(m, [os.path.join(EVAL, "rtf_clip.wav")] * 4)
+            table[lname]["rtf_1thread"] = round(min(o["decode_seconds"] for o in out[1:]) / out[0]["seconds"], 4)
     if not a.no_baseline:
         table["pocketsphinx-en-us (baseline)"] = {}
         for sname, items in sets.items():

@@ -7,7 +7,11 @@ apt-get install -y --no-install-recommends \
   python3 python3-numpy python3-torch python3-torchaudio python3-onnx \
   espeak-ng flite festival festvox-kallpc16k sox libsox-fmt-all ffmpeg \
   pocketsphinx pocketsphinx-en-us pocketsphinx-testdata \
-  fortunes fortunes-min nodejs npm
+  fortunes fortunes-min
+# Node.js: keep whatever install is already there (a NodeSource nodejs conflicts with Debian's npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  apt-get install -y --no-install-recommends nodejs npm
+fi
 # sherpa-onnx-node is used to verify/evaluate the exported models. The service repo lists it as a
 # devDependency; outside the repo, install it into a scratch directory:
 if ! node -e "require.resolve('sherpa-onnx-node')" >/dev/null 2>&1; then

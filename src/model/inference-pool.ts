@@ -5,10 +5,13 @@ import type { InferenceWorkerData, LoadedModelInfo, WorkerResponse } from './inf
 import type { ModelLayout } from './model-layout';
 import type { ExecutionProvider } from './ort-session';
 import type { JobPriority, RecognitionResult } from './recognizer';
+import { GREEDY_DECODING, type DecodingConfig } from './decoding';
 
 export interface InferencePoolOptions {
   layouts: Record<string, ModelLayout>;
   executionProvider: ExecutionProvider;
+  /** How models decode; greedy search when not given. */
+  decoding?: DecodingConfig;
   workers: number;
   threadsPerWorker: number;
   /** Jobs allowed to wait; beyond it `recognize` rejects with 503 + Retry-After. */
@@ -90,6 +93,7 @@ export class InferencePool {
       layouts: this.options.layouts,
       executionProvider: this.options.executionProvider,
       threads: this.options.threadsPerWorker,
+      decoding: this.options.decoding ?? GREEDY_DECODING,
       crashOnModelId: this.options.crashOnModelId,
     };
     const worker = new Worker(this.script, { workerData: data });

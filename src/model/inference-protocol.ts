@@ -1,3 +1,4 @@
+import type { DecodingConfig, DecodingMethod } from './decoding';
 import type { ModelLayout } from './model-layout';
 import type { ExecutionProvider } from './ort-session';
 import type { RecognitionResult } from './recognizer';
@@ -7,6 +8,7 @@ export interface InferenceWorkerData {
   layouts: Record<string, ModelLayout>;
   executionProvider: ExecutionProvider;
   threads: number;
+  decoding: DecodingConfig;
   /**
    * Tests of crash handling only: a job naming this model id makes the worker exit at once with the job in
    * hand, as a native crash would (terminating a worker from outside can abort the whole process if it
@@ -22,6 +24,8 @@ export interface LoadedModelInfo {
   frameSec: number;
   /** Where the features are computed: the WebAssembly module, or the JavaScript fallback. */
   featureEngine: 'wasm' | 'js';
+  /** How the model decodes, and with which LM. */
+  decoding: { method: DecodingMethod; beamSize: number; lm?: { file: string; scale: number; lengthBonus: number } };
   metadata: Record<string, string>;
 }
 

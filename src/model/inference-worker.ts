@@ -14,11 +14,15 @@ async function main(): Promise<void> {
   const warnings: string[] = [];
   try {
     for (const [id, layout] of Object.entries(data.layouts)) {
-      const model = await loadModel(layout, {
-        executionProvider: data.executionProvider,
-        threads: data.threads,
-        onFallback: (reason) => warnings.push(`model ${id}: CUDA execution provider unavailable (${reason}); using CPU`),
-      });
+      const model = await loadModel(
+        layout,
+        {
+          executionProvider: data.executionProvider,
+          threads: data.threads,
+          onFallback: (reason) => warnings.push(`model ${id}: CUDA execution provider unavailable (${reason}); using CPU`),
+        },
+        data.decoding,
+      );
       models.set(id, model);
     }
     // Warm up: the first run of a session and the JIT-compiled feature code are slow; pay that before ready.
@@ -31,7 +35,9 @@ async function main(): Promise<void> {
   }
   const info: Record<string, LoadedModelInfo> = {};
   for (const [id, m] of models) {
-    info[id] = { kind: m.kind, provider: m.provider, vocabSize: m.tokens.size, frameSec: m.frameSec, featureEngine: m.featureEngine, metadata: { ...m.metadata } };
+    const { method, beamSize, lmFile, lmWeights } = m.decoding;
+    const decoding = { method, beamSize, ...(lmFile && lmWeights ? { lm: { file: lmFile, ...lmWeights } } : {}) };
+    info[id] = { kind: m.kind, provider: m.provider, vocabSize: m.tokens.size, frameSec: m.frameSec, featureEngine: m.featureEngine, decoding, metadata: { ...m.metadata } };
     if (m.featureEngine !== 'wasm') warnings.push(`model ${id}: the WebAssembly feature module could not be loaded; computing features in JavaScript (about 3x slower)`);
   }
   post({ type: 'ready', models: info, warnings });

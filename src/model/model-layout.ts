@@ -5,11 +5,17 @@ import path from 'node:path';
  * The model folder layouts we recognize, as sherpa-onnx defines them:
  * - `nemo-ctc`: NeMo CTC export: `model.onnx` (audio_signal + length → logprobs) + `tokens.txt`
  * - `transducer`: icefall/Zipformer offline transducer: `encoder*.onnx`, `decoder*.onnx`, `joiner*.onnx` + `tokens.txt`
- * fp32 files are preferred over `.int8.onnx` ones when both exist.
+ * fp32 files are preferred over `.int8.onnx` ones when both exist. Either may carry a character LM (`lm.arpa.gz`).
  */
-export type ModelLayout =
+export type ModelLayout = (
   | { kind: 'nemo-ctc'; dir: string; modelPath: string; tokensPath: string }
-  | { kind: 'transducer'; dir: string; encoderPath: string; decoderPath: string; joinerPath: string; tokensPath: string };
+  | { kind: 'transducer'; dir: string; encoderPath: string; decoderPath: string; joinerPath: string; tokensPath: string }
+) & {
+  /** A character n-gram LM for beam search (`lm.arpa.gz` or `lm.arpa`), if the folder has one. */
+  lmPath?: string;
+  /** Its weights for this model (`lm.json`: `{"scale": …, "lengthBonus": …}`), if given. */
+  lmWeightsPath?: string;
+};
 
 function pick(files: string[], prefix: string): string | undefined {
   const matches = files.filter((f) => f.startsWith(prefix) && f.endsWith('.onnx')).sort();
@@ -22,6 +28,8 @@ export function detectModelLayout(dir: string): ModelLayout | { error: string } 
   const files = readdirSync(dir);
   const tokensPath = path.join(dir, 'tokens.txt');
   if (!files.includes('tokens.txt')) return { error: 'no tokens.txt' };
+  const lmFile = ['lm.arpa.gz', 'lm.arpa'].find((f) => files.includes(f));
+  const lm = lmFile ? { lmPath: path.join(dir, lmFile), ...(files.includes('lm.json') ? { lmWeightsPath: path.join(dir, 'lm.json') } : {}) } : {};
   const encoder = pick(files, 'encoder');
   const decoder = pick(files, 'decoder');
   const joiner = pick(files, 'joiner');
@@ -33,9 +41,10 @@ export function detectModelLayout(dir: string): ModelLayout | { error: string } 
       decoderPath: path.join(dir, decoder),
       joinerPath: path.join(dir, joiner),
       tokensPath,
+      ...lm,
     };
   }
   const model = pick(files, 'model');
-  if (model) return { kind: 'nemo-ctc', dir, modelPath: path.join(dir, model), tokensPath };
+  if (model) return { kind: 'nemo-ctc', dir, modelPath: path.join(dir, model), tokensPath, ...lm };
   return { error: 'neither model.onnx (NeMo CTC) nor encoder/decoder/joiner .onnx files (transducer)' };
 }

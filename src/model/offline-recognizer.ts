@@ -1,5 +1,6 @@
 import type { RecognitionResult } from './recognizer';
 import { CtcModel } from './ctc/ctc-model';
+import type { DecodingConfig } from './decoding';
 import type { ModelLayout } from './model-layout';
 import type { SessionOptions } from './ort-session';
 import { TransducerModel } from './transducer/transducer-model';
@@ -8,9 +9,10 @@ import { tokensToWords } from './words';
 /** A loaded model of either family: features → model → decoder. */
 export type AcousticModel = CtcModel | TransducerModel;
 
-export async function loadModel(layout: ModelLayout, options: SessionOptions): Promise<AcousticModel> {
-  if (layout.kind === 'nemo-ctc') return CtcModel.load(layout.modelPath, layout.tokensPath, options);
-  return TransducerModel.load(layout, options);
+/** Loads a model; it decodes greedily unless `decoding` says otherwise (the service passes its configuration). */
+export async function loadModel(layout: ModelLayout, options: SessionOptions, decoding?: Readonly<DecodingConfig>): Promise<AcousticModel> {
+  if (layout.kind === 'nemo-ctc') return CtcModel.load(layout, options, decoding);
+  return TransducerModel.load(layout, options, decoding);
 }
 
 /** The whole offline pipeline for one utterance of 16 kHz samples, run where the model lives (a worker). */

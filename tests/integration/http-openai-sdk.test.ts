@@ -25,7 +25,7 @@ describe('OpenAI SDK drop-in', () => {
     server = await startTestServer();
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     for (const entry of server.services.registry.entries) {
-      const model = await loadModel(entry.layout, { executionProvider: 'cpu', threads: 1 });
+      const model = await loadModel(entry.layout, { executionProvider: 'cpu', threads: 1 }, server.services.config.decoding);
       expected.set(entry.id, await recognizeWith(model, speech.samples));
     }
   });
@@ -176,6 +176,15 @@ describe('OpenAI SDK drop-in', () => {
     const model = await client.models.retrieve('whisper-1');
     expect(model).toMatchObject({ id: 'whisper-1', object: 'model' });
     await expect(client.models.retrieve('nope')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+  });
+
+  test('/status says how each model decodes: beam search with its folder\'s character LM', async () => {
+    const status = (await (await fetch(`${server.url}/status`)).json()) as { models: Record<string, { decoding: { method: string; beamSize: number; lm?: { file: string; scale: number } } }> };
+    for (const entry of server.services.registry.entries) {
+      const { decoding } = status.models[entry.id];
+      expect(decoding.method).toBe(entry.layout.lmPath ? 'beam_search' : 'greedy_search');
+      if (entry.layout.lmPath) expect(decoding).toMatchObject({ beamSize: 8, lm: { file: path.basename(entry.layout.lmPath) } });
+    }
   });
 
   test('every model id transcribes', async () => {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeWav } from '../../src/audio/wav';
 import { resample } from '../../src/audio/resample';
+import { GREEDY_DECODING } from '../../src/model/decoding';
 import { ModelRegistry } from '../../src/model/model-registry';
 import { loadModel, recognizeWith, type AcousticModel } from '../../src/model/offline-recognizer';
 import { sherpaDecode, sherpaRecognizer, type SherpaRecognizer, type SherpaResult } from '../../scripts/bench/sherpa-reference';
@@ -48,7 +49,7 @@ describe('parity with sherpa-onnx-node', () => {
     let ours: AcousticModel;
     let theirs: SherpaRecognizer;
     beforeAll(async () => {
-      ours = await loadModel(layout, { executionProvider: 'cpu', threads: 1 });
+      ours = await loadModel(layout, { executionProvider: 'cpu', threads: 1 }, GREEDY_DECODING);
       theirs = sherpaRecognizer(layout);
     });
 

@@ -6,7 +6,10 @@ import { readOnnxMetadata } from '../onnx-metadata';
 import { createSession, output, tensor, type ExecutionProvider, type SessionOptions } from '../ort-session';
 import { TokenTable } from '../tokens';
 import type { DecodedToken } from '../decoded-token';
+import { GREEDY_DECODING, resolveDecoding, type DecodingConfig, type ModelDecoding } from '../decoding';
+import type { ModelLayout } from '../model-layout';
 import { ctcGreedyDecode } from './ctc-greedy-decoder';
+import { ctcPrefixBeamSearch } from './ctc-prefix-beam-search';
 
 /**
  * A NeMo CTC model in sherpa-onnx's layout: input `audio_signal` (1 × featDim × T) and `length` (1),
@@ -20,11 +23,19 @@ export class CtcModel {
   readonly featureDim: number;
   readonly provider: ExecutionProvider;
   readonly metadata: Readonly<Record<string, string>>;
+  readonly decoding: ModelDecoding;
   private readonly session: ort.InferenceSession;
   private readonly fbank: FbankComputer;
 
-  private constructor(session: ort.InferenceSession, provider: ExecutionProvider, metadata: Record<string, string>, tokens: TokenTable) {
+  private constructor(
+    session: ort.InferenceSession,
+    provider: ExecutionProvider,
+    metadata: Record<string, string>,
+    tokens: TokenTable,
+    decoding: ModelDecoding,
+  ) {
     this.session = session;
+    this.decoding = decoding;
     this.provider = provider;
     this.metadata = metadata;
     this.tokens = tokens;
@@ -37,11 +48,16 @@ export class CtcModel {
     if (vocab !== tokens.size) throw new Error(`vocab_size ${vocab} in the model but ${tokens.size} symbols in tokens.txt`);
   }
 
-  static async load(modelPath: string, tokensPath: string, options: SessionOptions): Promise<CtcModel> {
-    const bytes = readFileSync(modelPath);
+  static async load(
+    layout: Extract<ModelLayout, { kind: 'nemo-ctc' }>,
+    options: SessionOptions,
+    decoding: Readonly<DecodingConfig> = GREEDY_DECODING,
+  ): Promise<CtcModel> {
+    const bytes = readFileSync(layout.modelPath);
     const metadata = readOnnxMetadata(bytes);
     const { session, provider } = await createSession(bytes, options);
-    return new CtcModel(session, provider, metadata, TokenTable.load(tokensPath));
+    const tokens = TokenTable.load(layout.tokensPath);
+    return new CtcModel(session, provider, metadata, tokens, resolveDecoding(layout, decoding, tokens));
   }
 
   /** Seconds per encoder output frame (10 ms feature shift × subsampling). */
@@ -75,6 +91,10 @@ export class CtcModel {
     const [, frames, vocab] = logProbs.dims;
     // As sherpa-onnx: the valid output length is the input length divided by the subsampling factor.
     const validFrames = Math.min(frames, Math.floor(numFrames / this.subsamplingFactor));
-    return ctcGreedyDecode(logProbs.data as Float32Array, validFrames, vocab, this.tokens.blankId);
+    const data = logProbs.data as Float32Array;
+    if (this.decoding.method === 'beam_search') {
+      return ctcPrefixBeamSearch(data, validFrames, vocab, this.tokens.blankId, { beamSize: this.decoding.beamSize, lm: this.decoding.lm });
+    }
+    return ctcGreedyDecode(data, validFrames, vocab, this.tokens.blankId);
   }
 }

@@ -1,4 +1,5 @@
 import type { DecodedToken } from '../decoded-token';
+import { logSoftmaxAt } from '../log-math';
 
 /** The per-step calls transducer greedy search makes (implemented over ONNX sessions by TransducerModel). */
 export interface TransducerStepper {
@@ -76,13 +77,4 @@ export async function transducerGreedyDecode(
     t = next;
   }
   return tokens;
-}
-
-/** log softmax(logits)[index], computed stably. */
-function logSoftmaxAt(logits: Float32Array, index: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  return logits[index] - max - Math.log(sum);
 }

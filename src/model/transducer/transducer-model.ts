@@ -5,14 +5,10 @@ import type { DecodedToken } from '../decoded-token';
 import { readOnnxMetadata } from '../onnx-metadata';
 import { createSession, output, tensor, type ExecutionProvider, type SessionOptions } from '../ort-session';
 import { TokenTable } from '../tokens';
+import { GREEDY_DECODING, resolveDecoding, type DecodingConfig, type ModelDecoding } from '../decoding';
+import type { ModelLayout } from '../model-layout';
+import { transducerModifiedBeamSearch, type TransducerBeamStepper } from './transducer-beam-search';
 import { transducerGreedyDecode, type TransducerStepper } from './transducer-greedy-decoder';
-
-export interface TransducerPaths {
-  encoderPath: string;
-  decoderPath: string;
-  joinerPath: string;
-  tokensPath: string;
-}
 
 /**
  * An offline transducer in sherpa-onnx's (icefall/Zipformer) layout:
@@ -20,7 +16,7 @@ export interface TransducerPaths {
  * decoder `y` (1 × context_size) int64 → `decoder_out` (1 × C); joiner (`encoder_out`, `decoder_out`) → `logit` (1 × vocab).
  * The decoder's metadata carries `context_size`; blank is id 0.
  */
-export class TransducerModel implements TransducerStepper {
+export class TransducerModel implements TransducerStepper, TransducerBeamStepper {
   readonly kind = 'transducer';
   readonly tokens: TokenTable;
   readonly contextSize: number;
@@ -28,6 +24,7 @@ export class TransducerModel implements TransducerStepper {
   readonly unkId: number;
   readonly provider: ExecutionProvider;
   readonly metadata: Readonly<Record<string, string>>;
+  readonly decoding: ModelDecoding;
   /** Feature frames per encoder frame; learned from the first run when the metadata does not say. */
   subsamplingFactor: number;
   private readonly fbank = new FbankComputer(KALDI_FBANK_OPTIONS);
@@ -42,7 +39,9 @@ export class TransducerModel implements TransducerStepper {
     provider: ExecutionProvider,
     metadata: Record<string, string>,
     tokens: TokenTable,
+    decoding: ModelDecoding,
   ) {
+    this.decoding = decoding;
     this.provider = provider;
     this.metadata = metadata;
     this.tokens = tokens;
@@ -54,13 +53,18 @@ export class TransducerModel implements TransducerStepper {
     this.decoderCacheEntries = Math.max(256, Math.floor((16 * 1024 * 1024) / (4 * decoderDim)));
   }
 
-  static async load(paths: TransducerPaths, options: SessionOptions): Promise<TransducerModel> {
+  static async load(
+    paths: Extract<ModelLayout, { kind: 'transducer' }>,
+    options: SessionOptions,
+    decoding: Readonly<DecodingConfig> = GREEDY_DECODING,
+  ): Promise<TransducerModel> {
     const [enc, dec, join] = [paths.encoderPath, paths.decoderPath, paths.joinerPath].map((p) => readFileSync(p));
     const metadata = { ...readOnnxMetadata(join), ...readOnnxMetadata(enc), ...readOnnxMetadata(dec) };
     const encoder = await createSession(enc, options);
     const decoder = await createSession(dec, options);
     const joiner = await createSession(join, options);
-    return new TransducerModel(encoder.session, decoder.session, joiner.session, encoder.provider, metadata, TokenTable.load(paths.tokensPath));
+    const tokens = TokenTable.load(paths.tokensPath);
+    return new TransducerModel(encoder.session, decoder.session, joiner.session, encoder.provider, metadata, tokens, resolveDecoding(paths, decoding, tokens));
   }
 
   /** Where this model's features are computed ('js' only when the WebAssembly module cannot load). */
@@ -96,13 +100,17 @@ export class TransducerModel implements TransducerStepper {
   }
 
   async runJoiner(encoderFrames: Float32Array, numFrames: number, decoderOut: Float32Array): Promise<Float32Array> {
-    const [encName, decName] = this.joiner.inputNames;
     const dim = decoderOut.length;
     const decoderRows = new Float32Array(numFrames * dim);
     for (let j = 0; j < numFrames; j++) decoderRows.set(decoderOut, j * dim);
+    return this.runJoinerPairs(encoderFrames, decoderRows, numFrames);
+  }
+
+  async runJoinerPairs(encoderRows: Float32Array, decoderRows: Float32Array, rows: number): Promise<Float32Array> {
+    const [encName, decName] = this.joiner.inputNames;
     const results = await this.joiner.run({
-      [encName]: tensor('float32', encoderFrames, [numFrames, encoderFrames.length / numFrames]),
-      [decName]: tensor('float32', decoderRows, [numFrames, dim]),
+      [encName]: tensor('float32', encoderRows, [rows, encoderRows.length / rows]),
+      [decName]: tensor('float32', decoderRows, [rows, decoderRows.length / rows]),
     });
     return output(results, this.joiner, 'logit').data as Float32Array;
   }
@@ -123,6 +131,10 @@ export class TransducerModel implements TransducerStepper {
       this.subsamplingFactor = Math.max(1, Math.round(numFrames / validFrames));
     }
     // Copy out of ort's buffer: the joiner takes subarray views of it.
-    return transducerGreedyDecode(this, new Float32Array(encoderOut.data as Float32Array), validFrames, encoderDim);
+    const frames32 = new Float32Array(encoderOut.data as Float32Array);
+    if (this.decoding.method === 'beam_search') {
+      return transducerModifiedBeamSearch(this, frames32, validFrames, encoderDim, { beamSize: this.decoding.beamSize, lm: this.decoding.lm });
+    }
+    return transducerGreedyDecode(this, frames32, validFrames, encoderDim);
   }
 }

@@ -1,0 +1,82 @@
+import { CharNgramLm } from '../lm/char-ngram-lm';
+import { LmFusion } from '../lm/lm-fusion';
+import { TokenTable } from '../tokens';
+import { ctcGreedyDecode } from './ctc-greedy-decoder';
+import { ctcPrefixBeamSearch } from './ctc-prefix-beam-search';
+
+/** Rows of natural-log probabilities from rows of probabilities. */
+function logRows(rows: number[][]): Float32Array {
+  return Float32Array.from(rows.flat(), (p) => Math.log(Math.max(p, 1e-12)));
+}
+
+const ids = (tokens: { id: number }[]) => tokens.map((t) => t.id);
+
+describe('ctcPrefixBeamSearch', () => {
+  // vocab: 0 = a, 1 = b, 2 = blank
+  const BLANK = 2;
+
+  test('finds the most probable labeling where the single best path misses it', () => {
+    // Best path: blank, blank (0.36). But "a" collects aa + a- + -a = 0.16 + 0.24 + 0.24 = 0.64.
+    const lp = logRows([
+      [0.4, 0, 0.6],
+      [0.4, 0, 0.6],
+    ]);
+    expect(ids(ctcGreedyDecode(lp, 2, 3, BLANK))).toEqual([]);
+    expect(ids(ctcPrefixBeamSearch(lp, 2, 3, BLANK, { beamSize: 4 }))).toEqual([0]);
+  });
+
+  test('a repeated token needs a blank between its two copies', () => {
+    const merged = logRows([[1, 0, 0], [1, 0, 0]]);
+    expect(ids(ctcPrefixBeamSearch(merged, 2, 3, BLANK, { beamSize: 4 }))).toEqual([0]);
+    const separated = logRows([[1, 0, 0], [0, 0, 1], [1, 0, 0]]);
+    expect(ids(ctcPrefixBeamSearch(separated, 3, 3, BLANK, { beamSize: 4 }))).toEqual([0, 0]);
+  });
+
+  test('on confident (peaky) outputs it equals greedy search, token frames included', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const vocab = 6;
+    const frames = 60;
+    const rows = Array.from({ length: frames }, () => {
+      const best = Math.floor(random() * vocab);
+      return Array.from({ length: vocab }, (_, v) => (v === best ? 0.97 : 0.03 / (vocab - 1)));
+    });
+    const lp = logRows(rows);
+    const greedy = ctcGreedyDecode(lp, frames, vocab, 5);
+    const beam = ctcPrefixBeamSearch(lp, frames, vocab, 5, { beamSize: 8 });
+    expect(beam).toEqual(greedy);
+  });
+
+  test('a character LM decides between acoustically close spellings', () => {
+    const tokens = new TokenTable(['\u2581', 'a', 'b', 'c', '<blk>'], 4);
+    // "ab" vs "cb": the acoustics slightly prefer c; the LM has only ever seen "ab".
+    const lm = CharNgramLm.parse(`\\data\\
+ngram 1=6
+ngram 2=3
+\\1-grams:
+-99\t<s>\t0
+-0.7\ta\t0
+-0.7\tb\t0
+-3.0\tc\t0
+-1.0\t▁
+-0.7\t</s>
+\\2-grams:
+-0.05\t<s> a
+-0.05\ta b
+-0.05\tb </s>
+\\end\\
+`);
+    const lp = logRows([
+      [0, 0.45, 0, 0.55, 0],
+      [0, 0, 0, 0, 1],
+      [0, 0, 1, 0, 0],
+    ]);
+    expect(ids(ctcPrefixBeamSearch(lp, 3, 5, 4, { beamSize: 4 }))).toEqual([3, 2]);
+    const fusion = new LmFusion(lm, tokens, { scale: 0.5, lengthBonus: 0 });
+    expect(ids(ctcPrefixBeamSearch(lp, 3, 5, 4, { beamSize: 4, lm: fusion }))).toEqual([1, 2]);
+  });
+
+  test('nothing in, nothing out', () => {
+    expect(ctcPrefixBeamSearch(new Float32Array(0), 0, 3, BLANK, { beamSize: 4 })).toEqual([]);
+  });
+});

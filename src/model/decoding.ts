@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CharNgramLm } from './lm/char-ngram-lm';
+import { DEFAULT_LM_WEIGHTS, LmFusion, type LmWeights } from './lm/lm-fusion';
+import type { ModelLayout } from './model-layout';
+import type { TokenTable } from './tokens';
+
+export type DecodingMethod = 'greedy_search' | 'beam_search';
+
+/** How the service asks models to decode (`DECODING_METHOD`, `DECODING_BEAM_SIZE`). */
+export interface DecodingConfig {
+  /** 'auto': beam search with the model's LM when its folder has one, else greedy search. */
+  method: 'auto' | DecodingMethod;
+  beamSize: number;
+  /** Overrides the LM weights of every model's `lm.json` (used when tuning them). */
+  lmWeights?: LmWeights;
+}
+
+export const GREEDY_DECODING: Readonly<DecodingConfig> = { method: 'greedy_search', beamSize: 1 };
+
+/** What one loaded model decodes with. */
+export interface ModelDecoding {
+  method: DecodingMethod;
+  beamSize: number;
+  lm?: LmFusion;
+  /** For /status: the LM file and its weights. */
+  lmFile?: string;
+  lmWeights?: LmWeights;
+}
+
+/** Resolves the decoding of one model: loads its LM when beam search will use it. */
+export function resolveDecoding(layout: ModelLayout, config: Readonly<DecodingConfig>, tokens: TokenTable): ModelDecoding {
+  const method: DecodingMethod = config.method === 'auto' ? (layout.lmPath ? 'beam_search' : 'greedy_search') : config.method;
+  if (method === 'greedy_search') return { method, beamSize: 1 };
+  const beamSize = Math.max(1, config.beamSize);
+  if (!layout.lmPath) return { method, beamSize };
+  const lmWeights = config.lmWeights ?? (layout.lmWeightsPath ? readWeights(layout.lmWeightsPath) : { ...DEFAULT_LM_WEIGHTS });
+  const lm = new LmFusion(CharNgramLm.load(layout.lmPath), tokens, lmWeights);
+  return { method, beamSize, lm, lmFile: path.basename(layout.lmPath), lmWeights };
+}
+
+function readWeights(file: string): LmWeights {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<LmWeights>;
+  const weights = { ...DEFAULT_LM_WEIGHTS, ...raw };
+  if (!Number.isFinite(weights.scale) || weights.scale < 0 || !Number.isFinite(weights.lengthBonus)) {
+    throw new Error(`${file}: expected {"scale": number >= 0, "lengthBonus": number}`);
+  }
+  return { scale: weights.scale, lengthBonus: weights.lengthBonus };
+}

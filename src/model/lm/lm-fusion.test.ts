@@ -1,0 +1,50 @@
+import { TokenTable } from '../tokens';
+import { CharNgramLm } from './char-ngram-lm';
+import { LmFusion } from './lm-fusion';
+
+const lm = CharNgramLm.parse(`\\data\\
+ngram 1=6
+\\1-grams:
+-99\t<s>
+-0.5\ta
+-0.6\tb
+-0.7\tc
+-0.8\t▁
+-0.9\t</s>
+\\end\\
+`);
+const ln = (log10: number) => log10 * Math.LN10;
+
+describe('LmFusion', () => {
+  // A BPE-like vocabulary: blank, <unk>, word-initial pieces and a bare boundary.
+  const tokens = new TokenTable(['<blk>', '<unk>', '\u2581ab', 'c', '\u2581', 'B'], 0);
+  const fusion = new LmFusion(lm, tokens, { scale: 2, lengthBonus: 0.25 });
+
+  test('scores every character a token spells, weighted, with the length bonus per character', () => {
+    const s = fusion.extend(fusion.initial, 3); // "c"
+    expect(s.score).toBeCloseTo(2 * ln(-0.7) + 0.25, 6);
+    expect(s.last).toBe('c');
+  });
+
+  test('a word boundary at the start of the text spells nothing; inside the text it is a character', () => {
+    const first = fusion.extend(fusion.initial, 2); // "▁ab" at the start = "ab"
+    expect(first.score).toBeCloseTo(2 * (ln(-0.5) + ln(-0.6)) + 0.5, 6);
+    const second = fusion.extend(first, 2); // " ab"
+    expect(second.score - first.score).toBeCloseTo(2 * (ln(-0.8) + ln(-0.5) + ln(-0.6)) + 0.75, 6);
+    expect(second.last).toBe('b');
+  });
+
+  test('blank and <unk> leave the state alone; a boundary after a boundary too; upper case is folded', () => {
+    const s = fusion.extend(fusion.initial, 3);
+    expect(fusion.extend(s, 0)).toBe(s);
+    expect(fusion.extend(s, 1)).toBe(s);
+    const spaced = fusion.extend(s, 4);
+    expect(fusion.extend(spaced, 4)).toBe(spaced);
+    expect(fusion.extend(s, 5).score - s.score).toBeCloseTo(2 * ln(-0.6) + 0.25, 6);
+  });
+
+  test('the final score adds the end of the sentence', () => {
+    const s = fusion.extend(fusion.initial, 3);
+    expect(fusion.final(s)).toBeCloseTo(s.score + 2 * ln(-0.9), 6);
+  });
+});
