@@ -19,14 +19,27 @@ export interface TransducerBeamSearchOptions {
   lm?: LmFusion;
 }
 
+/** A distinct output so far: a node of the token tree (equal outputs are the same node, which is how they merge). */
+interface OutputNode {
+  parent: OutputNode | undefined;
+  tokenId: number;
+  children: Map<number, OutputNode>;
+  /** The decoder input after this output (its last `contextSize` ids), computed once. */
+  context: BigInt64Array;
+}
+
+/** The emitted tokens, newest first, as a shared list (hypotheses that branch share their past). */
+interface TokenCell {
+  token: DecodedToken;
+  previous: TokenCell | undefined;
+}
+
 interface Hypothesis {
-  /** Token ids emitted so far, and the same as a string key (equal outputs merge). */
-  ids: number[];
-  key: string;
-  /** log P_transducer of the hypothesis (merged paths log-added). */
+  output: OutputNode;
+  /** log P_transducer of the hypothesis (merged alignments log-added). */
   logProb: number;
   lm: LmState | undefined;
-  tokens: DecodedToken[];
+  tokens: TokenCell | undefined;
 }
 
 /**
@@ -46,65 +59,68 @@ export async function transducerModifiedBeamSearch(
 ): Promise<DecodedToken[]> {
   const { lm } = options;
   const beamSize = Math.max(1, options.beamSize);
-  let beam: Hypothesis[] = [{ ids: [], key: '', logProb: 0, lm: lm?.initial, tokens: [] }];
+  // The context starts as [-1, …, -1, blank], as greedy search's.
+  const start = new BigInt64Array(model.contextSize).fill(-1n);
+  start[model.contextSize - 1] = BigInt(model.blankId);
+  const root: OutputNode = { parent: undefined, tokenId: -1, children: new Map(), context: start };
+  const childOf = (node: OutputNode, tokenId: number): OutputNode => {
+    let child = node.children.get(tokenId);
+    if (!child) {
+      const context = node.context.slice();
+      context.copyWithin(0, 1);
+      context[model.contextSize - 1] = BigInt(tokenId);
+      child = { parent: node, tokenId, children: new Map(), context };
+      node.children.set(tokenId, child);
+    }
+    return child;
+  };
+  let beam: Hypothesis[] = [{ output: root, logProb: 0, lm: lm?.initial, tokens: undefined }];
   for (let t = 0; t < numFrames; t++) {
     const frame = encoderOut.subarray(t * encoderDim, (t + 1) * encoderDim);
-    const decoderOuts = await Promise.all(beam.map((h) => model.runDecoder(contextOf(h.ids, model.contextSize, model.blankId))));
+    const decoderOuts: Float32Array[] = [];
+    for (const h of beam) decoderOuts.push(await model.runDecoder(h.output.context));
     const dim = decoderOuts[0].length;
     const encoderRows = new Float32Array(beam.length * encoderDim);
     const decoderRows = new Float32Array(beam.length * dim);
-    beam.forEach((_, i) => {
+    for (let i = 0; i < beam.length; i++) {
       encoderRows.set(frame, i * encoderDim);
       decoderRows.set(decoderOuts[i], i * dim);
-    });
+    }
     const logits = await model.runJoinerPairs(encoderRows, decoderRows, beam.length);
     const vocab = logits.length / beam.length;
-    const next = new Map<string, Hypothesis>();
-    const proposals: { h: Hypothesis; token: number; logProb: number; score: number; lm: LmState | undefined }[] = [];
-    beam.forEach((h, i) => {
+    const proposals: { h: Hypothesis; token: number; tokenLogProb: number; score: number; lm: LmState | undefined }[] = [];
+    for (let i = 0; i < beam.length; i++) {
+      const h = beam[i];
       const row = logSoftmax(logits.subarray(i * vocab, (i + 1) * vocab));
       for (const token of topK(row, beamSize)) {
-        const logProb = h.logProb + row[token];
         const silent = token === model.blankId || token === model.unkId;
         const lmState = silent || !lm || !h.lm ? h.lm : lm.extend(h.lm, token);
-        proposals.push({ h, token: silent ? -1 : token, logProb: row[token], score: logProb + (lmState?.score ?? 0), lm: lmState });
+        proposals.push({ h, token: silent ? -1 : token, tokenLogProb: row[token], score: h.logProb + row[token] + (lmState?.score ?? 0), lm: lmState });
       }
-    });
+    }
     proposals.sort((a, b) => b.score - a.score);
+    const next = new Map<OutputNode, Hypothesis>();
     for (const p of proposals) {
-      const key = p.token < 0 ? p.h.key : `${p.h.key},${p.token}`;
-      const logProb = p.h.logProb + p.logProb;
-      const existing = next.get(key);
+      const output = p.token < 0 ? p.h.output : childOf(p.h.output, p.token);
+      const logProb = p.h.logProb + p.tokenLogProb;
+      const existing = next.get(output);
       if (existing) {
         existing.logProb = logAddExp(existing.logProb, logProb);
         continue;
       }
       if (next.size >= beamSize) continue;
-      next.set(
-        key,
-        p.token < 0
-          ? { ...p.h, logProb }
-          : {
-              ids: [...p.h.ids, p.token],
-              key,
-              logProb,
-              lm: p.lm,
-              tokens: [...p.h.tokens, { id: p.token, startFrame: t, endFrame: t + 1, logProb: p.logProb }],
-            },
-      );
+      const tokens =
+        p.token < 0 ? p.h.tokens : { token: { id: p.token, startFrame: t, endFrame: t + 1, logProb: p.tokenLogProb }, previous: p.h.tokens };
+      next.set(output, { output, logProb, lm: p.lm, tokens });
     }
     beam = [...next.values()];
   }
   const finalScore = (h: Hypothesis) => h.logProb + (lm && h.lm ? lm.final(h.lm) : 0);
   let best = beam[0];
   for (const h of beam) if (finalScore(h) > finalScore(best)) best = h;
-  return best.tokens;
-}
-
-/** The decoder input for a hypothesis: its last `contextSize` ids, padded on the left as greedy search does. */
-function contextOf(ids: readonly number[], contextSize: number, blankId: number): BigInt64Array {
-  const initial: number[] = [...Array<number>(contextSize - 1).fill(-1), blankId];
-  return BigInt64Array.from(initial.concat(ids.slice(-contextSize)).slice(-contextSize), (id) => BigInt(id));
+  const tokens: DecodedToken[] = [];
+  for (let cell = best.tokens; cell; cell = cell.previous) tokens.push(cell.token);
+  return tokens.reverse();
 }
 
 function logSoftmax(logits: Float32Array): Float32Array {
@@ -118,9 +134,15 @@ function logSoftmax(logits: Float32Array): Float32Array {
   return out;
 }
 
-/** Indices of the k largest values. */
+/** Indices of the k largest values, largest first (k is small: a selection pass per slot). */
 function topK(values: Float32Array, k: number): number[] {
-  const idx = Array.from(values.keys());
-  idx.sort((a, b) => values[b] - values[a]);
-  return idx.slice(0, k);
+  const out: number[] = [];
+  for (let v = 0; v < values.length; v++) {
+    if (out.length === k && values[v] <= values[out[k - 1]]) continue;
+    let at = out.length < k ? out.length : k - 1;
+    while (at > 0 && values[out[at - 1]] < values[v]) at--;
+    out.splice(at, 0, v);
+    if (out.length > k) out.length = k;
+  }
+  return out;
 }
