@@ -22,7 +22,7 @@ export class CharNgramLm {
   readonly order: number;
   private readonly logProbs: Map<string, number>;
   private readonly backoffs: Map<string, number>;
-  /** Characters the model has never seen score like its rarest one. */
+  /** Characters the model has never seen score like its rarest one (after the usual back-off). */
   private readonly unknownLogProb: number;
   private readonly cache = new Map<string, number>();
 
@@ -69,6 +69,11 @@ export class CharNgramLm {
     }
     if (order === 0) throw new Error(`${source}: no n-gram sections (not an ARPA file)`);
     return new CharNgramLm(order, logProbs, backoffs);
+  }
+
+  /** True for characters the model has seen (its unigrams). */
+  knows(char: string): boolean {
+    return this.logProbs.has(char);
   }
 
   /** The context at the start of a sentence. */

@@ -43,6 +43,15 @@ describe('LmFusion', () => {
     expect(fusion.extend(s, 5).score - s.score).toBeCloseTo(2 * ln(-0.6) + 0.25, 6);
   });
 
+  test('characters outside the LM\'s alphabet are passed over, not penalized', () => {
+    const punctuated = new TokenTable(['<blk>', 'c,', '!', '\u2581a'], 0);
+    const f = new LmFusion(lm, punctuated, { scale: 2, lengthBonus: 0.25 });
+    const c = f.extend(f.initial, 1);
+    expect(c.score).toBeCloseTo(2 * ln(-0.7) + 0.25, 6);
+    expect(c.last).toBe('c');
+    expect(f.extend(c, 2)).toBe(c);
+  });
+
   test('the final score adds the end of the sentence', () => {
     const s = fusion.extend(fusion.initial, 3);
     expect(fusion.final(s)).toBeCloseTo(s.score + 2 * ln(-0.9), 6);

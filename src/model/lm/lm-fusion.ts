@@ -24,7 +24,9 @@ export interface LmState {
 /**
  * Applies a character LM to token hypotheses: each token is scored by the characters it spells (`▁` is a word
  * boundary; BPE pieces score all their characters; blank and `<...>` tokens score nothing). A boundary at the
- * start of the text or after another boundary spells nothing, as it prints nothing.
+ * start of the text or after another boundary spells nothing, as it prints nothing. Characters outside the
+ * LM's alphabet (punctuation or digits of a model whose LM text had none) are passed over, not penalized: the
+ * LM judges only what it knows.
  */
 export class LmFusion {
   private readonly spellings: readonly string[];
@@ -35,7 +37,12 @@ export class LmFusion {
     private readonly weights: Readonly<LmWeights>,
   ) {
     this.spellings = tokens.symbols.map((symbol, id) =>
-      tokens.isSpecial(id) ? '' : [...symbol.toLowerCase()].map((c) => (c === WORD_BOUNDARY || c === ' ' ? LM_SPACE : c)).join(''),
+      tokens.isSpecial(id)
+        ? ''
+        : [...symbol.toLowerCase()]
+            .map((c) => (c === WORD_BOUNDARY || c === ' ' ? LM_SPACE : c))
+            .filter((c) => c === LM_SPACE || lm.knows(c))
+            .join(''),
     );
   }
 
