@@ -3,7 +3,8 @@
 
     python3 scripts/model/build_lm.py --out models/<id>/lm.arpa.gz [--order 6] [--min-count 2]
 
-Text: the training sentences only (never the dev or test ones), from $STT_MODEL_WORKDIR/data/sentences.json.
+Text: the training sentences only (never the dev or test ones), from $STT_MODEL_WORKDIR/data/sentences.json,
+plus with --fsdd the transcripts of the FSDD training clips.
 Model: interpolated modified Kneser-Ney over characters (a-z, the apostrophe and '▁' for the word boundary),
 written in the standard ARPA format (one character per token, `<s>` / `</s>` around each sentence), gzipped.
 Any character-level ARPA file (e.g. KenLM's `lmplz` on space-separated characters) works the same way."""
@@ -117,8 +118,12 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--order", type=int, default=6)
     ap.add_argument("--min-count", type=int, default=2)
+    ap.add_argument("--fsdd", action="store_true", help="add the FSDD training transcripts to the text")
     a = ap.parse_args()
     sentences = json.load(open(os.path.join(D.DATA, "sentences.json")))["train"]
+    if a.fsdd:
+        # The transcripts of the FSDD training clips (isolated digit words), as the acoustic models saw them.
+        sentences += [t for s, i in D.load_set("fsdd_train.npz") for t in [s.texts[i]]]
     probs, bows = build(sentences, a.order, a.min_count)
     write_arpa(a.out, probs, bows)
     print(a.out, {k: len(p) for k, p in enumerate(probs) if k}, f"{os.path.getsize(a.out) / 1e6:.1f} MB")

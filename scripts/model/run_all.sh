@@ -23,7 +23,7 @@ wait
 $PY scripts/model/export.py --kind ctc  --ckpt "$STT_MODEL_WORKDIR/ckpt/ctc/last.pt"  --out models/nemo-ctc-en-conv-small
 $PY scripts/model/export.py --kind rnnt --ckpt "$STT_MODEL_WORKDIR/ckpt/rnnt/last.pt" --out models/icefall-transducer-en-conv-small
 # The character LM for beam search (training sentences only), then its weights per model on the dev set.
-$PY scripts/model/build_lm.py --out models/nemo-ctc-en-conv-small/lm.arpa.gz
+$PY scripts/model/build_lm.py --fsdd --out models/nemo-ctc-en-conv-small/lm.arpa.gz
 cp models/nemo-ctc-en-conv-small/lm.arpa.gz models/icefall-transducer-en-conv-small/lm.arpa.gz
 npm run build
 $PY scripts/model/tune_lm.py models/nemo-ctc-en-conv-small
