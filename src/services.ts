@@ -6,7 +6,7 @@ import { InferencePool } from './model/inference-pool';
 import type { LoadedModelInfo } from './model/inference-protocol';
 import { ModelRegistry } from './model/model-registry';
 import { PooledRecognizer } from './model/pooled-recognizer';
-import type { Recognizer } from './model/recognizer';
+import type { Recognizer, RecognizerBias } from './model/recognizer';
 import type { SpeechProbabilitySource } from './vad/speech-probability';
 import { VadWorkerClient } from './vad/vad-worker-client';
 
@@ -78,7 +78,12 @@ export class Services {
     return this.vadClient;
   }
 
-  recognizer(modelId: string): Recognizer {
+  /**
+   * The recognizer for a model; given a bias (a client's prompt, possibly changing: it is read at every
+   * recognition), one of its own that favours the prompt's words.
+   */
+  recognizer(modelId: string, bias?: RecognizerBias): Recognizer {
+    if (bias) return new PooledRecognizer(modelId, this.pool, bias);
     let r = this.recognizers.get(modelId);
     if (!r) {
       r = new PooledRecognizer(modelId, this.pool);

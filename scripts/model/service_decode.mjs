@@ -2,7 +2,7 @@
 // Transcribes WAV files with the service's own pipeline (features -> ONNX model -> greedy or beam search with
 // the model folder's character LM), as the server does; prints one JSON line per file. Needs `npm run build`.
 //   node scripts/model/service_decode.mjs MODEL_DIR [--method greedy_search|beam_search] [--beam N]
-//        [--lm-scale X --length-bonus Y] (--list FILE | WAV...)
+//        [--lm-scale X --length-bonus Y] [--prompt TEXT] (--list FILE | WAV...)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -27,6 +27,7 @@ const beamSize = Number(opt('--beam', '8'));
 const scale = opt('--lm-scale');
 const bonus = opt('--length-bonus');
 const list = opt('--list');
+const prompt = opt('--prompt');
 const [modelDir, ...rest] = args;
 const wavs = list ? readFileSync(list, 'utf8').split('\n').filter(Boolean) : rest;
 const layout = detectModelLayout(modelDir);
@@ -37,6 +38,6 @@ for (const wav of wavs) {
   const audio = decodeWav(readFileSync(wav));
   const samples = resample(audio.samples, audio.sampleRateHz, 16000);
   const started = performance.now();
-  const r = await recognizeWith(model, samples);
+  const r = await recognizeWith(model, samples, prompt);
   console.log(JSON.stringify({ file: wav, text: r.text, seconds: samples.length / 16000, decode_seconds: (performance.now() - started) / 1000 }));
 }

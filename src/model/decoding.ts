@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CharNgramLm } from './lm/char-ngram-lm';
+import { HotwordTrie } from './lm/hotword-trie';
 import { DEFAULT_LM_WEIGHTS, LmFusion, type LmWeights } from './lm/lm-fusion';
 import type { ModelLayout } from './model-layout';
 import type { TokenTable } from './tokens';
@@ -37,6 +38,17 @@ export function resolveDecoding(layout: ModelLayout, config: Readonly<DecodingCo
   const lmWeights = config.lmWeights ?? (layout.lmWeightsPath ? readWeights(layout.lmWeightsPath) : { ...DEFAULT_LM_WEIGHTS });
   const lm = new LmFusion(CharNgramLm.load(layout.lmPath), tokens, lmWeights);
   return { method, beamSize, lm, lmFile: path.basename(layout.lmPath), lmWeights };
+}
+
+/**
+ * The text scorer for one request: the model's LM, plus the prompt's hotwords when there are any. Greedy
+ * search has none (hotwords need beam search); beam search without an LM gets one for the hotwords alone.
+ */
+export function textScorerFor(decoding: ModelDecoding, tokens: TokenTable, prompt?: string): LmFusion | undefined {
+  if (decoding.method !== 'beam_search') return undefined;
+  const hotwords = HotwordTrie.fromPrompt(prompt);
+  if (decoding.lm) return decoding.lm.withHotwords(hotwords, tokens);
+  return hotwords ? new LmFusion(undefined, tokens, DEFAULT_LM_WEIGHTS, hotwords) : undefined;
 }
 
 function readWeights(file: string): LmWeights {

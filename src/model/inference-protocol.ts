@@ -29,7 +29,7 @@ export interface LoadedModelInfo {
   metadata: Record<string, string>;
 }
 
-export type WorkerRequest = { type: 'recognize'; jobId: number; modelId: string; samples: Float32Array };
+export type WorkerRequest = { type: 'recognize'; jobId: number; modelId: string; samples: Float32Array; prompt?: string };
 
 export type WorkerResponse =
   | { type: 'ready'; models: Record<string, LoadedModelInfo>; warnings: string[] }

@@ -16,9 +16,10 @@ export async function loadModel(layout: ModelLayout, options: SessionOptions, de
 }
 
 /** The whole offline pipeline for one utterance of 16 kHz samples, run where the model lives (a worker). */
-export async function recognizeWith(model: AcousticModel, samples: Float32Array, sampleRateHz = 16000): Promise<RecognitionResult> {
+export async function recognizeWith(model: AcousticModel, samples: Float32Array, prompt?: string): Promise<RecognitionResult> {
+  const sampleRateHz = 16000;
   const features = model.computeFeatures(samples);
-  const tokens = await model.decode(features);
+  const tokens = await model.decode(features, prompt);
   const { text, words, tokens: logprobs } = tokensToWords(tokens, model.tokens, model.frameSec);
   return { text, words, durationSec: samples.length / sampleRateHz, tokens: logprobs };
 }

@@ -1,5 +1,5 @@
 import type { InferencePool } from './inference-pool';
-import type { RecognitionResult, Recognizer, RecognizeOptions } from './recognizer';
+import type { RecognitionResult, Recognizer, RecognizerBias, RecognizeOptions } from './recognizer';
 
 /** A Recognizer for one model id, running in the shared inference worker pool. */
 export class PooledRecognizer implements Recognizer {
@@ -8,9 +8,11 @@ export class PooledRecognizer implements Recognizer {
   constructor(
     readonly modelId: string,
     private readonly pool: InferencePool,
+    private readonly bias: RecognizerBias = {},
   ) {}
 
   async recognize(samples: Float32Array, options: RecognizeOptions = {}): Promise<RecognitionResult> {
-    return (await this.pool.recognize(this.modelId, samples, { signal: options.signal, transfer: options.transferSamples, priority: options.priority })).result;
+    const { signal, transferSamples: transfer, priority } = options;
+    return (await this.pool.recognize(this.modelId, samples, { signal, transfer, priority, prompt: this.bias.prompt })).result;
   }
 }

@@ -45,6 +45,15 @@ export interface RecognizeOptions {
   priority?: JobPriority;
 }
 
+/** What a recognizer is asked to favour for one client (OpenAI's `prompt`). */
+export interface RecognizerBias {
+  /**
+   * Its words become hotwords when the model decodes with beam search (each character continuing one earns a
+   * bonus, taken back if the word does not finish as one); greedy search ignores it.
+   */
+  prompt?: string;
+}
+
 export type JobPriority = 'normal' | 'low';
 
 export interface Recognizer {

@@ -40,6 +40,7 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     model: queryModel && isKnownModel(queryModel) ? queryModel : registry.defaultId,
     language: null,
     prompt: '',
+    keywords: [],
     turnDetection: { ...DEFAULT_TURN_DETECTION },
     logprobs: false,
   };
@@ -153,7 +154,16 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     ingest = new AudioIngest(encodingOf(state.format), state.format.rate);
     const td = state.turnDetection;
     transcriber = new StreamingTranscriber(
-      { recognizer: services.recognizer(registry.resolve(state.model).id), vad: services.vad, onEvent: eventsFor(generation, offsetMs) },
+      {
+        // The session's prompt and keywords are read at every recognition: a change applies from the next update on.
+        recognizer: services.recognizer(registry.resolve(state.model).id, {
+          get prompt() {
+            return [state.prompt, ...state.keywords].join(' ');
+          },
+        }),
+        vad: services.vad,
+        onEvent: eventsFor(generation, offsetMs),
+      },
       streamingConfigFor(config, td ? 'server_vad' : 'manual', td ? { threshold: td.threshold, silenceDurationMs: td.silence_duration_ms, prefixPaddingMs: td.prefix_padding_ms } : {}),
     );
     return transcriber;

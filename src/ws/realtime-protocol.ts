@@ -3,7 +3,7 @@ import type { PcmEncoding } from '../audio/pcm';
 /**
  * The OpenAI Realtime API in transcription mode: the session shapes we accept (GA `session.update` with
  * `audio.input`, and the beta/legacy `transcription_session.update` with flat `input_audio_*` fields) and the
- * session object we report. Unknown fields (noise_reduction, keywords, ...) are accepted and ignored.
+ * session object we report. Unknown fields (noise_reduction, ...) are accepted and ignored.
  */
 
 /** The `include` entry that asks for token log probabilities on transcription events. */
@@ -23,6 +23,8 @@ export interface RealtimeSessionState {
   model: string;
   language: string | null;
   prompt: string;
+  /** `transcription.keywords`: favoured like the prompt's words. */
+  keywords: string[];
   turnDetection: RealtimeTurnDetection | null;
   /** `include` has LOGPROBS_INCLUDE: delta and completed events carry `logprobs`. */
   logprobs: boolean;
@@ -60,7 +62,7 @@ export function sessionObject(s: RealtimeSessionState): object {
     audio: {
       input: {
         format: s.format,
-        transcription: { model: s.model, language: s.language, prompt: s.prompt },
+        transcription: { model: s.model, language: s.language, prompt: s.prompt, ...(s.keywords.length ? { keywords: s.keywords } : {}) },
         turn_detection: s.turnDetection,
         noise_reduction: null,
       },

@@ -13,11 +13,19 @@ const initial: RealtimeSessionState = {
   model: 'local-ctc',
   language: null,
   prompt: '',
+  keywords: [],
   turnDetection: { ...DEFAULT_TURN_DETECTION },
   logprobs: false,
 };
 
 describe('applySessionUpdate', () => {
+  test('keeps the prompt and keywords (hotwords); null clears them', () => {
+    const next = applySessionUpdate(initial, { audio: { input: { transcription: { prompt: 'Acme Corp', keywords: ['Kubernetes', 'gRPC'] } } } }, registry);
+    expect(next).toMatchObject({ prompt: 'Acme Corp', keywords: ['Kubernetes', 'gRPC'] });
+    expect(applySessionUpdate(next, { audio: { input: { transcription: { keywords: null } } } }, registry).keywords).toEqual([]);
+    expect(() => applySessionUpdate(initial, { audio: { input: { transcription: { keywords: 'x' } } } }, registry)).toThrow();
+  });
+
   test('GA transcription session: format, transcription and VAD settings', () => {
     const s = applySessionUpdate(initial, {
       type: 'transcription',

@@ -14,6 +14,8 @@ const transcriptionSchema = z
     model: z.string().max(256).nullish(),
     language: z.string().max(32).nullish(),
     prompt: z.string().max(100_000).nullish(),
+    /** Words to recognize (LiveKit sends them for gpt-*-transcribe models): hotwords, like the prompt's. */
+    keywords: z.array(z.string().max(256)).max(1000).nullish(),
   })
   .loose();
 
@@ -99,6 +101,7 @@ export function applySessionUpdate(state: RealtimeSessionState, session: unknown
       next.language = transcription.language ?? null;
     }
     if (transcription.prompt !== undefined) next.prompt = transcription.prompt ?? '';
+    if (transcription.keywords !== undefined) next.keywords = transcription.keywords ?? [];
   }
   const turn = input && 'turn_detection' in input ? input.turn_detection : 'turn_detection' in s ? s.turn_detection : undefined;
   if (turn !== undefined) next.turnDetection = toTurnDetection(turn);

@@ -187,6 +187,14 @@ describe('OpenAI SDK drop-in', () => {
     }
   });
 
+  test('prompt: its words are favoured (hotwords), unrelated ones are not forced in', async () => {
+    expect(expectedDefault().text.split(' ')).not.toContain('fox'); // the models mishear it without help
+    const hinted = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', prompt: 'The quick brown fox.' });
+    expect(hinted.text.split(' ')).toContain('fox');
+    const unrelated = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', prompt: 'zebra saxophone' });
+    expect(unrelated.text).toBe(expectedDefault().text);
+  });
+
   test('every model id transcribes', async () => {
     for (const entry of server.services.registry.entries) {
       const r = await client.audio.transcriptions.create({ file: await file(), model: entry.id });

@@ -198,6 +198,23 @@ describe('OpenAI Realtime transcription', () => {
     s.ws.close();
   }, 60_000);
 
+  test('the session prompt favours its words (hotwords), and a new prompt applies without dropping audio', async () => {
+    const s = socket('/v1/realtime?intent=transcription');
+    await s.opened;
+    s.sendJson({ type: 'transcription_session.update', session: { input_audio_transcription: { model: 'whisper-1', prompt: 'zebra' }, turn_detection: null } });
+    await s.waitForType('transcription_session.updated');
+    await streamChunks((c) => s.sendJson({ type: 'input_audio_buffer.append', audio: c.toString('base64') }), pcm24k, 48, 20, Infinity);
+    // Changing only the prompt mid-stream keeps the audio already sent.
+    s.sendJson({ type: 'transcription_session.update', session: { input_audio_transcription: { model: 'whisper-1', prompt: 'The quick brown fox.' } } });
+    await s.waitFor(() => s.ofType('transcription_session.updated').length === 2, 10_000, 'second update');
+    s.sendJson({ type: 'input_audio_buffer.commit' });
+    const done = await s.waitForType('conversation.item.input_audio_transcription.completed', 30_000);
+    expect((done.transcript as string).split(' ')).toContain('fox');
+    expect(characterErrorRate(fileText, done.transcript as string)).toBeLessThanOrEqual(0.4);
+    expect(s.ofType('error')).toEqual([]);
+    s.ws.close();
+  }, 60_000);
+
   test('errors are events, never a crash: empty commit, bad JSON, unknown events, bad audio, bad session', async () => {
     const s = socket('/v1/realtime?intent=transcription');
     await s.opened;

@@ -53,7 +53,8 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
       reserve: lease.reserve,
     },
   );
-  const deps = { recognizer: services.recognizer(entry.id), vad: services.vad, chunkMaxSec: config.chunkMaxSec };
+  // The prompt's words are favoured as hotwords (beam search); OpenAI models use it for vocabulary and style.
+  const deps = { recognizer: services.recognizer(entry.id, { prompt: params.prompt }), vad: services.vad, chunkMaxSec: config.chunkMaxSec };
 
   if (params.stream) {
     res.status(200).setHeader('Content-Type', 'text/event-stream; charset=utf-8');

@@ -1,6 +1,7 @@
 import { TokenTable } from '../tokens';
 import { CharNgramLm } from './char-ngram-lm';
-import { LmFusion } from './lm-fusion';
+import { HotwordTrie } from './hotword-trie';
+import { HOTWORD_BONUS_PER_CHAR, LmFusion } from './lm-fusion';
 
 const lm = CharNgramLm.parse(`\\data\\
 ngram 1=6
@@ -48,12 +49,41 @@ describe('LmFusion', () => {
     const f = new LmFusion(lm, punctuated, { scale: 2, lengthBonus: 0.25 });
     const c = f.extend(f.initial, 1);
     expect(c.score).toBeCloseTo(2 * ln(-0.7) + 0.25, 6);
-    expect(c.last).toBe('c');
-    expect(f.extend(c, 2)).toBe(c);
+    expect(c.context).toBe(lm.advance(lm.start, 'c'));
+    expect(f.extend(c, 2).score).toBe(c.score);
   });
 
   test('the final score adds the end of the sentence', () => {
     const s = fusion.extend(fusion.initial, 3);
     expect(fusion.final(s)).toBeCloseTo(s.score + 2 * ln(-0.9), 6);
+  });
+
+  describe('hotwords', () => {
+    const chars = new TokenTable(['<blk>', '\u2581', 'a', 'b', 'c'], 0);
+    const ids = (text: string) => [...text].map((c) => (c === ' ' ? 1 : chars.symbols.indexOf(c)));
+    const spell = (f: LmFusion, text: string) => ids(text).reduce((s, id) => f.extend(s, id), f.initial);
+    const plain = new LmFusion(lm, chars, { scale: 1, lengthBonus: 0 });
+    const hot = plain.withHotwords(HotwordTrie.fromWords(['cab']), chars);
+    const bonus = (text: string) => hot.final(spell(hot, text)) - plain.final(spell(plain, text));
+
+    test('a finished hotword keeps a bonus per character, wherever it stands', () => {
+      expect(bonus('cab')).toBeCloseTo(3 * HOTWORD_BONUS_PER_CHAR, 6);
+      expect(bonus('ab cab')).toBeCloseTo(3 * HOTWORD_BONUS_PER_CHAR, 6);
+      expect(bonus('cab cab')).toBeCloseTo(6 * HOTWORD_BONUS_PER_CHAR, 6);
+    });
+
+    test('while a hotword is being spelled it is ahead; a word that leaves it or stops short gives it back', () => {
+      const partial = spell(hot, 'ca');
+      expect(partial.score - spell(plain, 'ca').score).toBeCloseTo(2 * HOTWORD_BONUS_PER_CHAR, 6);
+      expect(bonus('ca')).toBeCloseTo(0, 6); // the text ends inside the hotword
+      expect(bonus('cb')).toBeCloseTo(0, 6);
+      expect(bonus('ca b')).toBeCloseTo(0, 6);
+      expect(bonus('cabc')).toBeCloseTo(0, 6); // longer than the hotword: another word
+      expect(bonus('acab')).toBeCloseTo(0, 6); // not at a word start
+    });
+
+    test('without a prompt the scorer is the plain one', () => {
+      expect(plain.withHotwords(undefined, chars)).toBe(plain);
+    });
   });
 });
