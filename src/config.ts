@@ -32,7 +32,10 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Directory holding one folder per model (`models/<id>/`). */
   MODELS_DIR: z.string().min(1).default('models'),
-  /** Model used when a request names an alias or no model; empty = the first model found (sorted by id). */
+  /**
+   * Model used when a request names an alias or no model; empty = the one `default-model.txt` in the models
+   * folder names, else the first model found (sorted by id).
+   */
   DEFAULT_MODEL: z.string().default(''),
   /** Extra names for models: `alias=model-id,...`. `whisper-1`, `gpt-4o-transcribe`, `gpt-4o-mini-transcribe`
    * and `default` always map to the default model unless overridden here. */

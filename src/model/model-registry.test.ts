@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ApiError } from '../errors';
-import { ModelRegistry } from './model-registry';
+import { DEFAULT_MODEL_FILE, ModelRegistry } from './model-registry';
 
 /** A models directory laid out on disk (file contents do not matter to the scan). */
 function modelsDir(layout: Record<string, string[]>): string {
@@ -47,6 +47,18 @@ describe('ModelRegistry.scan', () => {
     expect(ModelRegistry.scan(dir).registry.defaultId).toBe('a-zipformer');
   });
 
+  test('a models folder may name its default in default-model.txt; DEFAULT_MODEL still wins', () => {
+    writeFileSync(path.join(dir, DEFAULT_MODEL_FILE), 'b-ctc\n');
+    try {
+      expect(ModelRegistry.scan(dir).registry.defaultId).toBe('b-ctc');
+      expect(ModelRegistry.scan(dir, { defaultModel: 'c-int8-only' }).registry.defaultId).toBe('c-int8-only');
+      writeFileSync(path.join(dir, DEFAULT_MODEL_FILE), 'gone');
+      expect(() => ModelRegistry.scan(dir)).toThrow(/default model "gone" .* is not among the models/);
+    } finally {
+      rmSync(path.join(dir, DEFAULT_MODEL_FILE));
+    }
+  });
+
   test('an unknown model is a 404 naming the parameter', () => {
     const { registry } = ModelRegistry.scan(dir);
     try {
@@ -59,7 +71,7 @@ describe('ModelRegistry.scan', () => {
   });
 
   test.each([
-    [{ defaultModel: 'missing' }, /DEFAULT_MODEL "missing"/],
+    [{ defaultModel: 'missing' }, /default model "missing" \(DEFAULT_MODEL/],
     [{ aliases: { x: 'missing' } }, /MODEL_ALIASES maps "x"/],
   ])('bad configuration %j is refused at startup', (options, message) => {
     expect(() => ModelRegistry.scan(dir, options)).toThrow(message);

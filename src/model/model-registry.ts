@@ -1,7 +1,10 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../errors';
 import { detectModelLayout, type ModelLayout } from './model-layout';
+
+/** The file in a models folder that names its default model (one id), unless DEFAULT_MODEL is set. */
+export const DEFAULT_MODEL_FILE = 'default-model.txt';
 
 /** Names that OpenAI clients send and that mean "your default transcription model" here. */
 export const BUILTIN_ALIASES = [
@@ -38,7 +41,7 @@ export class ModelRegistry {
     this.byId = new Map(entries.map((e) => [e.id, e]));
     const sorted = [...this.byId.keys()].sort();
     this.defaultId = options.defaultModel || sorted[0];
-    if (!this.byId.has(this.defaultId)) throw new Error(`DEFAULT_MODEL "${this.defaultId}" is not among the models found (${sorted.join(', ')})`);
+    if (!this.byId.has(this.defaultId)) throw new Error(`default model "${this.defaultId}" (DEFAULT_MODEL, or ${DEFAULT_MODEL_FILE} in the models folder) is not among the models found (${sorted.join(', ')})`);
     this.aliases = new Map(BUILTIN_ALIASES.map((a) => [a, this.defaultId]));
     for (const [alias, target] of Object.entries(options.aliases ?? {})) {
       if (!this.byId.has(target)) throw new Error(`MODEL_ALIASES maps "${alias}" to unknown model "${target}"`);
@@ -46,6 +49,7 @@ export class ModelRegistry {
     }
   }
 
+  /** Scans `modelsDir`: every folder with ONNX files in a known layout is a model, its id the folder name. */
   static scan(modelsDir: string, options: { defaultModel?: string; aliases?: Readonly<Record<string, string>> } = {}): RegistryScan {
     if (!existsSync(modelsDir)) throw new Error(`models directory ${modelsDir} does not exist`);
     const entries: ModelEntry[] = [];
@@ -62,7 +66,10 @@ export class ModelRegistry {
     if (entries.length === 0) {
       throw new Error(`no models found in ${modelsDir}: ${skipped.map((s) => `${path.basename(s.dir)} (${s.reason})`).join('; ') || 'empty'}`);
     }
-    return { registry: new ModelRegistry(entries, options), skipped };
+    // A models folder may name its own default (`default-model.txt`: one id); DEFAULT_MODEL overrides it.
+    const marker = path.join(modelsDir, DEFAULT_MODEL_FILE);
+    const folderDefault = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : '';
+    return { registry: new ModelRegistry(entries, { ...options, defaultModel: options.defaultModel || folderDefault }), skipped };
   }
 
   get entries(): ModelEntry[] {
