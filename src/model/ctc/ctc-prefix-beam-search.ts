@@ -6,7 +6,7 @@ import { ctcForcedAlignment } from './ctc-forced-alignment';
 export interface CtcBeamSearchOptions {
   /** Hypotheses kept after every frame. */
   beamSize: number;
-  /** Optional character LM (shallow fusion). */
+  /** Optional text scorer: the character LM (shallow fusion) and the request's hotwords. */
   lm?: LmFusion;
 }
 

@@ -15,7 +15,9 @@ export interface TransducerBeamStepper {
 }
 
 export interface TransducerBeamSearchOptions {
+  /** Hypotheses kept after every frame. */
   beamSize: number;
+  /** Optional text scorer: the character LM (shallow fusion) and the request's hotwords. */
   lm?: LmFusion;
 }
 
