@@ -16,8 +16,8 @@ function modelsDir(layout: Record<string, string[]>): string {
 
 describe('ModelRegistry.scan', () => {
   const dir = modelsDir({
-    'b-ctc': ['model.onnx', 'model.int8.onnx', 'tokens.txt'],
-    'a-zipformer': ['encoder-epoch-99.int8.onnx', 'encoder-epoch-99.onnx', 'decoder-epoch-99.onnx', 'joiner-epoch-99.onnx', 'tokens.txt'],
+    'b-ctc': ['model.onnx', 'model.int8.onnx', 'tokens.txt', 'lm.arpa.gz', 'lm.json'],
+    'a-zipformer': ['encoder-epoch-99.int8.onnx', 'encoder-epoch-99.onnx', 'decoder-epoch-99.onnx', 'joiner-epoch-99.onnx', 'tokens.txt', 'lm.arpa'],
     'c-int8-only': ['model.int8.onnx', 'tokens.txt'],
     'no-tokens': ['model.onnx'],
     testdata: ['clip.wav', 'transcripts.json'],
@@ -35,6 +35,15 @@ describe('ModelRegistry.scan', () => {
     const ctc = registry.resolve('b-ctc').layout;
     expect(ctc.kind === 'nemo-ctc' && path.basename(ctc.modelPath)).toBe('model.onnx');
     expect(skipped.map((s) => [path.basename(s.dir), s.reason])).toEqual([['no-tokens', 'no tokens.txt']]);
+  });
+
+  test('finds a folder\'s character LM and its weights', () => {
+    const { registry } = ModelRegistry.scan(dir);
+    const ctc = registry.resolve('b-ctc').layout;
+    expect([ctc.lmPath, ctc.lmWeightsPath].map((p) => p && path.basename(p))).toEqual(['lm.arpa.gz', 'lm.json']);
+    const zip = registry.resolve('a-zipformer').layout;
+    expect([zip.lmPath, zip.lmWeightsPath].map((p) => p && path.basename(p))).toEqual(['lm.arpa', undefined]);
+    expect(registry.resolve('c-int8-only').layout.lmPath).toBeUndefined();
   });
 
   test('default model: configured, else the first id; OpenAI names and custom aliases resolve to models', () => {
