@@ -31,6 +31,15 @@ describe('tokensToWords', () => {
     expect(r.words.map((w) => w.tokens!.map((t) => t.token).join(''))).toEqual([" the's", ' the']);
   });
 
+  test('a long pause inside a word splits it (the model emitted no boundary across the silence)', () => {
+    // "hi" then 0.6 s of nothing then "hi" without a boundary token: two words; a shorter pause: one.
+    const split = tokensToWords([tok(2, 0), tok(3, 1), tok(2, 17), tok(3, 18)], table, 0.04);
+    expect(split.words.map((w) => [w.word, w.startSec])).toEqual([['hi', 0], ['hi', 17 * 0.04]]);
+    expect(split.text).toBe('hi hi');
+    expect(split.tokens.map((t) => t.token).join('')).toBe('hi hi');
+    expect(tokensToWords([tok(2, 0), tok(3, 1), tok(2, 16), tok(3, 17)], table, 0.04).text).toBe('hihi');
+  });
+
   test('nothing decoded gives empty text', () => {
     // The lone boundary token was emitted (it keeps its log probability); blank is not a token.
     expect(tokensToWords([tok(1, 0), tok(0, 1)], table, 0.04)).toEqual({ text: '', words: [], tokens: [{ token: ' ', logprob: -0.5 }] });
