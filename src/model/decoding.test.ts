@@ -46,12 +46,14 @@ describe('resolveDecoding', () => {
 describe('textScorerFor', () => {
   test('hotwords need beam search; without an LM they get a scorer of their own', () => {
     const greedy = resolveDecoding(layoutWith({ 'lm.arpa': ARPA }), GREEDY_DECODING, tokens);
-    expect(textScorerFor(greedy, tokens, 'alpha')).toBeUndefined();
+    expect(textScorerFor(greedy, tokens, { prompt: 'alpha' })).toBeUndefined();
     const plainBeam = resolveDecoding(layoutWith({}), { method: 'beam_search', beamSize: 4 }, tokens);
     expect(textScorerFor(plainBeam, tokens, undefined)).toBeUndefined();
-    expect(textScorerFor(plainBeam, tokens, 'alpha')).toBeDefined();
+    expect(textScorerFor(plainBeam, tokens, { prompt: 'alpha' })).toBeDefined();
     const lmBeam = resolveDecoding(layoutWith({ 'lm.arpa': ARPA }), { method: 'auto', beamSize: 4 }, tokens);
     expect(textScorerFor(lmBeam, tokens, undefined)).toBe(lmBeam.lm);
-    expect(textScorerFor(lmBeam, tokens, 'alpha')).not.toBe(lmBeam.lm);
+    expect(textScorerFor(lmBeam, tokens, { prompt: 'alpha' })).not.toBe(lmBeam.lm);
+    expect(textScorerFor(lmBeam, tokens, { precedingText: 'a b' })).not.toBe(lmBeam.lm);
+    expect(textScorerFor(greedy, tokens, { precedingText: 'a b' })).toBeUndefined();
   });
 });

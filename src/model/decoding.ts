@@ -40,14 +40,26 @@ export function resolveDecoding(layout: ModelLayout, config: Readonly<DecodingCo
   return { method, beamSize, lm, lmFile: path.basename(layout.lmPath), lmWeights };
 }
 
+/** What one recognition request adds to the model's text scoring (beam search only; greedy search ignores it). */
+export interface TextContext {
+  /** Words to favour (OpenAI's `prompt`): hotwords. */
+  prompt?: string;
+  /**
+   * The text recognized just before these samples (a live utterance's committed words): the LM continues it
+   * instead of starting a new sentence at the window's first word.
+   */
+  precedingText?: string;
+}
+
 /**
- * The text scorer for one request: the model's LM, plus the prompt's hotwords when there are any. Greedy
- * search has none (hotwords need beam search); beam search without an LM gets one for the hotwords alone.
+ * The text scorer for one request: the model's LM (continuing the preceding text, if any), plus the prompt's
+ * hotwords when there are any. Greedy search has none (hotwords need beam search); beam search without an LM
+ * gets one for the hotwords alone.
  */
-export function textScorerFor(decoding: ModelDecoding, tokens: TokenTable, prompt?: string): LmFusion | undefined {
+export function textScorerFor(decoding: ModelDecoding, tokens: TokenTable, text: TextContext = {}): LmFusion | undefined {
   if (decoding.method !== 'beam_search') return undefined;
-  const hotwords = HotwordTrie.fromPrompt(prompt);
-  if (decoding.lm) return decoding.lm.withHotwords(hotwords, tokens);
+  const hotwords = HotwordTrie.fromPrompt(text.prompt);
+  if (decoding.lm) return decoding.lm.forRequest(tokens, hotwords, text.precedingText);
   return hotwords ? new LmFusion(undefined, tokens, DEFAULT_LM_WEIGHTS, hotwords) : undefined;
 }
 

@@ -5,7 +5,7 @@ import type { InferenceWorkerData, LoadedModelInfo, WorkerRequest, WorkerRespons
 import type { ModelLayout } from './model-layout';
 import type { ExecutionProvider } from './ort-session';
 import type { JobPriority, RecognitionResult } from './recognizer';
-import { GREEDY_DECODING, type DecodingConfig } from './decoding';
+import { GREEDY_DECODING, type DecodingConfig, type TextContext } from './decoding';
 
 export interface InferencePoolOptions {
   layouts: Record<string, ModelLayout>;
@@ -37,8 +37,8 @@ interface Job {
   /** Move the samples' buffer to the worker instead of copying it. */
   transfer: boolean;
   signal?: AbortSignal;
-  /** Words to favour (the request's prompt). */
-  prompt?: string;
+  /** The request's hotwords and preceding text. */
+  text?: TextContext;
   /** Drops the job from its queue when the signal aborts; removed once the job leaves the queue. */
   onAbort?: () => void;
   resolve: (value: TimedResult) => void;
@@ -56,7 +56,7 @@ export interface JobOptions {
   signal?: AbortSignal;
   transfer?: boolean;
   priority?: JobPriority;
-  prompt?: string;
+  text?: TextContext;
 }
 
 /**
@@ -163,14 +163,14 @@ export class InferencePool {
       slot.job = job;
       const { samples } = job;
       const movable = job.transfer && samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength;
-      const request: WorkerRequest = { type: 'recognize', jobId: job.id, modelId: job.modelId, samples, prompt: job.prompt };
+      const request: WorkerRequest = { type: 'recognize', jobId: job.id, modelId: job.modelId, samples, text: job.text };
       slot.worker.postMessage(request, movable ? [samples.buffer as ArrayBuffer] : []);
     }
   }
 
   /** Queues one recognition job (see JobOptions). */
   recognize(modelId: string, samples: Float32Array, options: JobOptions = {}): Promise<TimedResult> {
-    const { signal, transfer = false, priority = 'normal', prompt } = options;
+    const { signal, transfer = false, priority = 'normal', text } = options;
     if (this.closed) return Promise.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
     if (this.queued >= this.options.queueDepth) {
       const displaced = priority === 'normal' ? this.lowQueue.pop() : undefined;
@@ -181,7 +181,7 @@ export class InferencePool {
       else return Promise.reject(this.overloaded());
     }
     return new Promise<TimedResult>((resolve, reject) => {
-      const job: Job = { id: this.nextJobId++, modelId, samples, transfer, signal, prompt, resolve, reject };
+      const job: Job = { id: this.nextJobId++, modelId, samples, transfer, signal, text, resolve, reject };
       const queue = priority === 'low' ? this.lowQueue : this.queue;
       if (signal) {
         // One request may queue many jobs on one signal (a long file's pieces): each removes its listener.

@@ -1,4 +1,4 @@
-import type { DecodingConfig, DecodingMethod } from './decoding';
+import type { DecodingConfig, DecodingMethod, TextContext } from './decoding';
 import type { ModelLayout } from './model-layout';
 import type { ExecutionProvider } from './ort-session';
 import type { RecognitionResult } from './recognizer';
@@ -29,7 +29,7 @@ export interface LoadedModelInfo {
   metadata: Record<string, string>;
 }
 
-export type WorkerRequest = { type: 'recognize'; jobId: number; modelId: string; samples: Float32Array; prompt?: string };
+export type WorkerRequest = { type: 'recognize'; jobId: number; modelId: string; samples: Float32Array; text?: TextContext };
 
 export type WorkerResponse =
   | { type: 'ready'; models: Record<string, LoadedModelInfo>; warnings: string[] }

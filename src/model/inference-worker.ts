@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     }
     const started = performance.now();
     try {
-      const result = await recognizeWith(model, request.samples, request.prompt);
+      const result = await recognizeWith(model, request.samples, request.text);
       post({ type: 'result', jobId: request.jobId, result, inferenceMs: performance.now() - started });
     } catch (err) {
       post({ type: 'error', jobId: request.jobId, message: (err as Error).message });

@@ -1,6 +1,6 @@
 import type { RecognitionResult } from './recognizer';
 import { CtcModel } from './ctc/ctc-model';
-import type { DecodingConfig } from './decoding';
+import type { DecodingConfig, TextContext } from './decoding';
 import type { ModelLayout } from './model-layout';
 import type { SessionOptions } from './ort-session';
 import { TransducerModel } from './transducer/transducer-model';
@@ -16,10 +16,10 @@ export async function loadModel(layout: ModelLayout, options: SessionOptions, de
 }
 
 /** The whole offline pipeline for one utterance of 16 kHz samples, run where the model lives (a worker). */
-export async function recognizeWith(model: AcousticModel, samples: Float32Array, prompt?: string): Promise<RecognitionResult> {
+export async function recognizeWith(model: AcousticModel, samples: Float32Array, context?: TextContext): Promise<RecognitionResult> {
   const sampleRateHz = 16000;
   const features = model.computeFeatures(samples);
-  const tokens = await model.decode(features, prompt);
+  const tokens = await model.decode(features, context);
   const { text, words, tokens: logprobs } = tokensToWords(tokens, model.tokens, model.frameSec);
   return { text, words, durationSec: samples.length / sampleRateHz, tokens: logprobs };
 }

@@ -12,7 +12,8 @@ export class PooledRecognizer implements Recognizer {
   ) {}
 
   async recognize(samples: Float32Array, options: RecognizeOptions = {}): Promise<RecognitionResult> {
-    const { signal, transferSamples: transfer, priority } = options;
-    return (await this.pool.recognize(this.modelId, samples, { signal, transfer, priority, prompt: this.bias.prompt })).result;
+    const { signal, transferSamples: transfer, priority, precedingText } = options;
+    const text = { prompt: this.bias.prompt, precedingText };
+    return (await this.pool.recognize(this.modelId, samples, { signal, transfer, priority, text })).result;
   }
 }

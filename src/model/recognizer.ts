@@ -43,6 +43,11 @@ export interface RecognizeOptions {
    * 'normal' job, and when the queue is full a normal job takes the place of the newest low one.
    */
   priority?: JobPriority;
+  /**
+   * The text recognized just before these samples (a live utterance's committed words): with beam search
+   * and an LM, the LM continues it rather than starting a sentence. Greedy search ignores it.
+   */
+  precedingText?: string;
 }
 
 /** What a recognizer is asked to favour for one client (OpenAI's `prompt`). */

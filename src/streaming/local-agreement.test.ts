@@ -80,14 +80,28 @@ describe('agreeOnHypothesis', () => {
     expect(joinWords(update.unstable)).toBe(unstable);
   });
 
-  test('committed words carry the newest hypothesis times, in absolute stream seconds', () => {
+  test('committed words carry the newest spelling and start and the earlier end, in absolute stream seconds', () => {
     const first = agreeOnHypothesis(INITIAL_AGREEMENT_STATE, [{ word: 'hi', startSec: 10.0, endSec: 10.2 }]);
     const second = agreeOnHypothesis(first.state, [
       { word: 'Hi', startSec: 10.04, endSec: 10.25 },
       { word: 'there', startSec: 10.3, endSec: 10.6 },
     ]);
-    expect(second.committed).toEqual([{ word: 'Hi', startSec: 10.04, endSec: 10.25 }]);
-    expect(second.state.lastCommittedEndSec).toBe(10.25);
+    expect(second.committed).toEqual([{ word: 'Hi', startSec: 10.04, endSec: 10.2 }]);
+    expect(second.state.lastCommittedEndSec).toBe(10.2);
+    // An end that moved earlier is taken as is.
+    const third = agreeOnHypothesis(second.state, [{ word: 'there', startSec: 10.3, endSec: 10.5 }]);
+    expect(third.committed).toEqual([{ word: 'there', startSec: 10.3, endSec: 10.5 }]);
+  });
+
+  test('a word heard after a committed word whose end drifted onto it is kept (the earlier end counts)', () => {
+    // "three" ends at 1.0 s when first heard; with more audio the decoder stretches it to 1.2 s, over "nine".
+    const first = agreeOnHypothesis(INITIAL_AGREEMENT_STATE, [{ word: 'three', startSec: 0.7, endSec: 1.0 }]);
+    const second = agreeOnHypothesis(first.state, [{ word: 'three', startSec: 0.7, endSec: 1.2 }]);
+    const third = agreeOnHypothesis(second.state, [
+      { word: 'three', startSec: 0.7, endSec: 1.0 },
+      { word: 'nine', startSec: 1.05, endSec: 1.3 },
+    ]);
+    expect(flushAgreement(third.state).state.committed.map((w) => w.word)).toEqual(['three', 'nine']);
   });
 
   test('the state is never mutated', () => {

@@ -17,6 +17,12 @@ export interface StreamingTranscriberConfig {
   maxBufferedSec: number;
   /** Received audio not yet processed, in ms, above which `pushAudio` refuses audio (429 `stream_lagging`). */
   maxLagMs: number;
+  /**
+   * Audio before the uncommitted window decoded with it, in ms (within the utterance): the acoustic left
+   * context of the window's first word, so a word is not misheard for starting at the cut. Words heard in it
+   * are already committed and are dropped; committed words before it prime the LM instead.
+   */
+  leftContextMs: number;
   /** Audio after the VAD's speech end included in the final transcription, in ms. */
   finalPaddingMs: number;
   /** Least audio `commit()` accepts in manual mode, in ms (OpenAI requires 100). */
@@ -30,6 +36,7 @@ export const DEFAULT_STREAMING_CONFIG: Readonly<StreamingTranscriberConfig> = Ob
   maxUtteranceSec: 30,
   maxBufferedSec: 45,
   maxLagMs: 5000,
+  leftContextMs: 1000,
   finalPaddingMs: 200,
   minCommitMs: 100,
 });
@@ -41,6 +48,7 @@ export function validateStreamingConfig(config: StreamingTranscriberConfig): Str
     ['updateIntervalMs', config.updateIntervalMs, 20, 10_000],
     ['maxUtteranceSec', config.maxUtteranceSec, 1, 600],
     ['maxLagMs', config.maxLagMs, 100, 600_000],
+    ['leftContextMs', config.leftContextMs, 0, 5000],
     ['finalPaddingMs', config.finalPaddingMs, 0, 2000],
     ['minCommitMs', config.minCommitMs, 0, 10_000],
   ];
@@ -48,9 +56,9 @@ export function validateStreamingConfig(config: StreamingTranscriberConfig): Str
     if (!(value >= min && value <= max)) throw new RangeError(`${field} must be in [${min}, ${max}], got ${value}`);
   }
   const neededSec =
-    config.maxUtteranceSec + (config.maxLagMs + config.vad.prefixPaddingMs + config.vad.minSpeechMs + 1000) / 1000;
+    config.maxUtteranceSec + (config.maxLagMs + config.leftContextMs + config.vad.prefixPaddingMs + config.vad.minSpeechMs + 1000) / 1000;
   if (!(config.maxBufferedSec >= neededSec)) {
-    throw new RangeError(`maxBufferedSec must be at least ${neededSec} (maxUtteranceSec + maxLagMs + padding), got ${config.maxBufferedSec}`);
+    throw new RangeError(`maxBufferedSec must be at least ${neededSec} (maxUtteranceSec + maxLagMs + leftContextMs + padding), got ${config.maxBufferedSec}`);
   }
   return config;
 }

@@ -51,6 +51,21 @@ const partials = (events: StreamingEvent[]) => events.filter((e): e is PartialEv
 describe('StreamingTranscriber with server VAD', () => {
   const text = 'one two three four five six seven';
 
+  test('each window is recognized after the words already committed before it (the LM continues them)', async () => {
+    const h = harness([[1.0, 4.0]], wordsFrom(text, 1.1));
+    await h.feed(0, 5);
+    await h.transcriber.end();
+    const [final] = finals(h.events);
+    expect(final.text).toBe(text);
+    // Windows start at the last committed word boundary; each call carries exactly the words committed before it.
+    const later = h.recognizer.calls.filter((c) => c.precedingText);
+    expect(later.length).toBeGreaterThan(0);
+    for (const call of h.recognizer.calls) {
+      const before = wordsFrom(text, 1.1).filter((w) => w.endSec <= call.startSample / RATE + 1e-6).map((w) => w.word);
+      expect(call.precedingText ?? '').toBe(before.join(' '));
+    }
+  });
+
   test('one utterance: speech events, append-only partials, a final with absolute word times', async () => {
     const h = harness([[1.0, 4.0]], wordsFrom(text, 1.1));
     await h.feed(0, 5);

@@ -57,6 +57,10 @@ export class StreamingTranscriber {
     this.segmenter = new VadSegmenter(config.vad);
   }
 
+  private get leftContextSamples(): number {
+    return Math.round(this.config.leftContextMs * SAMPLES_PER_MS);
+  }
+
   /** Audio accepted so far, in ms. */
   get receivedMs(): number {
     return this.ring.endSample / SAMPLES_PER_MS;
@@ -243,13 +247,14 @@ export class StreamingTranscriber {
     // Without VAD, audio already received after the end belongs to the next utterance.
     this.utterance = !this.vadStream && this.ring.endSample > endSample ? new Utterance(this.nextUtteranceIndex++, endSample) : null;
     this.consumedSample = Math.max(this.consumedSample, endSample);
-    const windowStart = utterance.windowStartSample;
-    const samples = this.ring.read(windowStart, endSample);
+    const decodeStart = utterance.decodeStartSample(this.leftContextSamples);
+    const samples = endSample > utterance.windowStartSample ? this.ring.read(decodeStart, endSample) : new Float32Array(0);
     await this.abortPartial();
     try {
-      const result = samples.length > 0 ? await this.deps.recognizer.recognize(samples) : null;
+      const precedingText = utterance.committedTextBefore(decodeStart);
+      const result = samples.length > 0 ? await this.deps.recognizer.recognize(samples, { precedingText }) : null;
       if (this.state === 'closed') return null;
-      const words = result ? Utterance.toStreamWords(result.words, windowStart) : undefined;
+      const words = result ? Utterance.toStreamWords(result.words, decodeStart) : undefined;
       const final = utterance.finish(words, endSample, reason);
       this.emit(final);
       return final;
@@ -268,14 +273,15 @@ export class StreamingTranscriber {
     const windowEnd = this.vadStream ? this.segmenter.processedSample : this.ring.endSample;
     if (windowEnd - utterance.requestedEndSample < this.config.updateIntervalMs * SAMPLES_PER_MS) return;
     utterance.requestedEndSample = windowEnd;
-    const windowStart = utterance.windowStartSample;
-    const samples = this.ring.read(windowStart, windowEnd);
+    const decodeStart = utterance.decodeStartSample(this.leftContextSamples);
+    const samples = this.ring.read(decodeStart, windowEnd);
+    const precedingText = utterance.committedTextBefore(decodeStart);
     const controller = new AbortController();
     // A partial update is superseded by the next one: under load it yields to finals and files.
-    const done = this.deps.recognizer.recognize(samples, { signal: controller.signal, priority: 'low' }).then(
+    const done = this.deps.recognizer.recognize(samples, { signal: controller.signal, priority: 'low', precedingText }).then(
       (result) => {
         if (controller.signal.aborted || this.utterance !== utterance) return;
-        const event = utterance.applyHypothesis(Utterance.toStreamWords(result.words, windowStart), windowEnd);
+        const event = utterance.applyHypothesis(Utterance.toStreamWords(result.words, decodeStart), windowEnd);
         if (event) this.emit(event);
         this.discardUnneeded();
       },
@@ -299,7 +305,7 @@ export class StreamingTranscriber {
   /** Forgets audio no utterance, VAD decision or padding can need any more. */
   private discardUnneeded(): void {
     let keepFrom = this.vadStream ? Math.min(this.segmenter.earliestNeededSample, this.segmenter.processedSample) : this.ring.endSample;
-    if (this.utterance) keepFrom = Math.min(keepFrom, this.utterance.windowStartSample);
+    if (this.utterance) keepFrom = Math.min(keepFrom, this.utterance.decodeStartSample(this.leftContextSamples));
     this.ring.discardBefore(keepFrom);
   }
 }

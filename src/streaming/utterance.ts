@@ -44,6 +44,20 @@ export class Utterance {
     return this.agreement.committed;
   }
 
+  /**
+   * Where decoding of the window starts: up to `leftContextSamples` before it, within the utterance, so the
+   * window's first word is heard with the audio before it.
+   */
+  decodeStartSample(leftContextSamples: number): number {
+    return Math.max(this.startSample, this.windowStartSample - leftContextSamples);
+  }
+
+  /** The committed words that end before `sample`, as text: what audio decoded from there continues. */
+  committedTextBefore(sample: number): string {
+    const sec = sample / STREAM_SAMPLE_RATE_HZ;
+    return joinWords(this.agreement.committed.filter((w) => w.endSec <= sec));
+  }
+
   /** Recognizer words (seconds from the window start) in stream seconds. */
   static toStreamWords(words: readonly RecognizedWord[], windowStartSample: number): StreamWord[] {
     const offsetSec = windowStartSample / STREAM_SAMPLE_RATE_HZ;

@@ -6,7 +6,7 @@ import { readOnnxMetadata } from '../onnx-metadata';
 import { createSession, output, tensor, type ExecutionProvider, type SessionOptions } from '../ort-session';
 import { TokenTable } from '../tokens';
 import type { DecodedToken } from '../decoded-token';
-import { GREEDY_DECODING, resolveDecoding, textScorerFor, type DecodingConfig, type ModelDecoding } from '../decoding';
+import { GREEDY_DECODING, resolveDecoding, textScorerFor, type DecodingConfig, type ModelDecoding, type TextContext } from '../decoding';
 import type { ModelLayout } from '../model-layout';
 import { ctcGreedyDecode } from './ctc-greedy-decoder';
 import { ctcPrefixBeamSearch } from './ctc-prefix-beam-search';
@@ -75,8 +75,8 @@ export class CtcModel {
     return this.fbank.computeChannelsFirst(samples, this.normalizeType === 'per_feature');
   }
 
-  /** Decodes features; `prompt` words are favoured as hotwords when the model decodes with beam search. */
-  async decode(features: Features, prompt?: string): Promise<DecodedToken[]> {
+  /** Decodes features; with beam search, `text` adds the request's hotwords and preceding text (see TextContext). */
+  async decode(features: Features, text?: TextContext): Promise<DecodedToken[]> {
     const { numFrames, dim } = features;
     if (numFrames === 0) return [];
     // NeMo takes channels first; frame-major features are transposed (and normalized) here.
@@ -94,7 +94,7 @@ export class CtcModel {
     const validFrames = Math.min(frames, Math.floor(numFrames / this.subsamplingFactor));
     const data = logProbs.data as Float32Array;
     if (this.decoding.method === 'beam_search') {
-      const lm = textScorerFor(this.decoding, this.tokens, prompt);
+      const lm = textScorerFor(this.decoding, this.tokens, text);
       return ctcPrefixBeamSearch(data, validFrames, vocab, this.tokens.blankId, { beamSize: this.decoding.beamSize, lm });
     }
     return ctcGreedyDecode(data, validFrames, vocab, this.tokens.blankId);

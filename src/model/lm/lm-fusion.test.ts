@@ -63,7 +63,7 @@ describe('LmFusion', () => {
     const ids = (text: string) => [...text].map((c) => (c === ' ' ? 1 : chars.symbols.indexOf(c)));
     const spell = (f: LmFusion, text: string) => ids(text).reduce((s, id) => f.extend(s, id), f.initial);
     const plain = new LmFusion(lm, chars, { scale: 1, lengthBonus: 0 });
-    const hot = plain.withHotwords(HotwordTrie.fromWords(['cab']), chars);
+    const hot = plain.forRequest(chars, HotwordTrie.fromWords(['cab']));
     const bonus = (text: string) => hot.final(spell(hot, text)) - plain.final(spell(plain, text));
 
     test('a finished hotword keeps a bonus per character, wherever it stands', () => {
@@ -82,8 +82,51 @@ describe('LmFusion', () => {
       expect(bonus('acab')).toBeCloseTo(0, 6); // not at a word start
     });
 
-    test('without a prompt the scorer is the plain one', () => {
-      expect(plain.withHotwords(undefined, chars)).toBe(plain);
+    test('without a prompt or preceding text the scorer is the plain one', () => {
+      expect(plain.forRequest(chars, undefined)).toBe(plain);
+      expect(plain.forRequest(chars, undefined, '')).toBe(plain);
+    });
+  });
+
+  describe('preceding text', () => {
+    // A bigram LM in which "b" is likely after a word boundary and unlikely at the start of a sentence.
+    const bigram = CharNgramLm.parse(`\\data\\
+ngram 1=5
+ngram 2=2
+\\1-grams:
+-99\t<s>\t-0.3
+-0.5\ta\t-0.2
+-2.0\tb\t-0.1
+-0.8\t▁\t-0.1
+-0.9\t</s>
+\\2-grams:
+-0.1\t▁ b
+-0.2\ta ▁
+\\end\\
+`);
+    const chars = new TokenTable(['<blk>', '\u2581', 'a', 'b'], 0);
+    const plain = new LmFusion(bigram, chars, { scale: 1, lengthBonus: 0 });
+    const after = (text: string) => plain.forRequest(chars, undefined, text);
+
+    test('the first word continues the text: the LM context is that of the text and a word boundary, nothing scored', () => {
+      const spelled = plain.extend(plain.extend(plain.initial, 2), 1); // "a "
+      const primed = after('a').initial;
+      expect(primed.context).toBe(spelled.context);
+      expect(primed.score).toBe(0);
+      expect(primed.last).toBe(' ');
+      // "b" now scores as after a boundary (-0.1), not as a sentence's first character (-0.3 - 2.0).
+      expect(after('a').extend(primed, 3).score).toBeCloseTo(ln(-0.1), 6);
+      expect(plain.extend(plain.initial, 3).score).toBeCloseTo(ln(-0.3 - 2.0), 6);
+    });
+
+    test('a boundary token right after the preceding text spells nothing', () => {
+      const primed = after('a').initial;
+      expect(after('a').extend(primed, 1)).toBe(primed);
+    });
+
+    test('case, runs of whitespace and characters outside the alphabet do not matter', () => {
+      expect(after('  A ,  ').initial.context).toBe(after('a').initial.context);
+      expect(after('xyz').initial.context).toBe(plain.initial.context);
     });
   });
 });

@@ -20,6 +20,9 @@ export const DEFAULT_LM_WEIGHTS: Readonly<LmWeights> = { scale: 0.5, lengthBonus
  */
 export const HOTWORD_BONUS_PER_CHAR = 1.5;
 
+/** Characters of preceding text the LM is primed with (well beyond any usable n-gram order). */
+const MAX_PRECEDING_CHARS = 64;
+
 /** A hypothesis's text state: its LM context and what the LM and hotwords have added to its score so far. */
 export interface LmState {
   context: CharLmContext;
@@ -53,6 +56,7 @@ export class LmFusion {
     private readonly weights: Readonly<LmWeights>,
     private readonly hotwords?: HotwordTrie,
     spellings?: readonly string[],
+    private readonly precedingText = '',
   ) {
     this.spellings =
       spellings ??
@@ -61,13 +65,29 @@ export class LmFusion {
       );
   }
 
-  /** The same LM with these hotwords (for one request). */
-  withHotwords(hotwords: HotwordTrie | undefined, tokens: TokenTable): LmFusion {
-    return hotwords ? new LmFusion(this.lm, tokens, this.weights, hotwords, this.spellings) : this;
+  /** The same LM for one request: with its hotwords, and continuing `precedingText` (see `initial`). */
+  forRequest(tokens: TokenTable, hotwords: HotwordTrie | undefined, precedingText = ''): LmFusion {
+    return hotwords || precedingText ? new LmFusion(this.lm, tokens, this.weights, hotwords, this.spellings, precedingText) : this;
   }
 
+  /**
+   * The state before the first token: the start of a sentence, or — given preceding text — the LM context
+   * after that text and a word boundary (its characters score nothing here: they are not this hypothesis's).
+   */
   get initial(): LmState {
-    return { context: this.lm?.start ?? '', last: '', score: 0, hotNode: 0, pending: 0 };
+    const start: LmState = { context: this.lm?.start ?? '', last: '', score: 0, hotNode: 0, pending: 0 };
+    const lm = this.lm;
+    if (!lm || !this.precedingText) return start;
+    // The LM's order bounds what it can see: the last few words are plenty.
+    let context = start.context;
+    let last = '';
+    for (const char of [...this.precedingText.toLowerCase().slice(-MAX_PRECEDING_CHARS).replace(/\s+/g, LM_SPACE), LM_SPACE]) {
+      if (char === LM_SPACE && (last === '' || last === LM_SPACE)) continue;
+      if (char !== LM_SPACE && !lm.knows(char)) continue;
+      context = lm.advance(context, char);
+      last = char;
+    }
+    return { ...start, context, last: LM_SPACE };
   }
 
   /** The state after `tokenId`. */

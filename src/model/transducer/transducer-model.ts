@@ -5,7 +5,7 @@ import type { DecodedToken } from '../decoded-token';
 import { readOnnxMetadata } from '../onnx-metadata';
 import { createSession, output, tensor, type ExecutionProvider, type SessionOptions } from '../ort-session';
 import { TokenTable } from '../tokens';
-import { GREEDY_DECODING, resolveDecoding, textScorerFor, type DecodingConfig, type ModelDecoding } from '../decoding';
+import { GREEDY_DECODING, resolveDecoding, textScorerFor, type DecodingConfig, type ModelDecoding, type TextContext } from '../decoding';
 import type { ModelLayout } from '../model-layout';
 import { transducerModifiedBeamSearch, type TransducerBeamStepper } from './transducer-beam-search';
 import { transducerGreedyDecode, type TransducerStepper } from './transducer-greedy-decoder';
@@ -115,8 +115,8 @@ export class TransducerModel implements TransducerStepper, TransducerBeamStepper
     return output(results, this.joiner, 'logit').data as Float32Array;
   }
 
-  /** Decodes features; `prompt` words are favoured as hotwords when the model decodes with beam search. */
-  async decode(features: Features, prompt?: string): Promise<DecodedToken[]> {
+  /** Decodes features; with beam search, `text` adds the request's hotwords and preceding text (see TextContext). */
+  async decode(features: Features, text?: TextContext): Promise<DecodedToken[]> {
     const { numFrames, dim, data } = features;
     if (numFrames === 0) return [];
     const [xName, lensName] = this.encoder.inputNames;
@@ -134,7 +134,7 @@ export class TransducerModel implements TransducerStepper, TransducerBeamStepper
     // Copy out of ort's buffer: the joiner takes subarray views of it.
     const frames32 = new Float32Array(encoderOut.data as Float32Array);
     if (this.decoding.method === 'beam_search') {
-      const lm = textScorerFor(this.decoding, this.tokens, prompt);
+      const lm = textScorerFor(this.decoding, this.tokens, text);
       return transducerModifiedBeamSearch(this, frames32, validFrames, encoderDim, { beamSize: this.decoding.beamSize, lm });
     }
     return transducerGreedyDecode(this, frames32, validFrames, encoderDim);
