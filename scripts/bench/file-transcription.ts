@@ -18,6 +18,7 @@ import { parseConfig } from '../../src/config';
 import { ModelRegistry } from '../../src/model/model-registry';
 import { GREEDY_DECODING } from '../../src/model/decoding';
 import { loadModel, recognizeWith } from '../../src/model/offline-recognizer';
+import { WORD_SPLIT_PAUSE_SEC } from '../../src/model/words';
 import { startServer } from '../../src/server';
 import { Services } from '../../src/services';
 import { wavBytesForBench } from './wav-bytes';
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
       (serv / raw).toFixed(3),
       (serv / sher).toFixed(3),
       (raw / 1000 / audioSec).toFixed(4),
-      ours === theirs ? 'same' : 'DIFFERENT',
+      ours === theirs ? 'same' : ours.replace(/ /g, '') === theirs.replace(/ /g, '') ? 'same letters*' : 'DIFFERENT',
     ]);
     beamRows.push(
       `  ${entry.id}: ${beamModel.decoding.method}${beamModel.decoding.lm ? ` + ${beamModel.decoding.lmFile}` : ''} (beam ${beamModel.decoding.beamSize}): ` +
@@ -210,6 +211,9 @@ async function main(): Promise<void> {
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
   console.log(line(header));
   for (const r of rows) console.log(line(r));
+  if (rows.some((r) => r[r.length - 1] === 'same letters*')) {
+    console.log(`\n* the same characters; ours also starts a new word after a pause of ${WORD_SPLIT_PAUSE_SEC} s inside one (sherpa-onnx glues the words on either side).`);
+  }
   console.log('\nserver/raw (greedy search on both sides, as sherpa-onnx): HTTP upload + WAV decode + features + worker hop + decoding + JSON, over onnxruntime run() time alone.');
   console.log('where the server\'s time goes (Server-Timing medians, ms; the rest is HTTP and JSON):');
   for (const r of stageRows) console.log(`  ${r[0]}: ${r.slice(1).join(', ')}`);
