@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as D  # noqa: E402
 import features as FE  # noqa: E402
 import modeldefs as M  # noqa: E402
+from onnx_init import freeze_batchnorm, load_from_onnx  # noqa: E402
 from metrics import cer_wer  # noqa: E402
 
 
@@ -173,6 +174,9 @@ def main():
     ap.add_argument("--anneal-scale", type=float, default=1.0,
                     help="lr multiplier at the start of the anneal (to continue an interrupted anneal)")
     ap.add_argument("--init-encoder", default="", help="checkpoint whose encoder initialises this model")
+    ap.add_argument("--init-onnx", default="",
+                    help="model folder (committed ONNX files) to continue from when there is no last.pt: its weights, "
+                         "its step count for the lr schedule, BatchNorms frozen (see onnx_init.py)")
     ap.add_argument("--stop-minutes", type=float, default=0,
                     help="stop after this many minutes although the schedule spans --minutes (0 = run it all)")
     args = ap.parse_args()
@@ -204,6 +208,14 @@ def main():
         enc = {k[len("encoder."):]: v for k, v in ck["model"].items() if k.startswith("encoder.")}
         missing = model.encoder.load_state_dict(enc, strict=False)
         log("init encoder from", args.init_encoder, missing)
+    elif args.init_onnx:
+        steps = load_from_onnx(kind, model, args.init_onnx)
+        # Continue the lr schedule where the exported model left it; re-warm over 300 steps (fresh Adam moments);
+        # the transducer's auxiliary CTC head (not exported) trains on a detached encoder output for 1,500 steps.
+        state = {"step": steps, "best": 1e9, "samples": 0, "freeze_bn": True, "init_step": steps}
+        log("init from", args.init_onnx, "at step", steps)
+    if state.get("freeze_bn"):
+        freeze_batchnorm(model)
     log("params", sum(p.numel() for p in model.parameters()), vars(args))
 
     dev = D.load_set("dev-*.npz")
@@ -237,6 +249,8 @@ def main():
             step = state["step"] + 1
             lr = args.lr * min(step / warm, math.sqrt(warm / step) if step > 3 * warm else 1.0)
             lr = args.lr * min(step / warm, 1.0) * (min(1.0, math.sqrt(3 * warm / step)))
+            if state.get("init_step") is not None:
+                lr *= min(1.0, (step - state["init_step"]) / 300)
             if args.anneal_minutes:
                 left = args.minutes * 60 - (time.time() - t_start)
                 lr *= max(0.05, min(1.0, left / (args.anneal_minutes * 60)) * args.anneal_scale)
@@ -260,6 +274,8 @@ def main():
                 loss = torchaudio.functional.rnnt_loss(logits, ypad.int(), ol.int(), ylens.int(), blank=0,
                                                        reduction="mean", clamp=-1)
                 loss = loss / max(1.0, float(ylens.float().mean())) * 10
+                if state.get("init_step") is not None and step - state["init_step"] < 1500:
+                    h = h.detach()
                 aux = ctc_loss(F.log_softmax(model.ctc_head(h), dim=1).permute(2, 0, 1), yflat, ol, ylens)
                 loss = loss + 0.3 * aux
             opt.zero_grad()

@@ -1,0 +1,128 @@
+"""Initialise a training model from an exported model folder (the committed ONNX files), so training can
+continue from the embedded models when the checkpoints are gone (they live outside git).
+
+The exporter folds every BatchNorm that follows a convolution into that convolution, so those convolutions
+get the folded weights and their BatchNorm becomes the identity (mean 0, variance 1 - eps, scale 1, shift 0).
+The model then computes exactly what the ONNX files compute, provided the BatchNorms stay in eval mode while
+training goes on (`freeze_batchnorm`): a frozen BatchNorm is a plain per-channel affine map that still learns.
+
+    python3 scripts/model/onnx_init.py --kind ctc --model models/nemo-ctc-en-conv-small --out /tmp/ctc-init.pt
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import modeldefs as M  # noqa: E402
+
+
+def _convs(path):
+    """(weight, bias or None) of every Conv node in graph order, plus all initializers by name."""
+    m = onnx.load(path)
+    inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    convs = []
+    for n in m.graph.node:
+        if n.op_type == "Conv":
+            w = inits[n.input[1]]
+            b = inits[n.input[2]] if len(n.input) > 2 and n.input[2] in inits else None
+            convs.append((w, b))
+    meta = {p.key: p.value for p in m.metadata_props}
+    return convs, inits, meta
+
+
+def _set(param, array):
+    t = torch.from_numpy(np.array(array, copy=True)).to(param.dtype)
+    if tuple(t.shape) != tuple(param.shape):
+        raise ValueError(f"shape {tuple(t.shape)} != {tuple(param.shape)}")
+    with torch.no_grad():
+        param.copy_(t)
+
+
+def _identity_bn(bn):
+    with torch.no_grad():
+        bn.running_mean.zero_()
+        bn.running_var.fill_(1.0 - bn.eps)
+        bn.weight.fill_(1.0)
+        bn.bias.zero_()
+
+
+def _load_encoder(enc, convs):
+    """Conv order in the graph: c1 (+b1), c2 (+b2), then per block dw (+bn), pw1, pw2; returns the rest."""
+    it = iter(convs)
+    for conv, bn in [(enc.c1, enc.b1), (enc.c2, enc.b2)]:
+        w, b = next(it)
+        _set(conv.weight, w)
+        _set(conv.bias, b)
+        _identity_bn(bn)
+    for blk in enc.blocks:
+        w, b = next(it)
+        _set(blk.dw.weight, w)
+        _set(blk.dw.bias, b)
+        _identity_bn(blk.bn)
+        for conv in (blk.pw1, blk.pw2):
+            w, b = next(it)
+            _set(conv.weight, w)
+            _set(conv.bias, b)
+    return list(it)
+
+
+def load_from_onnx(kind, model, folder):
+    """Loads the folder's ONNX weights into `model`; returns the training steps its metadata records."""
+    if kind == "ctc":
+        convs, _, meta = _convs(os.path.join(folder, "model.onnx"))
+        rest = _load_encoder(model.encoder, convs)
+        (w, b), = rest
+        _set(model.head.weight, w)
+        _set(model.head.bias, b)
+    else:
+        convs, inits, meta = _convs(os.path.join(folder, "encoder.onnx"))
+        bn = model.encoder.input_bn
+        for name in ("weight", "bias", "running_mean", "running_var"):
+            _set(getattr(bn, name), inits[f"m.encoder.input_bn.{name}"])
+        rest = _load_encoder(model.encoder, convs)
+        (w, b), = rest
+        _set(model.enc_proj.weight, w)
+        _set(model.enc_proj.bias, b)
+        dconvs, dinits, _ = _convs(os.path.join(folder, "decoder.onnx"))
+        _set(model.decoder.embedding.weight, dinits["m.decoder.embedding.weight"])
+        (w, _b), = dconvs
+        _set(model.decoder.conv.weight, w)
+        matmul = [v for k, v in dinits.items() if k.startswith("onnx::MatMul")]
+        if len(matmul) != 1:
+            raise ValueError("decoder.onnx: expected one MatMul weight for proj")
+        _set(model.decoder.proj.weight, matmul[0].T)
+        _set(model.decoder.proj.bias, dinits["m.decoder.proj.bias"])
+        _, jinits, _ = _convs(os.path.join(folder, "joiner.onnx"))
+        _set(model.joiner.out.weight, jinits["m.joiner.out.weight"])
+        _set(model.joiner.out.bias, jinits["m.joiner.out.bias"])
+    return int(meta.get("train_steps", "0"))
+
+
+def freeze_batchnorm(model):
+    """Keeps every BatchNorm in eval mode (running statistics fixed) whatever `model.train()` says."""
+    for m in model.modules():
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+            m.eval()
+            m.train = lambda mode=True, m=m: torch.nn.Module.train(m, False)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kind", choices=["ctc", "rnnt"], required=True)
+    ap.add_argument("--model", required=True, help="model folder with the ONNX files")
+    ap.add_argument("--out", required=True, help="checkpoint to write (model weights and state)")
+    a = ap.parse_args()
+    model = M.CtcModel() if a.kind == "ctc" else M.TransducerModel()
+    steps = load_from_onnx(a.kind, model, a.model)
+    torch.save({"model": model.state_dict(), "state": {"step": steps, "best": 1e9, "samples": 0},
+                "args": {"dim": 192, "blocks": 10, "kernel": 15}}, a.out)
+    print("wrote", a.out, "train_steps", steps)
+
+
+if __name__ == "__main__":
+    main()
