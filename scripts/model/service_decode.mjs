@@ -38,6 +38,6 @@ for (const wav of wavs) {
   const audio = decodeWav(readFileSync(wav));
   const samples = resample(audio.samples, audio.sampleRateHz, 16000);
   const started = performance.now();
-  const r = await recognizeWith(model, samples, prompt);
+  const r = await recognizeWith(model, samples, { prompt });
   console.log(JSON.stringify({ file: wav, text: r.text, seconds: samples.length / 16000, decode_seconds: (performance.now() - started) / 1000 }));
 }

@@ -188,11 +188,15 @@ describe('OpenAI SDK drop-in', () => {
   });
 
   test('prompt: its words are favoured (hotwords), unrelated ones are not forced in', async () => {
-    expect(expectedDefault().text.split(' ')).not.toContain('fox'); // the models mishear it without help
-    const hinted = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', prompt: 'The quick brown fox.' });
+    // The embedded transducer hears "fox" as "force" without help (a fact about today's model: if a retrained
+    // one hears it right, pick another misheard word).
+    const model = 'icefall-transducer-en-conv-small';
+    const plain = expected.get(model)!.text;
+    expect(plain.split(' ')).not.toContain('fox');
+    const hinted = await client.audio.transcriptions.create({ file: await file(), model, prompt: 'The quick brown fox.' });
     expect(hinted.text.split(' ')).toContain('fox');
-    const unrelated = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1', prompt: 'zebra saxophone' });
-    expect(unrelated.text).toBe(expectedDefault().text);
+    const unrelated = await client.audio.transcriptions.create({ file: await file(), model, prompt: 'zebra saxophone' });
+    expect(unrelated.text).toBe(plain);
   });
 
   test('every model id transcribes', async () => {

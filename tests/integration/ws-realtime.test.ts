@@ -214,8 +214,10 @@ describe('OpenAI Realtime transcription', () => {
       s.ws.close();
       return (done.transcript as string).split(' ');
     };
-    expect(await transcribe(undefined)).not.toContain('fox'); // the model mishears it without help
-    expect(await transcribe('The quick brown fox.')).toContain('fox');
+    // The default model hears "fox" here; a prompt naming an acoustically close word ("Forks", as a product or
+    // place name would be) makes that spelling win — a fact about today's embedded model.
+    expect(await transcribe(undefined)).not.toContain('forks');
+    expect(await transcribe('Forks')).toContain('forks');
   }, 60_000);
 
   test('a prompt-only session update mid-stream keeps the audio already sent', async () => {
