@@ -37,6 +37,7 @@ describe('parseConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['DECODING_METHOD', 'viterbi'],
     ['DECODING_BEAM_SIZE', '0'],
+    ['STREAM_LEFT_CONTEXT_MS', '6000'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));

@@ -87,6 +87,8 @@ export const configSchema = z.object({
   STREAM_IDLE_TIMEOUT_SEC: int(1, 3600).default(60),
   /** While someone speaks, the unconfirmed audio is re-transcribed this often, in ms of audio (lower: faster partials, more CPU). */
   STREAM_UPDATE_INTERVAL_MS: int(50, 5000).default(150),
+  /** Audio before a live utterance's open window decoded with it, in ms (0: cold windows; more: accuracy, more CPU). */
+  STREAM_LEFT_CONTEXT_MS: int(0, 5000).default(1000),
   /** Largest WebSocket message, in bytes. */
   MAX_WS_MESSAGE_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   /** PEM certificate chain; with TLS_KEY_FILE the server speaks HTTPS/WSS (the OpenAI SDK's realtime client always uses wss://). */
@@ -124,6 +126,7 @@ export interface Config {
   streamIdleTimeoutSec: number;
   maxWsMessageBytes: number;
   streamUpdateIntervalMs: number;
+  streamLeftContextMs: number;
   tlsCertFile: string;
   tlsKeyFile: string;
   logLevel: RawConfig['LOG_LEVEL'];
@@ -174,6 +177,7 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     streamIdleTimeoutSec: c.STREAM_IDLE_TIMEOUT_SEC,
     maxWsMessageBytes: c.MAX_WS_MESSAGE_BYTES,
     streamUpdateIntervalMs: c.STREAM_UPDATE_INTERVAL_MS,
+    streamLeftContextMs: c.STREAM_LEFT_CONTEXT_MS,
     tlsCertFile: c.TLS_CERT_FILE,
     tlsKeyFile: c.TLS_KEY_FILE,
     logLevel: c.LOG_LEVEL,

@@ -24,5 +24,5 @@ export function streamingConfigFor(
     ...(vad.prefixPaddingMs !== undefined ? { prefixPaddingMs: vad.prefixPaddingMs } : {}),
     ...(vad.minSpeechMs !== undefined ? { minSpeechMs: vad.minSpeechMs } : {}),
   };
-  return { ...base, turnDetection, vad: segmenter, updateIntervalMs: config.streamUpdateIntervalMs };
+  return { ...base, turnDetection, vad: segmenter, updateIntervalMs: config.streamUpdateIntervalMs, leftContextMs: config.streamLeftContextMs };
 }
