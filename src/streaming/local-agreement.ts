@@ -6,8 +6,8 @@
  * committed (by time, and by an n-gram match against the committed tail, since the window is trimmed at
  * committed word boundaries and the last committed word may be heard again), and commits the longest
  * common prefix with the previous hypothesis. Words are compared normalized (case, punctuation, Unicode
- * compatibility forms); committed words keep the newest hypothesis's spelling and start, and the earlier end. At the end of an
- * utterance `flushAgreement` commits everything still pending.
+ * compatibility forms); committed words keep the newest hypothesis's spelling and start, and the earlier end.
+ * At the end of an utterance `flushAgreement` commits everything still pending.
  */
 
 import type { TokenLogprob } from '../model/recognizer';
@@ -75,7 +75,10 @@ export function agreeOnHypothesis(
   }
   // A word's end only drifts later as more audio is heard (a decoder may emit its last token once the next
   // word is under way), so the earlier end is kept: the next word must not look like the committed one's tail.
-  const agreedWords = fresh.slice(0, agreed).map((w, i) => (state.pending[i].endSec < w.endSec ? { ...w, endSec: Math.max(w.startSec, state.pending[i].endSec) } : w));
+  const agreedWords = fresh.slice(0, agreed).map((w, i) => {
+    const earlierEndSec = state.pending[i].endSec;
+    return earlierEndSec < w.endSec ? { ...w, endSec: Math.max(w.startSec, earlierEndSec) } : w;
+  });
   return commit(state, agreedWords, fresh.slice(agreed));
 }
 

@@ -66,6 +66,22 @@ describe('StreamingTranscriber with server VAD', () => {
     }
   });
 
+  test('each window is decoded with leftContextMs of the utterance\'s audio before it; the text is the same', async () => {
+    const cold = harness([[1.0, 4.0]], wordsFrom(text, 1.1), { leftContextMs: 0 });
+    const warm = harness([[1.0, 4.0]], wordsFrom(text, 1.1), { leftContextMs: 500 });
+    for (const h of [cold, warm]) {
+      await h.feed(0, 5);
+      await h.transcriber.end();
+    }
+    expect(finals(warm.events)[0].text).toBe(text);
+    expect(finals(warm.events)[0].text).toBe(finals(cold.events)[0].text);
+    const utteranceStart = cold.recognizer.calls[0].startSample;
+    expect(warm.recognizer.calls.map((c) => c.startSample)).toEqual(
+      cold.recognizer.calls.map((c) => Math.max(utteranceStart, c.startSample - 0.5 * RATE)),
+    );
+    expect(warm.recognizer.calls.some((c, i) => c.startSample < cold.recognizer.calls[i].startSample)).toBe(true);
+  });
+
   test('one utterance: speech events, append-only partials, a final with absolute word times', async () => {
     const h = harness([[1.0, 4.0]], wordsFrom(text, 1.1));
     await h.feed(0, 5);
