@@ -60,6 +60,14 @@ describe('CharNgramLm', () => {
     expect(() => CharNgramLm.parse('hello')).toThrow(/not an ARPA file/);
   });
 
+  test('a file without the header counts scores the same (the table grows as it reads)', () => {
+    const headerless = CharNgramLm.parse(ARPA.replace(/ngram \d+=\d+\n/g, ''));
+    for (const [context, char] of [[lm.start, 'a'], [lm.start, 'b'], ['a', LM_SPACE], ['b', 'a'], ['a', 'z']]) {
+      expect(headerless.logProb(context, char)).toBe(lm.logProb(context, char));
+    }
+    expect(headerless.order).toBe(2);
+  });
+
   test('the embedded LM is a proper distribution: P(next | context) sums to 1', () => {
     const embedded = CharNgramLm.load(path.join(__dirname, '..', '..', '..', 'models', 'nemo-ctc-en-conv-small', 'lm.arpa.gz'));
     const alphabet = [..."abcdefghijklmnopqrstuvwxyz'", LM_SPACE];

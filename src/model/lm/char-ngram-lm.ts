@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { WORD_BOUNDARY } from '../tokens';
+import { NgramTable } from './ngram-table';
 
 /** The state of a character LM: the last (order − 1) characters, `SENTENCE_START` first at the beginning. */
 export type CharLmContext = string;
@@ -12,6 +13,8 @@ const UNKNOWN = '\u0004';
 export const LM_SPACE = ' ';
 const LN10 = Math.LN10;
 const CACHE_LIMIT = 200_000;
+/** The id of a character the LM has no n-gram with (never stored: ids are 1 … NO_SYMBOL − 1). */
+const NO_SYMBOL = 0xffff;
 
 /**
  * A character n-gram language model read from a standard ARPA file whose tokens are single characters
@@ -20,19 +23,20 @@ const CACHE_LIMIT = 200_000;
  */
 export class CharNgramLm {
   readonly order: number;
-  private readonly logProbs: Map<string, number>;
-  private readonly backoffs: Map<string, number>;
   /** Characters the model has never seen score like its rarest one (after the usual back-off). */
   private readonly unknownLogProb: number;
   private readonly cache = new Map<string, number>();
+  /** The query being looked up: context ids then the character's id. */
+  private readonly query: Uint16Array;
 
-  private constructor(order: number, logProbs: Map<string, number>, backoffs: Map<string, number>) {
-    this.order = order;
-    this.logProbs = logProbs;
-    this.backoffs = backoffs;
-    let lowest = 0;
-    for (const [gram, lp] of logProbs) if (gram.length === 1 && gram !== SENTENCE_START && lp < lowest) lowest = lp;
-    this.unknownLogProb = logProbs.get(UNKNOWN) ?? lowest;
+  private constructor(
+    private readonly table: NgramTable,
+    private readonly symbolIds: ReadonlyMap<string, number>,
+    unknownLogProb: number,
+  ) {
+    this.order = table.order;
+    this.unknownLogProb = unknownLogProb;
+    this.query = new Uint16Array(table.order);
   }
 
   static load(path: string): CharNgramLm {
@@ -42,38 +46,69 @@ export class CharNgramLm {
   }
 
   static parse(text: string, source = 'ARPA file'): CharNgramLm {
-    const logProbs = new Map<string, number>();
-    const backoffs = new Map<string, number>();
+    const lines = text.split('\n');
+    // The order is the highest section; the header's counts size the table once (it grows if they are wrong).
     let order = 0;
+    let expected = 0;
+    for (const raw of lines) {
+      const line = raw.trim();
+      if (line.startsWith('ngram ')) {
+        const count = /^ngram\s+\d+\s*=\s*(\d+)$/.exec(line);
+        if (count) expected += Number(count[1]);
+      } else if (line.startsWith('\\')) {
+        const header = /^\\(\d+)-grams:$/.exec(line);
+        if (header) order = Math.max(order, Number(header[1]));
+      }
+    }
+    const symbolIds = new Map<string, number>();
+    const idOf = (symbol: string): number => {
+      let id = symbolIds.get(symbol);
+      if (id === undefined) {
+        id = symbolIds.size + 1;
+        if (id >= NO_SYMBOL) throw new Error(`${source}: more than ${NO_SYMBOL - 1} distinct characters`);
+        symbolIds.set(symbol, id);
+      }
+      return id;
+    };
+    let table: NgramTable | undefined;
+    let lowestUnigram = 0;
+    let unknownUnigram: number | undefined;
     let section = 0;
     let lineNumber = 0;
-    for (const raw of text.split('\n')) {
+    const ids: number[] = [];
+    for (const raw of lines) {
       lineNumber++;
       const line = raw.trim();
       if (!line) continue;
       const header = /^\\(\d+)-grams:$/.exec(line);
       if (header) {
         section = Number(header[1]);
-        order = Math.max(order, section);
         continue;
       }
       if (line.startsWith('\\') || section === 0) continue;
       const fields = line.split(/\s+/);
-      const grams = fields.slice(1, 1 + section);
-      if (grams.length !== section || fields.length > section + 2) throw new Error(`${source}:${lineNumber}: expected ${section} tokens, got "${raw}"`);
-      const key = grams.map((g) => symbolOf(g, source, lineNumber)).join('');
+      if (fields.length < section + 1 || fields.length > section + 2) throw new Error(`${source}:${lineNumber}: expected ${section} tokens, got "${raw}"`);
+      ids.length = 0;
+      for (let i = 1; i <= section; i++) ids.push(idOf(symbolOf(fields[i], source, lineNumber)));
       const lp = Number(fields[0]);
       if (!Number.isFinite(lp)) throw new Error(`${source}:${lineNumber}: bad log probability "${fields[0]}"`);
-      logProbs.set(key, lp * LN10);
-      if (fields.length === section + 2) backoffs.set(key, Number(fields[section + 1]) * LN10);
+      table ??= new NgramTable(order, expected);
+      const backoff = fields.length === section + 2 ? Number(fields[section + 1]) * LN10 : 0;
+      table.set(ids, 0, section, lp * LN10, backoff);
+      if (section === 1) {
+        const symbol = symbolOf(fields[1], source, lineNumber);
+        if (symbol === UNKNOWN) unknownUnigram = lp * LN10;
+        else if (symbol !== SENTENCE_START && lp * LN10 < lowestUnigram) lowestUnigram = lp * LN10;
+      }
     }
-    if (order === 0) throw new Error(`${source}: no n-gram sections (not an ARPA file)`);
-    return new CharNgramLm(order, logProbs, backoffs);
+    if (!table) throw new Error(`${source}: no n-gram sections (not an ARPA file)`);
+    return new CharNgramLm(table, symbolIds, unknownUnigram ?? lowestUnigram);
   }
 
   /** True for characters the model has seen (its unigrams). */
   knows(char: string): boolean {
-    return this.logProbs.has(char);
+    this.query[0] = this.idOf(char);
+    return this.table.find(this.query, 0, 1) >= 0;
   }
 
   /** The context at the start of a sentence. */
@@ -86,13 +121,21 @@ export class CharNgramLm {
     const key = context + char;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
+    // query = the last (order − 1) context characters, then the character.
+    const { query, table } = this;
+    const historyLength = Math.min(context.length, this.order - 1);
+    for (let i = 0; i < historyLength; i++) query[i] = this.idOf(context[context.length - historyLength + i]);
+    query[historyLength] = this.idOf(char);
     let backoff = 0;
     let result: number | undefined;
-    for (let k = Math.min(context.length, this.order - 1); k >= 0 && result === undefined; k--) {
-      const history = context.slice(context.length - k);
-      const lp = this.logProbs.get(history + char);
-      if (lp !== undefined) result = backoff + lp;
-      else backoff += this.backoffs.get(history) ?? 0;
+    for (let k = historyLength; k >= 0; k--) {
+      const slot = table.find(query, historyLength - k, k + 1);
+      if (slot >= 0) {
+        result = backoff + table.logProbAt(slot);
+        break;
+      }
+      const history = k > 0 ? table.find(query, historyLength - k, k) : -1;
+      if (history >= 0) backoff += table.backoffAt(history);
     }
     result ??= backoff + this.unknownLogProb;
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
@@ -109,6 +152,10 @@ export class CharNgramLm {
   advance(context: CharLmContext, char: string): CharLmContext {
     const next = context + char;
     return next.length < this.order ? next : next.slice(next.length - (this.order - 1));
+  }
+
+  private idOf(char: string): number {
+    return this.symbolIds.get(char) ?? NO_SYMBOL;
   }
 }
 
