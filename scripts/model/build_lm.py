@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the character n-gram language model the service uses for beam search (shallow fusion).
 
-    python3 scripts/model/build_lm.py --out models/<id>/lm.arpa.gz [--order 6] [--min-count 2]
+    python3 scripts/model/build_lm.py --out models/<id>/lm.arpa.gz [--order 8] [--min-count 2]
 
 Text: the training sentences only (never the dev or test ones), from $STT_MODEL_WORKDIR/data/sentences.json,
 plus with --fsdd the transcripts of the FSDD training clips.
@@ -116,7 +116,7 @@ def write_arpa(path, probs, bows):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
-    ap.add_argument("--order", type=int, default=6)
+    ap.add_argument("--order", type=int, default=8)
     ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--fsdd", action="store_true", help="add the FSDD training transcripts to the text")
     a = ap.parse_args()

@@ -14,12 +14,15 @@ class Shard:
     def __init__(self, path):
         npy = path[:-4] + ".audio.npy"
         meta = path[:-4] + ".meta.npz"
-        if not os.path.exists(npy) or os.path.getmtime(npy) < os.path.getmtime(path):
+        if (not os.path.exists(npy) or not os.path.exists(meta)
+                or os.path.getmtime(npy) < os.path.getmtime(path)):
             d = np.load(path)
             tmp = f"{npy}.{os.getpid()}.tmp.npy"
             np.save(tmp, d["audio"])
             os.replace(tmp, npy)
-            np.savez(meta, lens=d["lens"], texts=d["texts"], voices=d["voices"])
+            tmp_meta = f"{meta[:-4]}.{os.getpid()}.tmp.npz"
+            np.savez(tmp_meta, lens=d["lens"], texts=d["texts"], voices=d["voices"])
+            os.replace(tmp_meta, meta)
         m = np.load(meta)
         self.audio = np.load(npy, mmap_mode="r")
         self.lens = m["lens"]

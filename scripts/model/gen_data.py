@@ -33,6 +33,8 @@ ESPEAK_TRAIN_VARIANTS = ["", "m1", "m2", "m3", "m4", "m5", "m7", "m8", "f1", "f2
                          "linda", "max", "Michael", "Mike", "paul", "quincy", "rob", "robert", "steph", "travis",
                          "victor", "zac", "norbert", "shelby", "grandma", "grandpa", "anika", "sandro", "Tweaky"]
 FLITE_TRAIN = ["kal", "kal16", "awb", "slt"]
+# Festival's voices (Debian: festvox-kallpc16k, festvox-kdlpc16k, festvox-us-slt-hts), for the extra render pass.
+FESTIVAL_TRAIN = ["kal_diphone", "ked_diphone", "cmu_us_slt_arctic_hts"]
 # Held-out voices: never used for training or dev.
 TEST_VOICES = ["espeak:en-us-nyc+f5", "espeak:en-gb-x-rp+m6", "flite:rms"]
 
@@ -73,8 +75,9 @@ def synth(text, voice, r, tmpdir):
         txt = os.path.join(tmpdir, "t.txt")
         with open(txt, "w") as fh:
             fh.write(text + "\n")
-        subprocess.run(["text2wave", "-eval", f"(voice_{v})", "-o", wav, txt], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stretch = r.uniform(0.8, 1.25)
+        subprocess.run(["text2wave", "-eval", f"(voice_{v})", "-eval", f"(Parameter.set 'Duration_Stretch {stretch:.3f})",
+                        "-o", wav, txt], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return wav
     raise ValueError(voice)
 
@@ -161,6 +164,9 @@ def main():
     ap.add_argument("--max-train", type=int, default=0)
     ap.add_argument("--extra-renders", type=int, default=0,
                     help="additional passes over the training sentences with fresh voices/augmentation")
+    ap.add_argument("--festival-renders", type=int, default=0,
+                    help="this many more training utterances by Festival's voices (every 6th training sentence, "
+                         "shards trainfest-*)")
     args = ap.parse_args()
     os.makedirs(DATA, exist_ok=True)
     pool, nf, ng = sentences.build()
@@ -181,6 +187,12 @@ def main():
         jobs = [(i, s, train_voice(rp), rp.random() < 0.8, 30_000_000 + p * 1_000_000 + i)
                 for i, s in enumerate(train_s)]
         run_jobs(f"train{p}", jobs, args.jobs)
+    if args.festival_renders:
+        rf = random.Random(300)
+        picked = train_s[::6][:args.festival_renders]
+        jobs = [(i, s, "festival:" + rf.choice(FESTIVAL_TRAIN), rf.random() < 0.8, 40_000_000 + i)
+                for i, s in enumerate(picked)]
+        run_jobs("trainfest", jobs, args.jobs)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
   python3 python3-numpy python3-torch python3-torchaudio python3-onnx \
-  espeak-ng flite festival festvox-kallpc16k sox libsox-fmt-all ffmpeg \
+  espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox libsox-fmt-all ffmpeg \
   pocketsphinx pocketsphinx-en-us pocketsphinx-testdata \
   fortunes fortunes-min
 # Node.js: keep whatever install is already there (a NodeSource nodejs conflicts with Debian's npm).
