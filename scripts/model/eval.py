@@ -50,6 +50,9 @@ def write_wav(path, a):
         w.writeframes(np.clip(a * 32768, -32768, 32767).astype(np.int16).tobytes())
 
 
+TTS_VOICES = []  # the voice of each held-out TTS clip, in order (for the per-voice breakdown)
+
+
 def build_sets(tts_per_voice):
     sets = {}
     # held-out TTS voices
@@ -62,6 +65,7 @@ def build_sets(tts_per_voice):
             continue
         per[v] = per.get(v, 0) + 1
         items.append(cached_clip(os.path.join(d, f"{len(items):04d}.wav"), s, i))
+        TTS_VOICES.append(v)
     sets["tts_heldout"] = items
     # FSDD held-out
     d = os.path.join(EVAL, "fsdd_heldout")
@@ -133,6 +137,11 @@ def score(name, items, hyps):
     res = {"wer": round(100 * wer, 2), "cer": round(100 * cer, 2), "n": len(items)}
     if name == "fsdd_heldout":
         res["digit_acc"] = round(100 * float(np.mean([r == h for r, h in zip(refs, hy)])), 2)
+    if name == "tts_heldout":
+        res["wer_by_voice"] = {}
+        for v in sorted(set(TTS_VOICES)):
+            idx = [k for k, voice in enumerate(TTS_VOICES) if voice == v]
+            res["wer_by_voice"][v] = round(100 * cer_wer([refs[k] for k in idx], [hy[k] for k in idx])[1], 2)
     return res
 
 
@@ -196,6 +205,10 @@ def main():
                       f"{str(r.get('digit_acc', '')):>10s}")
         if "rtf_1thread" in res:
             print(f"{mname:40s} RTF (1 thread, warm, {secs:.1f} s clip): {res['rtf_1thread']}")
+    print("\nheld-out TTS WER% by voice")
+    for mname, res in table.items():
+        if "tts_heldout" in res:
+            print(f"{mname:40s} " + "  ".join(f"{v} {w:.2f}" for v, w in res["tts_heldout"]["wer_by_voice"].items()))
     if a.json:
         json.dump(table, open(a.json, "w"), indent=1)
 
