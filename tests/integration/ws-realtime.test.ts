@@ -214,10 +214,10 @@ describe('OpenAI Realtime transcription', () => {
       s.ws.close();
       return (done.transcript as string).split(' ');
     };
-    // The default model hears "fox" here; a prompt naming an acoustically close word ("Forks", as a product or
-    // place name would be) makes that spelling win — a fact about today's embedded model.
-    expect(await transcribe(undefined)).not.toContain('forks');
-    expect(await transcribe('Forks')).toContain('forks');
+    // The default model mishears "fox" here ("force" / "forks"); a prompt naming it makes that word win — a fact
+    // about today's embedded model (retraining may need another word).
+    expect(await transcribe(undefined)).not.toContain('fox');
+    expect(await transcribe('The quick brown fox.')).toContain('fox');
   }, 60_000);
 
   test('a prompt-only session update mid-stream keeps the audio already sent', async () => {
