@@ -296,7 +296,7 @@ def main():
                     res[name] = (round(cer * 100, 2), round(wer * 100, 2))
                 log("EVAL step", step, json.dumps(res), ex[:2])
                 t_ev = time.time()
-                score = res["dev"][1] + res["test_tts"][1] + res["fsdd_test"][1]
+                score = res["dev"][1]  # best.pt is chosen on the dev set only (never on a test set)
                 if score < state["best"]:
                     state["best"] = score
                     torch.save({"model": model.state_dict(), "state": state, "args": vars(args)},
