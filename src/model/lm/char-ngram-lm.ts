@@ -89,16 +89,17 @@ export class CharNgramLm {
       const fields = line.split(/\s+/);
       if (fields.length < section + 1 || fields.length > section + 2) throw new Error(`${source}:${lineNumber}: expected ${section} tokens, got "${raw}"`);
       ids.length = 0;
-      for (let i = 1; i <= section; i++) ids.push(idOf(symbolOf(fields[i], source, lineNumber)));
+      const first = symbolOf(fields[1], source, lineNumber);
+      ids.push(idOf(first));
+      for (let i = 2; i <= section; i++) ids.push(idOf(symbolOf(fields[i], source, lineNumber)));
       const lp = Number(fields[0]);
       if (!Number.isFinite(lp)) throw new Error(`${source}:${lineNumber}: bad log probability "${fields[0]}"`);
       table ??= new NgramTable(order, expected);
       const backoff = fields.length === section + 2 ? Number(fields[section + 1]) * LN10 : 0;
       table.set(ids, 0, section, lp * LN10, backoff);
       if (section === 1) {
-        const symbol = symbolOf(fields[1], source, lineNumber);
-        if (symbol === UNKNOWN) unknownUnigram = lp * LN10;
-        else if (symbol !== SENTENCE_START && lp * LN10 < lowestUnigram) lowestUnigram = lp * LN10;
+        if (first === UNKNOWN) unknownUnigram = lp * LN10;
+        else if (first !== SENTENCE_START && lp * LN10 < lowestUnigram) lowestUnigram = lp * LN10;
       }
     }
     if (!table) throw new Error(`${source}: no n-gram sections (not an ARPA file)`);

@@ -1,7 +1,7 @@
 /**
  * N-grams of small integer symbol ids (1 … 65535) with a log probability and a back-off weight each, in one
  * open-addressing hash table (linear probing, at most 2/3 full) over typed arrays: 2 × order + 17 bytes per slot
- * and no per-entry objects for the garbage collector (a `Map` keyed by strings costs about 160 bytes per n-gram).
+ * and no per-entry objects for the garbage collector (string-keyed `Map`s cost about 105 bytes per n-gram: 54.8 MB for an order-8 LM's 523 k, this table 34.6 MB).
  */
 export class NgramTable {
   /** Longest n-gram the table holds. */
