@@ -10,6 +10,7 @@ training goes on (`freeze_batchnorm`): a frozen BatchNorm is a plain per-channel
 """
 import argparse
 import os
+import re
 import sys
 
 import numpy as np
@@ -51,15 +52,58 @@ def _identity_bn(bn):
         bn.bias.zero_()
 
 
+def grown_block_positions(n_old, n_new):
+    """Where the n_old trained blocks go in an encoder of n_new >= n_old blocks: spread evenly, order kept
+    (10 -> 16: 0 2 3 5 7 8 10 12 13 15); the other positions get new identity blocks (`zero_block`)."""
+    if n_new < n_old or n_old < 1:
+        raise ValueError(f"cannot grow {n_old} blocks into {n_new}")
+    if n_old == 1:
+        return [0]
+    return [int(i * (n_new - 1) / (n_old - 1) + 0.5) for i in range(n_old)]
+
+
+def zero_block(blk):
+    """A residual block whose last projection is zero computes the identity (x + 0) * mask, so inserting it
+    leaves the model's output unchanged; its gradient is not zero, so it learns from there."""
+    with torch.no_grad():
+        blk.pw2.weight.zero_()
+        blk.pw2.bias.zero_()
+
+
+def load_grown(model, state_dict):
+    """Loads a checkpoint's weights into `model`, which may have more encoder blocks than the checkpoint
+    (the model grows: trained blocks spread out, identity blocks between them); returns the new positions."""
+    pat = re.compile(r"^encoder\.blocks\.(\d+)\.(.*)$")
+    n_old = 1 + max(int(m.group(1)) for m in map(pat.match, state_dict) if m)
+    pos = grown_block_positions(n_old, len(model.encoder.blocks))
+    mapped = {}
+    for k, v in state_dict.items():
+        m = pat.match(k)
+        mapped[f"encoder.blocks.{pos[int(m.group(1))]}.{m.group(2)}" if m else k] = v
+    missing, unexpected = model.load_state_dict(mapped, strict=False)
+    if unexpected or any(not pat.match(k) or int(pat.match(k).group(1)) in pos for k in missing):
+        raise ValueError(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
+    for i, blk in enumerate(model.encoder.blocks):
+        if i not in pos:
+            zero_block(blk)
+    return pos
+
+
 def _load_encoder(enc, convs):
-    """Conv order in the graph: c1 (+b1), c2 (+b2), then per block dw (+bn), pw1, pw2; returns the rest."""
+    """Conv order in the graph: c1 (+b1), c2 (+b2), then per block dw (+bn), pw1, pw2; returns the rest.
+    An encoder with more blocks than the graph grows (`grown_block_positions`, `zero_block`)."""
     it = iter(convs)
     for conv, bn in [(enc.c1, enc.b1), (enc.c2, enc.b2)]:
         w, b = next(it)
         _set(conv.weight, w)
         _set(conv.bias, b)
         _identity_bn(bn)
-    for blk in enc.blocks:
+    n_old = (len(convs) - 3) // 3  # c1, c2 and the output projection besides three convs per block
+    pos = grown_block_positions(n_old, len(enc.blocks))
+    for i, blk in enumerate(enc.blocks):
+        if i not in pos:
+            zero_block(blk)
+    for blk in (enc.blocks[i] for i in pos):
         w, b = next(it)
         _set(blk.dw.weight, w)
         _set(blk.dw.bias, b)

@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as D  # noqa: E402
 import features as FE  # noqa: E402
 import modeldefs as M  # noqa: E402
-from onnx_init import freeze_batchnorm, load_from_onnx  # noqa: E402
+from onnx_init import freeze_batchnorm, load_from_onnx, load_grown  # noqa: E402
 from metrics import cer_wer  # noqa: E402
 
 
@@ -177,6 +177,10 @@ def main():
     ap.add_argument("--init-onnx", default="",
                     help="model folder (committed ONNX files) to continue from when there is no last.pt: its weights, "
                          "its step count for the lr schedule, BatchNorms frozen (see onnx_init.py)")
+    ap.add_argument("--init-ckpt", default="",
+                    help="checkpoint to continue from when there is no last.pt: its weights (into a model that may "
+                         "have more --blocks: see onnx_init.load_grown), its step count for the lr schedule, a fresh "
+                         "optimizer re-warmed over 300 steps")
     ap.add_argument("--stop-minutes", type=float, default=0,
                     help="stop after this many minutes although the schedule spans --minutes (0 = run it all)")
     args = ap.parse_args()
@@ -212,8 +216,16 @@ def main():
         steps = load_from_onnx(kind, model, args.init_onnx)
         # Continue the lr schedule where the exported model left it; re-warm over 300 steps (fresh Adam moments);
         # the transducer's auxiliary CTC head (not exported) trains on a detached encoder output for 1,500 steps.
-        state = {"step": steps, "best": 1e9, "samples": 0, "freeze_bn": True, "init_step": steps}
+        state = {"step": steps, "best": 1e9, "samples": 0, "freeze_bn": True, "init_step": steps,
+                 "fresh_aux_head": True}
         log("init from", args.init_onnx, "at step", steps)
+    elif args.init_ckpt:
+        ck = torch.load(args.init_ckpt, map_location="cpu")
+        pos = load_grown(model, ck["model"])
+        steps = ck["state"]["step"]
+        state = {"step": steps, "best": 1e9, "samples": 0, "init_step": steps,
+                 "freeze_bn": bool(ck["state"].get("freeze_bn"))}
+        log("init from", args.init_ckpt, "at step", steps, "trained blocks at", pos)
     if state.get("freeze_bn"):
         freeze_batchnorm(model)
     log("params", sum(p.numel() for p in model.parameters()), vars(args))
@@ -274,7 +286,7 @@ def main():
                 loss = torchaudio.functional.rnnt_loss(logits, ypad.int(), ol.int(), ylens.int(), blank=0,
                                                        reduction="mean", clamp=-1)
                 loss = loss / max(1.0, float(ylens.float().mean())) * 10
-                if state.get("init_step") is not None and step - state["init_step"] < 1500:
+                if state.get("fresh_aux_head") and step - state["init_step"] < 1500:
                     h = h.detach()
                 aux = ctc_loss(F.log_softmax(model.ctc_head(h), dim=1).permute(2, 0, 1), yflat, ol, ylens)
                 loss = loss + 0.3 * aux
