@@ -57,8 +57,8 @@ $PY scripts/model/export.py --kind rnnt --ckpt "$S5/ckpt/rnnt/last.pt" --out mod
 $PY scripts/model/build_lm.py --fsdd --order 8 --out models/nemo-ctc-en-conv-small/lm.arpa.gz
 cp models/nemo-ctc-en-conv-small/lm.arpa.gz models/icefall-transducer-en-conv-small/lm.arpa.gz
 npm run build
-$PY scripts/model/tune_lm.py models/nemo-ctc-en-conv-small --scales 0.4,0.6,0.8 --bonuses 1.0,1.5,2.0,2.5
-$PY scripts/model/tune_lm.py models/icefall-transducer-en-conv-small --scales 0.4,0.6,0.8 --bonuses 1.0,1.5,2.0,2.5
+$PY scripts/model/tune_lm.py models/nemo-ctc-en-conv-small --scales 0.4,0.5,0.6,0.7,0.8 --bonuses 0.5,1.0,1.5,2.0,2.5
+$PY scripts/model/tune_lm.py models/icefall-transducer-en-conv-small --scales 0.4,0.5,0.6,0.7,0.8 --bonuses 0.5,1.0,1.5,2.0,2.5
 $PY scripts/model/make-fbank-fixtures.py
 $PY scripts/model/make-testdata.py
 $PY scripts/model/eval.py
