@@ -54,7 +54,7 @@ def _identity_bn(bn):
 
 def grown_block_positions(n_old, n_new):
     """Where the n_old trained blocks go in an encoder of n_new >= n_old blocks: spread evenly, order kept
-    (10 -> 16: 0 2 3 5 7 8 10 12 13 15); the other positions get new identity blocks (`zero_block`)."""
+    (10 -> 16: 0 2 3 5 7 8 10 12 13 15); the other positions get new identity blocks (`_grow`)."""
     if n_new < n_old or n_old < 1:
         raise ValueError(f"cannot grow {n_old} blocks into {n_new}")
     if n_old == 1:
@@ -62,12 +62,17 @@ def grown_block_positions(n_old, n_new):
     return [int(i * (n_new - 1) / (n_old - 1) + 0.5) for i in range(n_old)]
 
 
-def zero_block(blk):
-    """A residual block whose last projection is zero computes the identity (x + 0) * mask, so inserting it
-    leaves the model's output unchanged; its gradient is not zero, so it learns from there."""
+def _grow(enc, n_old):
+    """Positions of the n_old trained blocks in `enc`; every other block becomes an identity: a residual block
+    whose last projection is zero computes (x + 0) * mask, so inserting it leaves the model's output unchanged,
+    and its gradient is not zero, so it learns from there."""
+    pos = grown_block_positions(n_old, len(enc.blocks))
     with torch.no_grad():
-        blk.pw2.weight.zero_()
-        blk.pw2.bias.zero_()
+        for i, blk in enumerate(enc.blocks):
+            if i not in pos:
+                blk.pw2.weight.zero_()
+                blk.pw2.bias.zero_()
+    return pos
 
 
 def load_grown(model, state_dict):
@@ -75,7 +80,7 @@ def load_grown(model, state_dict):
     (the model grows: trained blocks spread out, identity blocks between them); returns the new positions."""
     pat = re.compile(r"^encoder\.blocks\.(\d+)\.(.*)$")
     n_old = 1 + max(int(m.group(1)) for m in map(pat.match, state_dict) if m)
-    pos = grown_block_positions(n_old, len(model.encoder.blocks))
+    pos = _grow(model.encoder, n_old)
     mapped = {}
     for k, v in state_dict.items():
         m = pat.match(k)
@@ -83,26 +88,21 @@ def load_grown(model, state_dict):
     missing, unexpected = model.load_state_dict(mapped, strict=False)
     if unexpected or any(not pat.match(k) or int(pat.match(k).group(1)) in pos for k in missing):
         raise ValueError(f"checkpoint does not fit the model: missing {missing}, unexpected {unexpected}")
-    for i, blk in enumerate(model.encoder.blocks):
-        if i not in pos:
-            zero_block(blk)
     return pos
 
 
 def _load_encoder(enc, convs):
     """Conv order in the graph: c1 (+b1), c2 (+b2), then per block dw (+bn), pw1, pw2; returns the rest.
-    An encoder with more blocks than the graph grows (`grown_block_positions`, `zero_block`)."""
+    An encoder with more blocks than the graph grows (`_grow`)."""
     it = iter(convs)
     for conv, bn in [(enc.c1, enc.b1), (enc.c2, enc.b2)]:
         w, b = next(it)
         _set(conv.weight, w)
         _set(conv.bias, b)
         _identity_bn(bn)
-    n_old = (len(convs) - 3) // 3  # c1, c2 and the output projection besides three convs per block
-    pos = grown_block_positions(n_old, len(enc.blocks))
-    for i, blk in enumerate(enc.blocks):
-        if i not in pos:
-            zero_block(blk)
+    if (len(convs) - 3) % 3:
+        raise ValueError(f"{len(convs)} convolutions: expected c1, c2, three per block and the output projection")
+    pos = _grow(enc, (len(convs) - 3) // 3)
     for blk in (enc.blocks[i] for i in pos):
         w, b = next(it)
         _set(blk.dw.weight, w)
@@ -147,6 +147,12 @@ def load_from_onnx(kind, model, folder):
     return int(meta.get("train_steps", "0"))
 
 
+def exported_blocks(kind, folder):
+    """How many encoder blocks the folder's ONNX encoder has."""
+    convs, _, _ = _convs(os.path.join(folder, "model.onnx" if kind == "ctc" else "encoder.onnx"))
+    return (len(convs) - 3) // 3
+
+
 def freeze_batchnorm(model):
     """Keeps every BatchNorm in eval mode (running statistics fixed) whatever `model.train()` says."""
     for m in model.modules():
@@ -161,10 +167,11 @@ def main():
     ap.add_argument("--model", required=True, help="model folder with the ONNX files")
     ap.add_argument("--out", required=True, help="checkpoint to write (model weights and state)")
     a = ap.parse_args()
-    model = M.CtcModel() if a.kind == "ctc" else M.TransducerModel()
+    blocks = exported_blocks(a.kind, a.model)
+    model = (M.CtcModel if a.kind == "ctc" else M.TransducerModel)(nblocks=blocks)
     steps = load_from_onnx(a.kind, model, a.model)
     torch.save({"model": model.state_dict(), "state": {"step": steps, "best": 1e9, "samples": 0},
-                "args": {"dim": 192, "blocks": 10, "kernel": 15}}, a.out)
+                "args": {"dim": 192, "blocks": blocks, "kernel": 15}}, a.out)
     print("wrote", a.out, "train_steps", steps)
 
 
