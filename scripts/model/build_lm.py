@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Build the character n-gram language model the service uses for beam search (shallow fusion).
+"""Build the n-gram language model the service uses for beam search (shallow fusion): characters or words.
 
     python3 scripts/model/build_lm.py --out models/<id>/lm.arpa.gz [--order 8] [--min-count 2]
+    python3 scripts/model/build_lm.py --unit word --order 3 --min-count 1 --out models/<id>/lm.arpa.gz
 
 Text: the training sentences only (never the dev or test ones), from $STT_MODEL_WORKDIR/data/sentences.json,
 plus with --fsdd the transcripts of the FSDD training clips.
-Model: interpolated modified Kneser-Ney over characters (a-z, the apostrophe and '▁' for the word boundary),
-written in the standard ARPA format (one character per token, `<s>` / `</s>` around each sentence), gzipped.
-Any character-level ARPA file (e.g. KenLM's `lmplz` on space-separated characters) works the same way."""
+Model: interpolated modified Kneser-Ney over characters (a-z, the apostrophe and '▁' for the word boundary) or
+over words, written in the standard ARPA format (`<s>` / `</s>` around each sentence), gzipped. The service
+tells the two apart by their unigrams. Any ARPA file of either kind (e.g. KenLM's `lmplz`, on words or on
+space-separated characters) works the same way."""
 import argparse
 import collections
 import gzip
@@ -22,7 +24,9 @@ import data as D  # noqa: E402
 SPACE = "\u2581"
 
 
-def tokenize(sentence):
+def tokenize(sentence, unit="char"):
+    if unit == "word":
+        return ["<s>"] + sentence.split() + ["</s>"]
     return ["<s>"] + [SPACE if c == " " else c for c in sentence.strip()] + ["</s>"]
 
 
@@ -34,10 +38,10 @@ def discounts(counts):
     return (0.0, max(0.1, 1 - 2 * y * n2 / n1), max(0.1, 2 - 3 * y * n3 / n2), max(0.1, 3 - 4 * y * n4 / n3))
 
 
-def build(sentences, order, min_count):
+def build(sentences, order, min_count, unit="char"):
     raw = [collections.Counter() for _ in range(order + 1)]
     for s in sentences:
-        toks = tokenize(s)
+        toks = tokenize(s, unit)
         for i in range(1, len(toks)):
             for k in range(1, order + 1):
                 if i - k + 1 < 0:
@@ -116,6 +120,7 @@ def write_arpa(path, probs, bows):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
+    ap.add_argument("--unit", choices=["char", "word"], default="char")
     ap.add_argument("--order", type=int, default=8)
     ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--fsdd", action="store_true", help="add the FSDD training transcripts to the text")
@@ -124,7 +129,7 @@ def main():
     if a.fsdd:
         # The transcripts of the FSDD training clips (isolated digit words), as the acoustic models saw them.
         sentences += [t for s, i in D.load_set("fsdd_train.npz") for t in [s.texts[i]]]
-    probs, bows = build(sentences, a.order, a.min_count)
+    probs, bows = build(sentences, a.order, a.min_count, a.unit)
     write_arpa(a.out, probs, bows)
     print(a.out, {k: len(p) for k, p in enumerate(probs) if k}, f"{os.path.getsize(a.out) / 1e6:.1f} MB")
 

@@ -2,7 +2,7 @@
 // Transcribes WAV files with the service's own pipeline (features -> ONNX model -> greedy or beam search with
 // the model folder's character LM), as the server does; prints one JSON line per file. Needs `npm run build`.
 //   node scripts/model/service_decode.mjs MODEL_DIR [--method greedy_search|beam_search] [--beam N]
-//        [--lm-scale X --length-bonus Y] [--prompt TEXT] (--list FILE | WAV...)
+//        [--lm-scale X --length-bonus Y [--unknown-word-penalty Z]] [--prompt TEXT] (--list FILE | WAV...)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -26,13 +26,14 @@ const method = opt('--method', 'beam_search');
 const beamSize = Number(opt('--beam', '8'));
 const scale = opt('--lm-scale');
 const bonus = opt('--length-bonus');
+const penalty = opt('--unknown-word-penalty', '10');
 const list = opt('--list');
 const prompt = opt('--prompt');
 const [modelDir, ...rest] = args;
 const wavs = list ? readFileSync(list, 'utf8').split('\n').filter(Boolean) : rest;
 const layout = detectModelLayout(modelDir);
 if ('error' in layout) throw new Error(`${modelDir}: ${layout.error}`);
-const decoding = { method, beamSize, ...(scale !== undefined ? { lmWeights: { scale: Number(scale), lengthBonus: Number(bonus ?? 0) } } : {}) };
+const decoding = { method, beamSize, ...(scale !== undefined ? { lmWeights: { scale: Number(scale), lengthBonus: Number(bonus ?? 0), unknownWordPenalty: Number(penalty) } } : {}) };
 const model = await loadModel(layout, { executionProvider: 'cpu', threads: 1 }, decoding);
 for (const wav of wavs) {
   const audio = decodeWav(readFileSync(wav));

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Tune a model's LM weights (scale, length bonus) for beam search on the dev set; writes models/<id>/lm.json.
+"""Tune a model's LM weights (scale, length bonus; for a word LM also the unknown-word penalty) for beam search
+on the dev set; writes models/<id>/lm.json.
 
-    npm run build && python3 scripts/model/tune_lm.py models/<id> [--n 200]
+    npm run build && python3 scripts/model/tune_lm.py models/<id> [--n 200] [--penalties 5,10,15]
 The dev set is training voices reading sentences held out of training (and of the LM's text); the test sets
 are never looked at here."""
 import argparse
@@ -24,22 +25,28 @@ def main():
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--scales", default="0.4,0.6,0.8,1.0")
     ap.add_argument("--bonuses", default="0.0,0.5,1.0,1.5,2.0,2.5,3.0")
+    ap.add_argument("--beam", default="8", help="beam size (the service's default: 8)")
+    ap.add_argument("--penalties", default="10", help="unknown-word penalties to try (word LMs; ignored by character LMs)")
     a = ap.parse_args()
     d = os.path.join(EVAL, "dev")
     os.makedirs(d, exist_ok=True)
     items = [cached_clip(os.path.join(d, f"{k:04d}.wav"), s, i) for k, (s, i) in enumerate(D.load_set("dev-*.npz")[:a.n])]
     refs = [norm(t) for _, t in items]
     results = []
-    for scale, bonus in itertools.product(map(float, a.scales.split(",")), map(float, a.bonuses.split(","))):
-        out = run_service(a.model_dir, [w for w, _ in items], "--lm-scale", str(scale), "--length-bonus", str(bonus))
+    grid = itertools.product(*(map(float, v.split(",")) for v in (a.scales, a.bonuses, a.penalties)))
+    for scale, bonus, penalty in grid:
+        out = run_service(a.model_dir, [w for w, _ in items], "--lm-scale", str(scale), "--length-bonus", str(bonus),
+                          "--unknown-word-penalty", str(penalty), "--beam", a.beam)
         cer, wer = cer_wer(refs, [norm(o["text"]) for o in out])
-        results.append((wer, cer, scale, bonus))
-        print(f"scale {scale:.2f} bonus {bonus:.2f}: dev WER {100 * wer:.2f} CER {100 * cer:.2f}", flush=True)
-    wer, cer, scale, bonus = min(results)
+        results.append((wer, cer, scale, bonus, penalty))
+        print(f"scale {scale:.2f} bonus {bonus:.2f} penalty {penalty:.1f}: dev WER {100 * wer:.2f} CER {100 * cer:.2f}",
+              flush=True)
+    wer, cer, scale, bonus, penalty = min(results)
+    weights = {"scale": scale, "lengthBonus": bonus, "unknownWordPenalty": penalty}
     with open(os.path.join(a.model_dir, "lm.json"), "w") as fh:
-        json.dump({"scale": scale, "lengthBonus": bonus}, fh)
+        json.dump(weights, fh)
         fh.write("\n")
-    print(f"best: scale {scale} lengthBonus {bonus} (dev WER {100 * wer:.2f} CER {100 * cer:.2f}) -> lm.json")
+    print(f"best: {weights} (dev WER {100 * wer:.2f} CER {100 * cer:.2f}) -> lm.json")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ describe('resolveDecoding', () => {
     const layout = layoutWith({ 'lm.arpa': ARPA });
     expect(resolveDecoding(layout, GREEDY_DECODING, tokens).lm).toBeUndefined();
     expect(resolveDecoding(layoutWith({}), { method: 'beam_search', beamSize: 4 }, tokens)).toEqual({ method: 'beam_search', beamSize: 4 });
-    expect(resolveDecoding(layout, { method: 'beam_search', beamSize: 4, lmWeights: { scale: 2, lengthBonus: 0 } }, tokens).lmWeights).toEqual({ scale: 2, lengthBonus: 0 });
+    expect(resolveDecoding(layout, { method: 'beam_search', beamSize: 4, lmWeights: { scale: 2, lengthBonus: 0, unknownWordPenalty: 3 } }, tokens).lmWeights).toEqual({ scale: 2, lengthBonus: 0, unknownWordPenalty: 3 });
   });
 
   test('a bad lm.json or LM file stops loading with a message naming the file', () => {

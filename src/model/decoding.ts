@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CharNgramLm } from './lm/char-ngram-lm';
 import { HotwordTrie } from './lm/hotword-trie';
 import { DEFAULT_LM_WEIGHTS, LmFusion, type LmWeights } from './lm/lm-fusion';
+import { loadTextLm } from './lm/load-text-lm';
 import type { ModelLayout } from './model-layout';
 import type { TokenTable } from './tokens';
 
@@ -36,7 +36,7 @@ export function resolveDecoding(layout: ModelLayout, config: Readonly<DecodingCo
   const beamSize = Math.max(1, config.beamSize);
   if (!layout.lmPath) return { method, beamSize };
   const lmWeights = config.lmWeights ?? (layout.lmWeightsPath ? readWeights(layout.lmWeightsPath) : { ...DEFAULT_LM_WEIGHTS });
-  const lm = new LmFusion(CharNgramLm.load(layout.lmPath), tokens, lmWeights);
+  const lm = new LmFusion(loadTextLm(layout.lmPath), tokens, lmWeights);
   return { method, beamSize, lm, lmFile: path.basename(layout.lmPath), lmWeights };
 }
 
@@ -66,8 +66,8 @@ export function textScorerFor(decoding: ModelDecoding, tokens: TokenTable, text:
 function readWeights(file: string): LmWeights {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<LmWeights>;
   const weights = { ...DEFAULT_LM_WEIGHTS, ...raw };
-  if (!Number.isFinite(weights.scale) || weights.scale < 0 || !Number.isFinite(weights.lengthBonus)) {
-    throw new Error(`${file}: expected {"scale": number >= 0, "lengthBonus": number}`);
+  if (!Number.isFinite(weights.scale) || weights.scale < 0 || !Number.isFinite(weights.lengthBonus) || !Number.isFinite(weights.unknownWordPenalty)) {
+    throw new Error(`${file}: expected {"scale": number >= 0, "lengthBonus": number, "unknownWordPenalty"?: number}`);
   }
-  return { scale: weights.scale, lengthBonus: weights.lengthBonus };
+  return { scale: weights.scale, lengthBonus: weights.lengthBonus, unknownWordPenalty: weights.unknownWordPenalty };
 }

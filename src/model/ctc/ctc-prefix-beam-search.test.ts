@@ -1,4 +1,5 @@
 import { CharNgramLm } from '../lm/char-ngram-lm';
+import { WordNgramLm } from '../lm/word-ngram-lm';
 import { LmFusion } from '../lm/lm-fusion';
 import { TokenTable } from '../tokens';
 import { ctcGreedyDecode } from './ctc-greedy-decoder';
@@ -72,8 +73,31 @@ ngram 2=3
       [0, 0, 1, 0, 0],
     ]);
     expect(ids(ctcPrefixBeamSearch(lp, 3, 5, 4, { beamSize: 4 }))).toEqual([3, 2]);
-    const fusion = new LmFusion(lm, tokens, { scale: 0.5, lengthBonus: 0 });
+    const fusion = new LmFusion(lm, tokens, { scale: 0.5, lengthBonus: 0, unknownWordPenalty: 0 });
     expect(ids(ctcPrefixBeamSearch(lp, 3, 5, 4, { beamSize: 4, lm: fusion }))).toEqual([1, 2]);
+  });
+
+  test('a word LM with lexicon look-ahead turns a near-miss spelling into a vocabulary word', () => {
+    const tokens = new TokenTable(['\u2581', 'a', 'b', 'c', '<blk>'], 4);
+    const words = WordNgramLm.parse(`\\data\\
+ngram 1=4
+\\1-grams:
+-99\t<s>
+-1.0\tab
+-1.5\tba
+-0.5\t</s>
+\\end\\
+`);
+    const lp = logRows([
+      [0, 0.45, 0, 0.55, 0],
+      [0, 0, 0, 0, 1],
+      [0, 0, 1, 0, 0],
+    ]);
+    const fusion = new LmFusion(words, tokens, { scale: 0.5, lengthBonus: 0, unknownWordPenalty: 5 });
+    expect(ids(ctcPrefixBeamSearch(lp, 3, 5, 4, { beamSize: 4, lm: fusion }))).toEqual([1, 2]);
+    // Without the penalty the unknown word "cb" costs only the rarest unigram's score, and the acoustics win.
+    const lenient = new LmFusion(words, tokens, { scale: 0.05, lengthBonus: 0, unknownWordPenalty: 0 });
+    expect(ids(ctcPrefixBeamSearch(lp, 3, 5, 4, { beamSize: 4, lm: lenient }))).toEqual([3, 2]);
   });
 
   test('nothing in, nothing out', () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CharNgramLm, LM_SPACE } from './char-ngram-lm';
+import { CharNgramLm } from './char-ngram-lm';
+import { LM_SPACE } from './text-lm';
 
 const LOG10 = Math.LN10;
 

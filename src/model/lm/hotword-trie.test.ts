@@ -1,4 +1,4 @@
-import { LM_SPACE } from './char-ngram-lm';
+import { LM_SPACE } from './text-lm';
 import { HotwordTrie, MAX_HOTWORDS } from './hotword-trie';
 
 describe('HotwordTrie', () => {

@@ -1,4 +1,4 @@
-import { LM_SPACE } from './char-ngram-lm';
+import { LM_SPACE } from './text-lm';
 
 /** Most distinct hotwords one request may carry (the rest of a long prompt is ignored). */
 export const MAX_HOTWORDS = 200;

@@ -2,6 +2,7 @@ import { TokenTable } from '../tokens';
 import { CharNgramLm } from './char-ngram-lm';
 import { HotwordTrie } from './hotword-trie';
 import { HOTWORD_BONUS_PER_CHAR, LmFusion } from './lm-fusion';
+import { WordNgramLm } from './word-ngram-lm';
 
 const lm = CharNgramLm.parse(`\\data\\
 ngram 1=6
@@ -19,7 +20,7 @@ const ln = (log10: number) => log10 * Math.LN10;
 describe('LmFusion', () => {
   // A BPE-like vocabulary: blank, <unk>, word-initial pieces and a bare boundary.
   const tokens = new TokenTable(['<blk>', '<unk>', '\u2581ab', 'c', '\u2581', 'B'], 0);
-  const fusion = new LmFusion(lm, tokens, { scale: 2, lengthBonus: 0.25 });
+  const fusion = new LmFusion(lm, tokens, { scale: 2, lengthBonus: 0.25, unknownWordPenalty: 0 });
 
   test('scores every character a token spells, weighted, with the length bonus per character', () => {
     const s = fusion.extend(fusion.initial, 3); // "c"
@@ -46,7 +47,7 @@ describe('LmFusion', () => {
 
   test('characters outside the LM\'s alphabet are passed over, not penalized', () => {
     const punctuated = new TokenTable(['<blk>', 'c,', '!', '\u2581a'], 0);
-    const f = new LmFusion(lm, punctuated, { scale: 2, lengthBonus: 0.25 });
+    const f = new LmFusion(lm, punctuated, { scale: 2, lengthBonus: 0.25, unknownWordPenalty: 0 });
     const c = f.extend(f.initial, 1);
     expect(c.score).toBeCloseTo(2 * ln(-0.7) + 0.25, 6);
     expect(c.context).toBe(lm.advance(lm.start, 'c'));
@@ -62,7 +63,7 @@ describe('LmFusion', () => {
     const chars = new TokenTable(['<blk>', '\u2581', 'a', 'b', 'c'], 0);
     const ids = (text: string) => [...text].map((c) => (c === ' ' ? 1 : chars.symbols.indexOf(c)));
     const spell = (f: LmFusion, text: string) => ids(text).reduce((s, id) => f.extend(s, id), f.initial);
-    const plain = new LmFusion(lm, chars, { scale: 1, lengthBonus: 0 });
+    const plain = new LmFusion(lm, chars, { scale: 1, lengthBonus: 0, unknownWordPenalty: 0 });
     const hot = plain.forRequest(chars, HotwordTrie.fromWords(['cab']));
     const bonus = (text: string) => hot.final(spell(hot, text)) - plain.final(spell(plain, text));
 
@@ -105,7 +106,7 @@ ngram 2=2
 \\end\\
 `);
     const chars = new TokenTable(['<blk>', '\u2581', 'a', 'b'], 0);
-    const plain = new LmFusion(bigram, chars, { scale: 1, lengthBonus: 0 });
+    const plain = new LmFusion(bigram, chars, { scale: 1, lengthBonus: 0, unknownWordPenalty: 0 });
     const after = (text: string) => plain.forRequest(chars, undefined, text);
 
     test('the first word continues the text: the LM context is that of the text and a word boundary, nothing scored', () => {
@@ -127,6 +128,36 @@ ngram 2=2
     test('case, runs of whitespace and characters outside the alphabet do not matter', () => {
       expect(after('  A ,  ').initial.context).toBe(after('a').initial.context);
       expect(after('xyz').initial.context).toBe(plain.initial.context);
+    });
+  });
+
+  describe('with a word LM', () => {
+    const words = WordNgramLm.parse(`\\data\\
+ngram 1=4
+\\1-grams:
+-99\t<s>
+-1.0\tab
+-1.2\tba
+-0.5\t</s>
+\\end\\
+`);
+    const chars = new TokenTable(['<blk>', '\u2581', 'a', 'b', 'c'], 0);
+    const ids = (text: string) => [...text].map((c) => (c === ' ' ? 1 : chars.symbols.indexOf(c)));
+    const fusion = new LmFusion(words, chars, { scale: 1, lengthBonus: 0, unknownWordPenalty: 7 });
+    const total = (text: string) => fusion.final(ids(text).reduce((s, id) => fusion.extend(s, id), fusion.initial));
+
+    test('vocabulary words score their n-gram log probabilities, with no penalty', () => {
+      expect(total('ab ba')).toBeCloseTo(ln(-1.0) + ln(-1.2) + ln(-0.5), 6);
+    });
+
+    test('each word that leaves the vocabulary costs the penalty once, also when the text ends inside it', () => {
+      const unknown = ln(-1.2); // no <unk>: the rarest unigram
+      expect(total('aa')).toBeCloseTo(unknown - 7 + ln(-0.5), 6);
+      expect(total('aaa ab')).toBeCloseTo(unknown - 7 + ln(-1.0) + ln(-0.5), 6);
+      expect(total('a ab')).toBeCloseTo(unknown - 7 + ln(-1.0) + ln(-0.5), 6); // "a" is a prefix, not a word
+      expect(total('a')).toBeCloseTo(unknown - 7 + ln(-0.5), 6);
+      // Characters outside the vocabulary's letters are passed over.
+      expect(total('acb')).toBeCloseTo(total('ab'), 6);
     });
   });
 });

@@ -1,6 +1,6 @@
 import type { TokenTable } from '../tokens';
 import { WORD_BOUNDARY } from '../tokens';
-import { LM_SPACE, type CharLmContext, type CharNgramLm } from './char-ngram-lm';
+import { LM_SPACE, type LmContext, type TextLm } from './text-lm';
 import type { HotwordTrie } from './hotword-trie';
 
 /** How much the language model counts in beam search (shallow fusion), per model (`lm.json`). */
@@ -9,9 +9,15 @@ export interface LmWeights {
   scale: number;
   /** Added per character the hypothesis spells (offsets the LM's bias toward short outputs). */
   lengthBonus: number;
+  /**
+   * Word LMs only: subtracted (natural log, not scaled) once per word that leaves the LM's vocabulary, as
+   * pyctcdecode's `unk_score_offset`; misspellings then fall out of the beam while a clearly spoken new word
+   * can still win.
+   */
+  unknownWordPenalty: number;
 }
 
-export const DEFAULT_LM_WEIGHTS: Readonly<LmWeights> = { scale: 0.5, lengthBonus: 0.5 };
+export const DEFAULT_LM_WEIGHTS: Readonly<LmWeights> = { scale: 0.5, lengthBonus: 0.5, unknownWordPenalty: 10 };
 
 /**
  * Bonus per character of a hotword (natural log), taken back if the word is left unfinished. 1.5 is
@@ -25,7 +31,7 @@ const MAX_PRECEDING_CHARS = 64;
 
 /** A hypothesis's text state: its LM context and what the LM and hotwords have added to its score so far. */
 export interface LmState {
-  context: CharLmContext;
+  context: LmContext;
   /** The last character spelled ('' before the first). */
   last: string;
   /** scale × Σ log P(char) + lengthBonus × chars + hotword bonuses, natural log. */
@@ -51,7 +57,7 @@ export class LmFusion {
   private readonly spellings: readonly string[];
 
   constructor(
-    private readonly lm: CharNgramLm | undefined,
+    private readonly lm: TextLm | undefined,
     tokens: TokenTable,
     private readonly weights: Readonly<LmWeights>,
     private readonly hotwords?: HotwordTrie,
@@ -100,6 +106,7 @@ export class LmFusion {
       if (char === LM_SPACE && (last === '' || last === LM_SPACE)) continue;
       if (this.lm && (char === LM_SPACE || this.lm.knows(char))) {
         score += this.weights.scale * this.lm.logProb(context, char) + this.weights.lengthBonus;
+        if (this.lm.leavesVocabulary?.(context, char)) score -= this.weights.unknownWordPenalty;
         context = this.lm.advance(context, char);
       }
       if (this.hotwords) {
@@ -124,7 +131,8 @@ export class LmFusion {
 
   /** The state's score with the end of the text added (the LM's end of sentence; an unfinished hotword's bonus back). */
   final(state: LmState): number {
-    const lmEnd = this.lm ? this.weights.scale * this.lm.endLogProb(state.context) : 0;
+    const lm = this.lm;
+    const lmEnd = lm ? this.weights.scale * lm.endLogProb(state.context) - (lm.leavesVocabulary?.(state.context, LM_SPACE) ? this.weights.unknownWordPenalty : 0) : 0;
     const hotBack = this.hotwords && !this.hotwords.isWordEnd(state.hotNode) ? state.pending : 0;
     return state.score + lmEnd - hotBack;
   }

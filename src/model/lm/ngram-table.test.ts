@@ -45,4 +45,25 @@ describe('NgramTable', () => {
     expect(table.find([1, 2, 3], 0, 3)).toBe(-1);
     expect(() => new NgramTable(0)).toThrow(RangeError);
   });
+
+  test('32-bit ids hold word vocabularies beyond 65,534 symbols; 16-bit ones do not tell such ids apart', () => {
+    const wide = new NgramTable(2, 16, true);
+    wide.set([70_000, 1], 0, 2, -1, 0);
+    wide.set([4_464, 1], 0, 2, -2, 0); // 70,000 mod 65,536
+    expect(wide.logProbAt(wide.find([70_000, 1], 0, 2))).toBe(-1);
+    expect(wide.logProbAt(wide.find([4_464, 1], 0, 2))).toBe(-2);
+    expect(wide.size).toBe(2);
+  });
+
+  test('backedOffLogProb: the longest stored n-gram plus the back-off weights passed over, else the unknown score', () => {
+    const table = new NgramTable(3);
+    table.set([1], 0, 1, -1, -0.5);
+    table.set([2], 0, 1, -2, -0.25);
+    table.set([1, 2], 0, 2, -3, -0.125);
+    table.set([2, 1], 0, 2, -4, 0);
+    expect(table.backedOffLogProb([1, 2], 1, -9)).toBe(-3);
+    expect(table.backedOffLogProb([1, 2, 1], 2, -9)).toBe(-0.125 - 4);
+    expect(table.backedOffLogProb([2, 2], 1, -9)).toBe(-0.25 - 2);
+    expect(table.backedOffLogProb([1, 7], 1, -9)).toBe(-0.5 - 9);
+  });
 });

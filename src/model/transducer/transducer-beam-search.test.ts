@@ -69,7 +69,7 @@ ngram 1=5
 `);
     const model = tabled((t, last) => (t === 0 ? [0.1, 0.44, 0.46, 0] : last === 0 ? [1, 0, 0, 0] : [0.98, 0.01, 0.01, 0]));
     expect(ids(await transducerModifiedBeamSearch(model, frames(2), 2, 1, { beamSize: 4 }))).toEqual([2]);
-    const fusion = new LmFusion(lm, tokens, { scale: 0.5, lengthBonus: 0 });
+    const fusion = new LmFusion(lm, tokens, { scale: 0.5, lengthBonus: 0, unknownWordPenalty: 0 });
     expect(ids(await transducerModifiedBeamSearch(model, frames(2), 2, 1, { beamSize: 4, lm: fusion }))).toEqual([1]);
   });
 
