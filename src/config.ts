@@ -43,8 +43,8 @@ export const configSchema = z.object({
   /** onnxruntime execution provider. `cuda` falls back to `cpu` with a warning if unavailable. */
   EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   /**
-   * How models turn scores into text: `auto` = beam search with the model folder's character LM
-   * (`lm.arpa.gz`) when it has one, else greedy search; `greedy_search`; `beam_search` (with the LM if any).
+   * How models turn scores into text: `auto` = beam search with the model folder's n-gram LM
+   * (`lm.arpa.gz`, characters or words) when it has one, else greedy search; `greedy_search`; `beam_search` (with the LM if any).
    */
   DECODING_METHOD: z.enum(['auto', 'greedy_search', 'beam_search']).default('auto'),
   /** Hypotheses kept by beam search. */

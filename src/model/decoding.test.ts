@@ -25,7 +25,7 @@ function layoutWith(files: Record<string, string>): ModelLayout {
 describe('resolveDecoding', () => {
   test('auto: beam search with the folder\'s LM and its weights; greedy without an LM', () => {
     const withLm = resolveDecoding(layoutWith({ 'lm.arpa': ARPA, 'lm.json': '{"scale": 0.7, "lengthBonus": 1.25}' }), { method: 'auto', beamSize: 6 }, tokens);
-    expect(withLm).toMatchObject({ method: 'beam_search', beamSize: 6, lmFile: 'lm.arpa', lmWeights: { scale: 0.7, lengthBonus: 1.25 } });
+    expect(withLm).toMatchObject({ method: 'beam_search', beamSize: 6, lmFile: 'lm.arpa', lmUnit: 'character', lmWeights: { scale: 0.7, lengthBonus: 1.25, unknownWordPenalty: 10 } });
     expect(withLm.lm).toBeDefined();
     expect(resolveDecoding(layoutWith({}), { method: 'auto', beamSize: 6 }, tokens)).toEqual({ method: 'greedy_search', beamSize: 1 });
   });
@@ -35,6 +35,12 @@ describe('resolveDecoding', () => {
     expect(resolveDecoding(layout, GREEDY_DECODING, tokens).lm).toBeUndefined();
     expect(resolveDecoding(layoutWith({}), { method: 'beam_search', beamSize: 4 }, tokens)).toEqual({ method: 'beam_search', beamSize: 4 });
     expect(resolveDecoding(layout, { method: 'beam_search', beamSize: 4, lmWeights: { scale: 2, lengthBonus: 0, unknownWordPenalty: 3 } }, tokens).lmWeights).toEqual({ scale: 2, lengthBonus: 0, unknownWordPenalty: 3 });
+  });
+
+  test('a word-level ARPA file is loaded as a word LM, with its unknown-word penalty from lm.json', () => {
+    const words = ['\\data\\', 'ngram 1=3', '\\1-grams:', '-99\t<s>', '-0.5\thello', '-0.5\t</s>', '\\end\\', ''].join('\n');
+    const resolved = resolveDecoding(layoutWith({ 'lm.arpa': words, 'lm.json': '{"scale": 0.6, "lengthBonus": 2, "unknownWordPenalty": 12}' }), { method: 'auto', beamSize: 8 }, tokens);
+    expect(resolved).toMatchObject({ method: 'beam_search', lmUnit: 'word', lmWeights: { scale: 0.6, lengthBonus: 2, unknownWordPenalty: 12 } });
   });
 
   test('a bad lm.json or LM file stops loading with a message naming the file', () => {

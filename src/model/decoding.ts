@@ -3,6 +3,7 @@ import path from 'node:path';
 import { HotwordTrie } from './lm/hotword-trie';
 import { DEFAULT_LM_WEIGHTS, LmFusion, type LmWeights } from './lm/lm-fusion';
 import { loadTextLm } from './lm/load-text-lm';
+import type { TextLm } from './lm/text-lm';
 import type { ModelLayout } from './model-layout';
 import type { TokenTable } from './tokens';
 
@@ -24,8 +25,9 @@ export interface ModelDecoding {
   method: DecodingMethod;
   beamSize: number;
   lm?: LmFusion;
-  /** For /status: the LM file and its weights. */
+  /** For /status: the LM file, what it counts in, and its weights. */
   lmFile?: string;
+  lmUnit?: TextLm['unit'];
   lmWeights?: LmWeights;
 }
 
@@ -36,8 +38,9 @@ export function resolveDecoding(layout: ModelLayout, config: Readonly<DecodingCo
   const beamSize = Math.max(1, config.beamSize);
   if (!layout.lmPath) return { method, beamSize };
   const lmWeights = config.lmWeights ?? (layout.lmWeightsPath ? readWeights(layout.lmWeightsPath) : { ...DEFAULT_LM_WEIGHTS });
-  const lm = new LmFusion(loadTextLm(layout.lmPath), tokens, lmWeights);
-  return { method, beamSize, lm, lmFile: path.basename(layout.lmPath), lmWeights };
+  const textLm = loadTextLm(layout.lmPath);
+  const lm = new LmFusion(textLm, tokens, lmWeights);
+  return { method, beamSize, lm, lmFile: path.basename(layout.lmPath), lmUnit: textLm.unit, lmWeights };
 }
 
 /** What one recognition request adds to the model's text scoring (beam search only; greedy search ignores it). */

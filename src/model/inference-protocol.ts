@@ -25,7 +25,7 @@ export interface LoadedModelInfo {
   /** Where the features are computed: the WebAssembly module, or the JavaScript fallback. */
   featureEngine: 'wasm' | 'js';
   /** How the model decodes, and with which LM. */
-  decoding: { method: DecodingMethod; beamSize: number; lm?: { file: string; scale: number; lengthBonus: number; unknownWordPenalty: number } };
+  decoding: { method: DecodingMethod; beamSize: number; lm?: { file: string; unit: 'character' | 'word'; scale: number; lengthBonus: number; unknownWordPenalty: number } };
   metadata: Record<string, string>;
 }
 

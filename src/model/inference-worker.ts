@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   }
   const info: Record<string, LoadedModelInfo> = {};
   for (const [id, m] of models) {
-    const { method, beamSize, lmFile, lmWeights } = m.decoding;
-    const decoding = { method, beamSize, ...(lmFile && lmWeights ? { lm: { file: lmFile, ...lmWeights } } : {}) };
+    const { method, beamSize, lmFile, lmUnit, lmWeights } = m.decoding;
+    const decoding = { method, beamSize, ...(lmFile && lmUnit && lmWeights ? { lm: { file: lmFile, unit: lmUnit, ...lmWeights } } : {}) };
     info[id] = { kind: m.kind, provider: m.provider, vocabSize: m.tokens.size, frameSec: m.frameSec, featureEngine: m.featureEngine, decoding, metadata: { ...m.metadata } };
     if (m.featureEngine !== 'wasm') warnings.push(`model ${id}: the WebAssembly feature module could not be loaded; computing features in JavaScript (about 3x slower)`);
   }

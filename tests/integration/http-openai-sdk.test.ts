@@ -183,7 +183,7 @@ describe('OpenAI SDK drop-in', () => {
     for (const entry of server.services.registry.entries) {
       const { decoding } = status.models[entry.id];
       expect(decoding.method).toBe(entry.layout.lmPath ? 'beam_search' : 'greedy_search');
-      if (entry.layout.lmPath) expect(decoding).toMatchObject({ beamSize: 8, lm: { file: path.basename(entry.layout.lmPath) } });
+      if (entry.layout.lmPath) expect(decoding).toMatchObject({ beamSize: 8, lm: { file: path.basename(entry.layout.lmPath), unit: 'character' } });
     }
   });
 

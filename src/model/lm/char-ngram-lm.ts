@@ -19,6 +19,7 @@ const NO_SYMBOL = 0xffff;
  */
 export class CharNgramLm implements TextLm {
   readonly order: number;
+  readonly unit = 'character';
   private readonly cache = new Map<string, number>();
   /** The query being looked up: context ids then the character's id. */
   private readonly query: Uint16Array;

@@ -159,5 +159,18 @@ ngram 1=4
       // Characters outside the vocabulary's letters are passed over.
       expect(total('acb')).toBeCloseTo(total('ab'), 6);
     });
+
+    test('a hotword outside the vocabulary pays no penalty; a word that only starts like one does', () => {
+      const hot = fusion.forRequest(chars, HotwordTrie.fromWords(['aab']));
+      const hotTotal = (text: string) => hot.final(ids(text).reduce((s, id) => hot.extend(s, id), hot.initial));
+      const unknown = ln(-1.2);
+      expect(hotTotal('aab')).toBeCloseTo(unknown + 3 * HOTWORD_BONUS_PER_CHAR + ln(-0.5), 6);
+      expect(hotTotal('aab ab')).toBeCloseTo(unknown + 3 * HOTWORD_BONUS_PER_CHAR + ln(-1.0) + ln(-0.5), 6);
+      expect(hotTotal('aa')).toBeCloseTo(total('aa'), 6); // ends inside the hotword
+      expect(hotTotal('aa ab')).toBeCloseTo(total('aa ab'), 6);
+      expect(hotTotal('aabb ab')).toBeCloseTo(total('aabb ab'), 6); // runs past it
+      expect(hotTotal('aabb')).toBeCloseTo(total('aabb'), 6);
+      expect(hotTotal('ab')).toBeCloseTo(total('ab'), 6); // an in-vocabulary word leaving the trie
+    });
   });
 });

@@ -38,7 +38,10 @@ export interface LmState {
   score: number;
   /** Where the current word is in the hotword trie (0 = word start, -1 = not a hotword). */
   hotNode: number;
-  /** The hotword bonus given to the current, unfinished word (taken back if it does not finish as a hotword). */
+  /**
+   * What the current, unfinished word loses if it does not finish as a hotword: the hotword bonus it was
+   * given, plus an unknown-word penalty held back while it could still be a hotword.
+   */
   pending: number;
 }
 
@@ -51,7 +54,9 @@ export interface LmState {
  *
  * Hotwords (contextual biasing, as sherpa-onnx's hotwords): every character that continues a hotword from a
  * word start earns `HOTWORD_BONUS_PER_CHAR`, which keeps the hotword alive in the beam while it is spelled;
- * a word that leaves the trie, or ends before a hotword does, gives the bonus back.
+ * a word that leaves the trie, or ends before a hotword does, gives the bonus back. With a word LM, a word
+ * outside its vocabulary costs `unknownWordPenalty` once, unless the word is a hotword (names in a prompt
+ * are usually exactly such words).
  */
 export class LmFusion {
   private readonly spellings: readonly string[];
@@ -104,24 +109,28 @@ export class LmFusion {
     let consumed = false;
     for (const char of spelling) {
       if (char === LM_SPACE && (last === '' || last === LM_SPACE)) continue;
+      let unknownWordPenalty = 0;
       if (this.lm && (char === LM_SPACE || this.lm.knows(char))) {
         score += this.weights.scale * this.lm.logProb(context, char) + this.weights.lengthBonus;
-        if (this.lm.leavesVocabulary?.(context, char)) score -= this.weights.unknownWordPenalty;
+        if (this.lm.leavesVocabulary?.(context, char)) unknownWordPenalty = this.weights.unknownWordPenalty;
         context = this.lm.advance(context, char);
       }
       if (this.hotwords) {
+        // A hotword is in the vocabulary: an unknown-word penalty waits (in `pending`) until the word ends.
         const next = this.hotwords.step(hotNode, char);
         if (char === LM_SPACE) {
-          if (!this.hotwords.isWordEnd(hotNode)) score -= pending;
+          if (!this.hotwords.isWordEnd(hotNode)) score -= pending + unknownWordPenalty;
           pending = 0;
         } else if (next < 0) {
-          score -= pending;
+          score -= pending + unknownWordPenalty;
           pending = 0;
         } else {
           score += HOTWORD_BONUS_PER_CHAR;
-          pending += HOTWORD_BONUS_PER_CHAR;
+          pending += HOTWORD_BONUS_PER_CHAR + unknownWordPenalty;
         }
         hotNode = next;
+      } else {
+        score -= unknownWordPenalty;
       }
       last = char;
       consumed = true;
@@ -129,11 +138,15 @@ export class LmFusion {
     return consumed ? { context, last, score, hotNode, pending } : state;
   }
 
-  /** The state's score with the end of the text added (the LM's end of sentence; an unfinished hotword's bonus back). */
+  /**
+   * The state's score with the end of the text added: the LM's end of sentence, and for an unfinished last
+   * word that is not a hotword, its hotword bonus back and its unknown-word penalty.
+   */
   final(state: LmState): number {
     const lm = this.lm;
-    const lmEnd = lm ? this.weights.scale * lm.endLogProb(state.context) - (lm.leavesVocabulary?.(state.context, LM_SPACE) ? this.weights.unknownWordPenalty : 0) : 0;
-    const hotBack = this.hotwords && !this.hotwords.isWordEnd(state.hotNode) ? state.pending : 0;
-    return state.score + lmEnd - hotBack;
+    const lmEnd = lm ? this.weights.scale * lm.endLogProb(state.context) : 0;
+    if (this.hotwords?.isWordEnd(state.hotNode)) return state.score + lmEnd;
+    const unknownWord = lm?.leavesVocabulary?.(state.context, LM_SPACE) ? this.weights.unknownWordPenalty : 0;
+    return state.score + lmEnd - state.pending - unknownWord;
   }
 }

@@ -9,6 +9,8 @@ export type LmContext = string;
  * words), whatever unit the model counts in. Scores are natural logs.
  */
 export interface TextLm {
+  /** What the model counts in: characters (`▁` between words) or words. */
+  readonly unit: 'character' | 'word';
   /** The context at the start of a sentence. */
   readonly start: LmContext;
   /** True for characters the model can score (others are passed over). */

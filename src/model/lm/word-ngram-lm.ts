@@ -22,6 +22,7 @@ const CACHE_LIMIT = 200_000;
  */
 export class WordNgramLm implements TextLm {
   readonly order: number;
+  readonly unit = 'word';
   /** Every prefix of a vocabulary word (the words themselves included) → the best unigram log prob below it. */
   private readonly lookahead = new Map<string, number>();
   private readonly alphabet = new Set<string>();
