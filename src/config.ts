@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DecodingConfig } from './model/decoding';
+import type { ModelPrecision } from './model/model-layout';
 
 /**
  * The service's one configuration schema, read from environment variables (dotenv loads `.env` first in
@@ -40,6 +41,8 @@ export const configSchema = z.object({
   /** Extra names for models: `alias=model-id,...`. `whisper-1`, `gpt-4o-transcribe`, `gpt-4o-mini-transcribe`
    * and `default` always map to the default model unless overridden here. */
   MODEL_ALIASES: aliasMap.default({}),
+  /** Which files a model folder holding both `*.onnx` and `*.int8.onnx` runs (a folder with one kind runs that). */
+  MODEL_PRECISION: z.enum(['fp32', 'int8']).default('fp32'),
   /** onnxruntime execution provider. `cuda` falls back to `cpu` with a warning if unavailable. */
   EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   /**
@@ -107,6 +110,7 @@ export interface Config {
   modelsDir: string;
   defaultModel: string;
   modelAliases: Readonly<Record<string, string>>;
+  modelPrecision: ModelPrecision;
   executionProvider: 'cpu' | 'cuda';
   decoding: Readonly<DecodingConfig>;
   inferenceWorkers: number;
@@ -158,6 +162,7 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     modelsDir: c.MODELS_DIR,
     defaultModel: c.DEFAULT_MODEL,
     modelAliases: Object.freeze({ ...c.MODEL_ALIASES }),
+    modelPrecision: c.MODEL_PRECISION,
     executionProvider: c.EXECUTION_PROVIDER,
     decoding: Object.freeze({ method: c.DECODING_METHOD, beamSize: c.DECODING_BEAM_SIZE }),
     inferenceWorkers: c.INFERENCE_WORKERS,

@@ -28,7 +28,7 @@ export class Services {
     readonly config: Readonly<Config>,
     readonly logger: Logger,
   ) {
-    const { registry, skipped } = ModelRegistry.scan(config.modelsDir, { defaultModel: config.defaultModel, aliases: config.modelAliases });
+    const { registry, skipped } = ModelRegistry.scan(config.modelsDir, { defaultModel: config.defaultModel, aliases: config.modelAliases, precision: config.modelPrecision });
     for (const s of skipped) logger.warn({ dir: s.dir }, `skipping ${s.dir}: ${s.reason}`);
     this.registry = registry;
     this.audioBudget = new DecodedAudioBudget(config.maxAudioSecInFlight * 16000 * 4);

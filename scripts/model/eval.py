@@ -2,8 +2,9 @@
 """Evaluate the committed ONNX models and the pocketsphinx baseline.
 
 Every model is run twice: greedy search through sherpa-onnx-node (the independent implementation), and, when
-its folder has a character LM (lm.arpa.gz), beam search with that LM through the service's own pipeline
-(scripts/model/service_decode.mjs; needs `npm run build`, which `npm run eval` does).
+its folder has an LM (lm.arpa.gz), beam search with that LM through the service's own pipeline
+(scripts/model/service_decode.mjs; needs `npm run build`, which `npm run eval` does). A folder with int8
+files (scripts/model/quantize.py) gets a third run: greedy search with those.
 
     python3 scripts/model/eval.py                   # all models under models/, all test sets
     python3 scripts/model/eval.py --no-baseline     # skip pocketsphinx
@@ -86,11 +87,11 @@ def build_sets(tts_per_voice):
     return sets
 
 
-def run_sherpa(model_dir, wavs):
+def run_sherpa(model_dir, wavs, *extra):
     lst = os.path.join(EVAL, "list.txt")
     with open(lst, "w") as fh:
         fh.write("\n".join(wavs) + "\n")
-    p = subprocess.run(["node", os.path.join(HERE, "sherpa_decode.mjs"), model_dir, "--list", lst],
+    p = subprocess.run(["node", os.path.join(HERE, "sherpa_decode.mjs"), model_dir, "--list", lst, *extra],
                        capture_output=True, text=True, cwd=REPO)
     if p.returncode != 0:
         raise RuntimeError(p.stderr[-2000:])
@@ -145,7 +146,7 @@ def score(name, items, hyps):
     return res
 
 
-def rtf(model_dir):
+def rtf(model_dir, *extra):
     """Warm real-time factor on one thread for a >= 10 s clip (the LibriVox clips concatenated)."""
     p = os.path.join(EVAL, "rtf_clip.wav")
     if not os.path.exists(p):
@@ -156,7 +157,7 @@ def rtf(model_dir):
         if not parts:
             parts = [np.random.default_rng(0).standard_normal(16000 * 12).astype(np.float32) * 0.05]
         write_wav(p, np.concatenate(parts))
-    out = run_sherpa(model_dir, [p] * 4)
+    out = run_sherpa(model_dir, [p] * 4, *extra)
     best = min(o["decode_seconds"] for o in out[1:])
     return round(best / out[0]["seconds"], 4), round(out[0]["seconds"], 1)
 
@@ -181,6 +182,14 @@ def main():
             out = run_sherpa(m, [w for w, _ in items])
             table[name][sname] = score(sname, items, [o["text"] for o in out])
         table[name]["rtf_1thread"], secs = rtf(m)
+        if glob.glob(os.path.join(m, "*.int8.onnx")):
+            qname = name + " int8"
+            table[qname] = {}
+            for sname, items in sets.items():
+                if items:
+                    out = run_sherpa(m, [w for w, _ in items], "--int8")
+                    table[qname][sname] = score(sname, items, [o["text"] for o in out])
+            table[qname]["rtf_1thread"], _ = rtf(m, "--int8")
         if has_lm(m):
             lname = name + " + LM beam"
             table[lname] = {}

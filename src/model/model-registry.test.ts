@@ -37,7 +37,17 @@ describe('ModelRegistry.scan', () => {
     expect(skipped.map((s) => [path.basename(s.dir), s.reason])).toEqual([['no-tokens', 'no tokens.txt']]);
   });
 
-  test('finds a folder\'s character LM and its weights', () => {
+  test('MODEL_PRECISION=int8 runs the int8 files where a folder has both, the only files elsewhere', () => {
+    const { registry } = ModelRegistry.scan(dir, { precision: 'int8' });
+    const zip = registry.resolve('a-zipformer').layout;
+    expect(zip.kind === 'transducer' && [zip.encoderPath, zip.decoderPath].map((p) => path.basename(p))).toEqual(['encoder-epoch-99.int8.onnx', 'decoder-epoch-99.onnx']);
+    const ctc = registry.resolve('b-ctc').layout;
+    expect(ctc.kind === 'nemo-ctc' && path.basename(ctc.modelPath)).toBe('model.int8.onnx');
+    const only = registry.resolve('c-int8-only').layout;
+    expect(only.kind === 'nemo-ctc' && path.basename(only.modelPath)).toBe('model.int8.onnx');
+  });
+
+  test('finds a folder\'s LM and its weights', () => {
     const { registry } = ModelRegistry.scan(dir);
     const ctc = registry.resolve('b-ctc').layout;
     expect([ctc.lmPath, ctc.lmWeightsPath].map((p) => p && path.basename(p))).toEqual(['lm.arpa.gz', 'lm.json']);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../errors';
-import { detectModelLayout, type ModelLayout } from './model-layout';
+import { detectModelLayout, type ModelLayout, type ModelPrecision } from './model-layout';
 
 /** The file in a models folder that names its default model (one id), unless DEFAULT_MODEL is set. */
 export const DEFAULT_MODEL_FILE = 'default-model.txt';
@@ -50,7 +50,7 @@ export class ModelRegistry {
   }
 
   /** Scans `modelsDir`: every folder with ONNX files in a known layout is a model, its id the folder name. */
-  static scan(modelsDir: string, options: { defaultModel?: string; aliases?: Readonly<Record<string, string>> } = {}): RegistryScan {
+  static scan(modelsDir: string, options: { defaultModel?: string; aliases?: Readonly<Record<string, string>>; precision?: ModelPrecision } = {}): RegistryScan {
     if (!existsSync(modelsDir)) throw new Error(`models directory ${modelsDir} does not exist`);
     const entries: ModelEntry[] = [];
     const skipped: RegistryScan['skipped'] = [];
@@ -59,7 +59,7 @@ export class ModelRegistry {
       if (!statSync(dir).isDirectory()) continue;
       // Folders without any ONNX file (test data, docs) are not models and not worth a warning.
       if (!readdirSync(dir).some((f) => f.endsWith('.onnx'))) continue;
-      const layout = detectModelLayout(dir);
+      const layout = detectModelLayout(dir, options.precision);
       if ('error' in layout) skipped.push({ dir, reason: layout.error });
       else entries.push({ id: name, layout, createdSec: Math.floor(statSync(dir).mtimeMs / 1000) });
     }

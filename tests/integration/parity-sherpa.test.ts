@@ -42,10 +42,19 @@ function clips(): { name: string; samples: Float32Array }[] {
  * files, transcribes every test clip to the same text, with the same word start times, as our pipeline.
  */
 describe('parity with sherpa-onnx-node', () => {
-  const { registry } = ModelRegistry.scan(MODELS_DIR);
+  // Every model as it runs in fp32, and its int8 variant where the folder has one.
+  const fp32 = ModelRegistry.scan(MODELS_DIR).registry.entries;
+  const int8 = ModelRegistry.scan(MODELS_DIR, { precision: 'int8' }).registry.entries.filter(
+    (e) => JSON.stringify(e.layout) !== JSON.stringify(fp32.find((f) => f.id === e.id)?.layout),
+  );
+  const variants = [...fp32.map((e) => [e.id, e.layout] as const), ...int8.map((e) => [`${e.id} (int8)`, e.layout] as const)];
   const audio = clips();
 
-  describe.each(registry.entries.map((e) => [e.id, e.layout] as const))('model %s', (_id, layout) => {
+  test('the embedded models come with int8 variants, which are checked too', () => {
+    expect(int8.map((e) => e.id).sort()).toEqual(fp32.map((e) => e.id).sort());
+  });
+
+  describe.each(variants)('model %s', (_id, layout) => {
     let ours: AcousticModel;
     let theirs: SherpaRecognizer;
     beforeAll(async () => {
