@@ -48,8 +48,16 @@ describe('ctcPrefixBeamSearch', () => {
     expect(beam).toEqual(greedy);
   });
 
+  /** Frames spelling "cb" (c barely ahead of a), over the tokens ▁ a b c <blk>. */
+  const tokens = new TokenTable(['\u2581', 'a', 'b', 'c', '<blk>'], 4);
+  const nearMiss = () =>
+    logRows([
+      [0, 0.45, 0, 0.55, 0],
+      [0, 0, 0, 0, 1],
+      [0, 0, 1, 0, 0],
+    ]);
+
   test('a character LM decides between acoustically close spellings', () => {
-    const tokens = new TokenTable(['\u2581', 'a', 'b', 'c', '<blk>'], 4);
     // "ab" vs "cb": the acoustics slightly prefer c; the LM has only ever seen "ab".
     const lm = CharNgramLm.parse(`\\data\\
 ngram 1=6
@@ -67,18 +75,13 @@ ngram 2=3
 -0.05\tb </s>
 \\end\\
 `);
-    const lp = logRows([
-      [0, 0.45, 0, 0.55, 0],
-      [0, 0, 0, 0, 1],
-      [0, 0, 1, 0, 0],
-    ]);
+    const lp = nearMiss();
     expect(ids(ctcPrefixBeamSearch(lp, 3, 5, 4, { beamSize: 4 }))).toEqual([3, 2]);
     const fusion = new LmFusion(lm, tokens, { scale: 0.5, lengthBonus: 0, unknownWordPenalty: 0 });
     expect(ids(ctcPrefixBeamSearch(lp, 3, 5, 4, { beamSize: 4, lm: fusion }))).toEqual([1, 2]);
   });
 
   test('a word LM with lexicon look-ahead turns a near-miss spelling into a vocabulary word', () => {
-    const tokens = new TokenTable(['\u2581', 'a', 'b', 'c', '<blk>'], 4);
     const words = WordNgramLm.parse(`\\data\\
 ngram 1=4
 \\1-grams:
@@ -88,11 +91,7 @@ ngram 1=4
 -0.5\t</s>
 \\end\\
 `);
-    const lp = logRows([
-      [0, 0.45, 0, 0.55, 0],
-      [0, 0, 0, 0, 1],
-      [0, 0, 1, 0, 0],
-    ]);
+    const lp = nearMiss();
     const fusion = new LmFusion(words, tokens, { scale: 0.5, lengthBonus: 0, unknownWordPenalty: 5 });
     expect(ids(ctcPrefixBeamSearch(lp, 3, 5, 4, { beamSize: 4, lm: fusion }))).toEqual([1, 2]);
     // Without the penalty the unknown word "cb" costs only the rarest unigram's score, and the acoustics win.
