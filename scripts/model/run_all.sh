@@ -53,6 +53,10 @@ STT_MODEL_WORKDIR="$S5" nice -n 10 $PY scripts/model/train.py --kind rnnt --bloc
 wait
 $PY scripts/model/export.py --kind ctc  --ckpt "$S5/ckpt/ctc/last.pt"  --out models/nemo-ctc-en-conv-small
 $PY scripts/model/export.py --kind rnnt --ckpt "$S5/ckpt/rnnt/last.pt" --out models/icefall-transducer-en-conv-small
+# The int8 variants (weight-only, per output channel) of every exported file.
+for f in models/nemo-ctc-en-conv-small/model.onnx models/icefall-transducer-en-conv-small/{encoder,decoder,joiner}.onnx; do
+  $PY scripts/model/quantize.py "$f"
+done
 # The character LM for beam search (training sentences only), then its weights per model on the dev set.
 $PY scripts/model/build_lm.py --fsdd --order 8 --out models/nemo-ctc-en-conv-small/lm.arpa.gz
 cp models/nemo-ctc-en-conv-small/lm.arpa.gz models/icefall-transducer-en-conv-small/lm.arpa.gz

@@ -160,6 +160,12 @@ ngram 1=4
       expect(total('acb')).toBeCloseTo(total('ab'), 6);
     });
 
+    test('preceding text becomes the word history', () => {
+      const primed = fusion.forRequest(chars, undefined, 'AB').initial;
+      expect(primed.context).toBe(ids('ab ').reduce((s, id) => fusion.extend(s, id), fusion.initial).context);
+      expect(primed.score).toBe(0);
+    });
+
     test('a hotword outside the vocabulary pays no penalty; a word that only starts like one does', () => {
       const hot = fusion.forRequest(chars, HotwordTrie.fromWords(['aab']));
       const hotTotal = (text: string) => hot.final(ids(text).reduce((s, id) => hot.extend(s, id), hot.initial));
