@@ -8,6 +8,7 @@ files (scripts/model/quantize.py) gets a third run: greedy search with those.
 
     python3 scripts/model/eval.py                   # all models under models/, all test sets
     python3 scripts/model/eval.py --no-baseline     # skip pocketsphinx
+    python3 scripts/model/eval.py --models DIR --beam 16   # other model folders (e.g. with a word LM), beam 16
 Prints WER / CER per model per test set (plus digit accuracy on FSDD) and the real-time factor on one thread.
 Test sets are written (once) under $STT_MODEL_WORKDIR/eval: held-out TTS voices (50 utterances per voice),
 held-out FSDD clips (indices 0-4 of every digit and speaker, resampled to 16 kHz), and the LibriVox clips shipped
@@ -168,6 +169,7 @@ def main():
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--tts-per-voice", type=int, default=50)
     ap.add_argument("--json", default="")
+    ap.add_argument("--beam", type=int, default=8, help="beam size of the LM rows (the service's default: 8)")
     a = ap.parse_args()
     sets = build_sets(a.tts_per_voice)
     models = a.models or sorted(d for d in glob.glob(os.path.join(REPO, "models", "*"))
@@ -195,9 +197,9 @@ def main():
             table[lname] = {}
             for sname, items in sets.items():
                 if items:
-                    out = run_service(m, [w for w, _ in items])
+                    out = run_service(m, [w for w, _ in items], "--beam", str(a.beam))
                     table[lname][sname] = score(sname, items, [o["text"] for o in out])
-            out = run_service(m, [os.path.join(EVAL, "rtf_clip.wav")] * 4)
+            out = run_service(m, [os.path.join(EVAL, "rtf_clip.wav")] * 4, "--beam", str(a.beam))
             table[lname]["rtf_1thread"] = round(min(o["decode_seconds"] for o in out[1:]) / out[0]["seconds"], 4)
     if not a.no_baseline:
         table["pocketsphinx-en-us (baseline)"] = {}
