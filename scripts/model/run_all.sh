@@ -53,6 +53,18 @@ STT_MODEL_WORKDIR="$S5" nice -n 10 $PY scripts/model/train.py --kind rnnt --bloc
 wait
 $PY scripts/model/export.py --kind ctc  --ckpt "$S5/ckpt/ctc/last.pt"  --out models/nemo-ctc-en-conv-small
 $PY scripts/model/export.py --kind rnnt --ckpt "$S5/ckpt/rnnt/last.pt" --out models/icefall-transducer-en-conv-small
+# Stage 6: resume stage 5's last.pt (weights and optimizer state) in a fresh work dir for 115 / 112 min,
+# annealing from 0.5x.
+S6="$STT_MODEL_WORKDIR/stage6"
+mkdir -p "$S6/data" "$S6/ckpt/ctc" "$S6/ckpt/rnnt"
+for f in "$S5"/data/*; do ln -sf "$(readlink -f "$f")" "$S6/data/"; done
+cp "$S5/ckpt/ctc/last.pt" "$S6/ckpt/ctc/"
+cp "$S5/ckpt/rnnt/last.pt" "$S6/ckpt/rnnt/"
+STT_MODEL_WORKDIR="$S6" nice -n 19 $PY scripts/model/train.py --kind ctc  --blocks 16 --minutes 115 --anneal-minutes 115 --anneal-scale 0.5 --fsdd-repeat 4 --threads 1 --eval-every 15 &
+STT_MODEL_WORKDIR="$S6" nice -n 19 $PY scripts/model/train.py --kind rnnt --blocks 16 --minutes 112 --anneal-minutes 112 --anneal-scale 0.5 --fsdd-repeat 4 --threads 1 --max-utt-sec 8 --eval-every 15 &
+wait
+$PY scripts/model/export.py --kind ctc  --ckpt "$S6/ckpt/ctc/last.pt"  --out models/nemo-ctc-en-conv-small
+$PY scripts/model/export.py --kind rnnt --ckpt "$S6/ckpt/rnnt/last.pt" --out models/icefall-transducer-en-conv-small
 # The int8 variants (weight-only, per output channel) of every exported file.
 for f in models/nemo-ctc-en-conv-small/model.onnx models/icefall-transducer-en-conv-small/{encoder,decoder,joiner}.onnx; do
   $PY scripts/model/quantize.py "$f"
