@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { admissionMiddleware } from './http/admission-middleware';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware';
 import { requestContext } from './http/request-context';
 import { healthRoutes } from './http/routes/health';
@@ -16,6 +17,8 @@ export function createApp(services: Services): Express {
     res.on('finish', () => services.metrics.httpRequests.inc({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
+  // CORS and API keys, before any route (the health routes let /health and /ready through).
+  app.use(admissionMiddleware(services.admission));
   app.use(healthRoutes(services));
   app.use(modelRoutes(services.registry));
   app.use(transcriptionRoutes(services));

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, parseConfig } from './config';
 
 describe('parseConfig', () => {
@@ -41,5 +44,48 @@ describe('parseConfig', () => {
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+});
+
+describe('API keys and CORS origins', () => {
+  const keysFile = (text: string) => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stt-keys-')), 'keys.txt');
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  test('none by default: no keys, no origins', () => {
+    expect(parseConfig({}).apiKeys).toEqual([]);
+    expect(parseConfig({}).corsOrigins).toEqual([]);
+  });
+
+  test('API_KEYS is comma-separated; API_KEYS_FILE has one key per line (blanks and # comments ignored); both count', () => {
+    const file = keysFile('# team keys\nsk-file-1\n\n  sk-file-2  \r\n#sk-commented\nsk-a\n');
+    const c = parseConfig({ API_KEYS: ' sk-a, sk-b ,', API_KEYS_FILE: file });
+    expect(c.apiKeys).toEqual(['sk-a', 'sk-b', 'sk-file-1', 'sk-file-2']);
+    expect(Object.isFrozen(c.apiKeys)).toBe(true);
+  });
+
+  test('an unreadable API_KEYS_FILE stops startup naming the variable', () => {
+    expect(() => parseConfig({ API_KEYS_FILE: '/nonexistent/keys.txt' })).toThrow(/API_KEYS_FILE=.*ENOENT/);
+    expect(() => parseConfig({ API_KEYS_FILE: keysFile('has space\n') })).toThrow(/API_KEYS_FILE=.*key 1/);
+  });
+
+  test('a bad API_KEYS value is named but never printed', () => {
+    expect(() => parseConfig({ API_KEYS: 'good,bad key' })).toThrow(/API_KEYS=<redacted>/);
+    expect(() => parseConfig({ API_KEYS: 'good,bad key' })).not.toThrow(/bad key/);
+  });
+
+  test('CORS_ORIGINS normalizes origins as browsers send them, and takes *', () => {
+    expect(parseConfig({ CORS_ORIGINS: 'https://App.Example.com/, http://localhost:3000, https://x.example:443' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:3000',
+      'https://x.example',
+    ]);
+    expect(parseConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+  });
+
+  test.each(['app.example.com', 'https://app.example.com/path', 'ftp://files.example', 'https://a.example?x=1'])('rejects CORS_ORIGINS=%s', (value) => {
+    expect(() => parseConfig({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS/);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { DecodingConfig } from './model/decoding';
 import type { ModelPrecision } from './model/model-layout';
@@ -25,6 +26,56 @@ const aliasMap = z
     }
     return out;
   });
+
+/** An API key: visible ASCII, no spaces (it travels in headers, a query string or a WebSocket subprotocol). */
+const API_KEY = /^[\x21-\x7e]+$/;
+
+/** `k1,k2` → ['k1', 'k2']; each key visible ASCII. The keys themselves never appear in error messages. */
+const apiKeyList = z.string().transform((raw, ctx) => {
+  const keys = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (keys.some((k) => !API_KEY.test(k))) {
+    ctx.addIssue({ code: 'custom', message: 'API keys must be visible ASCII characters without spaces, separated by commas' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+/** `https://a.example,http://localhost:3000` or `*` → normalized origins (`scheme://host[:port]`, as browsers send them). */
+const originList = z.string().transform((raw, ctx) => {
+  const out: string[] = [];
+  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (entry === '*') {
+      out.push('*');
+      continue;
+    }
+    let url: URL | null = null;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = null;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.hash || url.username) {
+      ctx.addIssue({ code: 'custom', message: `expected origins like https://app.example.com or http://localhost:3000 (or *), got "${entry}"` });
+      return z.NEVER;
+    }
+    out.push(url.origin);
+  }
+  return out;
+});
+
+/** Keys of an API_KEYS_FILE: one per line; blank lines and lines starting with `#` are ignored. */
+function readApiKeysFile(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  API_KEYS_FILE=${JSON.stringify(file)}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const keys = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const bad = keys.findIndex((k) => !API_KEY.test(k));
+  if (bad >= 0) throw new ConfigError(`invalid configuration:\n  API_KEYS_FILE=${JSON.stringify(file)}: key ${bad + 1} is not visible ASCII without spaces`);
+  return keys;
+}
 
 export const configSchema = z.object({
   /** TCP port to listen on; 0 picks a free port. */
@@ -98,6 +149,20 @@ export const configSchema = z.object({
   TLS_CERT_FILE: z.string().default(''),
   /** PEM private key for TLS_CERT_FILE. */
   TLS_KEY_FILE: z.string().default(''),
+  /**
+   * API keys clients must present (comma-separated): `Authorization: Bearer <key>` or `x-api-key`; on
+   * WebSockets also the `openai-insecure-api-key.<key>` subprotocol or an `api_key` query parameter. With no
+   * key here nor in API_KEYS_FILE every route is open (the startup log warns). `/health` and `/ready` are always open.
+   */
+  API_KEYS: apiKeyList.default([]),
+  /** A file of API keys, one per line (blank lines and `#` comments ignored); its keys are accepted besides API_KEYS'. */
+  API_KEYS_FILE: z.string().default(''),
+  /**
+   * Browser origins allowed to use the service (comma-separated, `*` = any): CORS headers on HTTP, and the
+   * `Origin` a browser's WebSocket upgrade must carry (other origins get 403; clients sending no Origin are
+   * not browsers and pass). Empty: no CORS headers and no browser WebSockets.
+   */
+  CORS_ORIGINS: originList.default([]),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -133,6 +198,10 @@ export interface Config {
   streamLeftContextMs: number;
   tlsCertFile: string;
   tlsKeyFile: string;
+  /** Accepted API keys (API_KEYS and API_KEYS_FILE together); empty = no authentication. */
+  apiKeys: readonly string[];
+  /** Allowed browser origins, normalized (`scheme://host[:port]`); `*` = any; empty = none. */
+  corsOrigins: readonly string[];
   logLevel: RawConfig['LOG_LEVEL'];
 }
 
@@ -149,13 +218,16 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
   }
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])])}: ${i.message}`);
+    // API keys are secrets: their variable is named, never its value.
+    const shown = (name: string) => (name === 'API_KEYS' ? '<redacted>' : JSON.stringify(present[name]));
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const c = parsed.data;
   if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
     throw new ConfigError('invalid configuration:\n  TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   }
+  const apiKeys = [...new Set([...c.API_KEYS, ...(c.API_KEYS_FILE ? readApiKeysFile(c.API_KEYS_FILE) : [])])];
   return Object.freeze({
     port: c.PORT,
     host: c.HOST,
@@ -185,6 +257,8 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     streamLeftContextMs: c.STREAM_LEFT_CONTEXT_MS,
     tlsCertFile: c.TLS_CERT_FILE,
     tlsKeyFile: c.TLS_KEY_FILE,
+    apiKeys: Object.freeze(apiKeys),
+    corsOrigins: Object.freeze([...new Set(c.CORS_ORIGINS)]),
     logLevel: c.LOG_LEVEL,
   });
 }

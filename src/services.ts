@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Admission } from './admission/admission';
 import { DecodedAudioBudget } from './audio/decoded-audio-budget';
 import type { Config } from './config';
 import { Metrics } from './metrics';
@@ -20,6 +21,8 @@ export class Services {
   readonly metrics = new Metrics();
   /** Decoded audio held by file requests in flight (16 kHz float32). */
   readonly audioBudget: DecodedAudioBudget;
+  /** Who may use the service (API keys, browser origins): asked by HTTP and WebSocket alike. */
+  readonly admission: Admission;
   private vadClient: VadWorkerClient | null = null;
   private ready = false;
   private readonly recognizers = new Map<string, Recognizer>();
@@ -32,6 +35,7 @@ export class Services {
     for (const s of skipped) logger.warn({ dir: s.dir }, `skipping ${s.dir}: ${s.reason}`);
     this.registry = registry;
     this.audioBudget = new DecodedAudioBudget(config.maxAudioSecInFlight * 16000 * 4);
+    this.admission = Admission.fromConfig(config, logger);
     this.pool = new InferencePool({
       layouts: registry.layouts(),
       executionProvider: config.executionProvider,

@@ -1,6 +1,7 @@
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
+import { ApiError } from '../errors';
 import type { Services } from '../services';
 import { handleCaptionsConnection } from './captions-handler';
 import { CloseCode } from './close-codes';
@@ -16,9 +17,12 @@ function protocolFor(pathname: string): Protocol | null {
   return null;
 }
 
-function rejectUpgrade(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: 'unknown_route' } });
-  socket.end(`HTTP/1.1 ${status} Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+/** Refuses an upgrade with a plain HTTP response carrying the error in OpenAI's shape (no WebSocket is opened). */
+function rejectUpgrade(socket: Duplex, error: ApiError): void {
+  const body = JSON.stringify(error.toBody());
+  const head = `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}`;
+  const retry = error.retryAfterSec === undefined ? '' : `\r\nRetry-After: ${error.retryAfterSec}`;
+  socket.end(`${head}${retry}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /**
@@ -27,14 +31,23 @@ function rejectUpgrade(socket: Duplex, status: number, message: string): void {
  * MAX_STREAMS a connection gets an error event and close 1013).
  */
 export function attachWebSocketRoutes(server: Server, services: Services): { close(): void } {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.maxWsMessageBytes, perMessageDeflate: false });
+  // The subprotocol answered is chosen by the admission point: `realtime` when offered, never a key.
+  const handleProtocols = (offered: Set<string>) => services.admission.selectSubprotocol(offered);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.maxWsMessageBytes, perMessageDeflate: false, handleProtocols });
   const open = new Map<Protocol, number>([['captions', 0], ['realtime', 0]]);
   const total = () => [...open.values()].reduce((a, b) => a + b, 0);
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const protocol = protocolFor(new URL(req.url ?? '/', 'http://localhost').pathname);
+    // Origin and API key first, as for HTTP: a refused client learns nothing about the routes.
+    const refusal = services.admission.checkUpgrade(req);
+    if (refusal) {
+      rejectUpgrade(socket, refusal);
+      return;
+    }
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const protocol = protocolFor(pathname);
     if (!protocol) {
-      rejectUpgrade(socket, 404, `No WebSocket endpoint at ${req.url}`);
+      rejectUpgrade(socket, new ApiError(404, `No WebSocket endpoint at ${pathname}`, { code: 'unknown_route' }));
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

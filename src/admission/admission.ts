@@ -1,0 +1,76 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { ApiError } from '../errors';
+import { ApiKeySet } from './api-keys';
+import { CorsPolicy } from './cors-policy';
+import { headerCredentials, selectSubprotocol, upgradeCredentials } from './credentials';
+
+/** Paths open without a key: probes must work for load balancers and orchestrators that hold none. */
+const OPEN_PATHS: ReadonlySet<string> = new Set(['/health', '/ready']);
+
+const missingKey = () =>
+  new ApiError(401, 'You did not provide an API key. Send it as `Authorization: Bearer <key>` or `x-api-key: <key>`.', { code: 'invalid_api_key' });
+const wrongKey = () => new ApiError(401, 'Incorrect API key provided.', { code: 'invalid_api_key' });
+
+/**
+ * The one place where a request is let in or refused before any work is done for it: HTTP requests (through
+ * http/admission-middleware.ts) and WebSocket upgrades (ws/ws-router.ts) ask the same object. Today it checks
+ * API keys (API_KEYS / API_KEYS_FILE) and browser origins (CORS_ORIGINS).
+ */
+export class Admission {
+  readonly cors: CorsPolicy;
+  private readonly keys: ApiKeySet;
+
+  constructor(options: { apiKeys: readonly string[]; corsOrigins: readonly string[] }) {
+    this.keys = new ApiKeySet(options.apiKeys);
+    this.cors = new CorsPolicy(options.corsOrigins);
+  }
+
+  /** Builds it from the config and says at startup whether the service is open to anyone (a warning). */
+  static fromConfig(config: Pick<Config, 'apiKeys' | 'corsOrigins'>, logger: Logger): Admission {
+    const admission = new Admission(config);
+    if (admission.keysRequired) logger.info({ apiKeys: admission.keys.size, corsOrigins: config.corsOrigins }, 'API keys required on every route but /health and /ready');
+    else logger.warn({ corsOrigins: config.corsOrigins }, 'no API keys configured (API_KEYS, API_KEYS_FILE): every route is open to anyone who can reach the server');
+    return admission;
+  }
+
+  get keysRequired(): boolean {
+    return this.keys.size > 0;
+  }
+
+  /** The refusal for an HTTP request to `path`, or null when it may proceed. */
+  checkHttp(path: string, headers: IncomingHttpHeaders): ApiError | null {
+    if (!this.keysRequired || OPEN_PATHS.has(normalizePath(path))) return null;
+    return this.checkKeys(headerCredentials(headers));
+  }
+
+  /**
+   * The refusal for a WebSocket upgrade, or null when it may proceed: a browser's `Origin` must be allowed
+   * (403; clients that send no Origin are not browsers and pass), then a key must match (401).
+   */
+  checkUpgrade(req: IncomingMessage): ApiError | null {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.cors.allows(origin)) {
+      return new ApiError(403, `Origin ${JSON.stringify(origin.slice(0, 200))} is not allowed to open WebSockets here (see CORS_ORIGINS).`, { code: 'origin_not_allowed' });
+    }
+    if (!this.keysRequired) return null;
+    return this.checkKeys(upgradeCredentials(req));
+  }
+
+  /** The subprotocol a WebSocket upgrade is answered with (never a key): see credentials.ts. */
+  readonly selectSubprotocol = selectSubprotocol;
+
+  private checkKeys(candidates: readonly string[]): ApiError | null {
+    if (candidates.length === 0) return missingKey();
+    // Every candidate is checked, so the time taken does not tell which of them matched.
+    let matched = false;
+    for (const c of candidates) matched = this.keys.matches(c) || matched;
+    return matched ? null : wrongKey();
+  }
+}
+
+/** `/Health/` → `/health`: express routes ignore case and a trailing slash by default. */
+function normalizePath(path: string): string {
+  return (path.length > 1 ? path.replace(/\/+$/, '') : path).toLowerCase();
+}
