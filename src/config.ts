@@ -120,6 +120,16 @@ export const configSchema = z.object({
   MAX_AUDIO_SEC_IN_FLIGHT: int(60, 1000 * 3600).default(8 * 3600),
   /** Open TCP connections (HTTP and WebSocket) before new ones are refused. */
   MAX_CONNECTIONS: int(1, 100000).default(1024),
+  /**
+   * Open TCP connections from one client address before its new ones are dropped, so one client cannot fill
+   * MAX_CONNECTIONS. Behind a reverse proxy every client has the proxy's address: raise it to MAX_CONNECTIONS.
+   */
+  MAX_CONNECTIONS_PER_IP: int(1, 100000).default(128),
+  /**
+   * Time a connection has to send a complete request head, in seconds, from its first byte (a new connection:
+   * from accepting it). Slower ones get 408 or are dropped, so half-open connections cannot hold capacity.
+   */
+  HEADERS_TIMEOUT_SEC: int(1, 600).default(10),
   /** Concurrent HTTP transcription requests (decode + inference) before 429 + Retry-After. */
   MAX_CONCURRENT_REQUESTS: int(1, 10000).default(32),
   /**
@@ -127,7 +137,14 @@ export const configSchema = z.object({
    * slot. A slower (or stalled) upload gets 408 and its connection is closed, so it cannot hold the slot.
    */
   UPLOAD_TIMEOUT_SEC: int(1, 3600).default(120),
-  /** Time limit for one ffmpeg decode, in milliseconds. */
+  /**
+   * Slowest accepted upload, in bytes per second, measured over UPLOAD_RATE_WINDOW_SEC once an upload is that
+   * old; a slower one gets 408 and its connection is closed (0: no minimum).
+   */
+  MIN_UPLOAD_BYTES_PER_SEC: int(0, 1024 ** 3).default(4096),
+  /** Window over which the upload rate is measured, in seconds. */
+  UPLOAD_RATE_WINDOW_SEC: int(1, 3600).default(10),
+  /** Time limit for one ffmpeg decode, in milliseconds (time spent waiting for ffmpeg's output). */
   FFMPEG_TIMEOUT_MS: int(100, 3600_000).default(60_000),
   /** Path of the ffmpeg binary used for non-WAV uploads. */
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
@@ -135,9 +152,13 @@ export const configSchema = z.object({
   CHUNK_MAX_SEC: int(5, 120).default(25),
   /** Concurrent WebSocket streams before new connections are refused. */
   MAX_STREAMS: int(1, 10000).default(64),
+  /** Concurrent WebSocket streams from one client address (beyond it: close 1013). Behind a proxy raise it to MAX_STREAMS. */
+  MAX_STREAMS_PER_IP: int(1, 10000).default(16),
   /** Longest WebSocket stream, in seconds of received audio. */
   MAX_STREAM_DURATION_SEC: int(1, 24 * 3600).default(3600),
-  /** A WebSocket with no message for this long is closed, in seconds. */
+  /** Longest WebSocket stream in wall-clock time, in seconds, however much audio it sends (close 1008, after its final). */
+  MAX_STREAM_WALL_SEC: int(1, 7 * 24 * 3600).default(3600),
+  /** A WebSocket stream that sends no audio for this long is closed, in seconds (pings and other messages do not count). */
   STREAM_IDLE_TIMEOUT_SEC: int(1, 3600).default(60),
   /** While someone speaks, the unconfirmed audio is re-transcribed this often, in ms of audio (lower: faster partials, more CPU). */
   STREAM_UPDATE_INTERVAL_MS: int(50, 5000).default(150),
@@ -145,6 +166,11 @@ export const configSchema = z.object({
   STREAM_LEFT_CONTEXT_MS: int(0, 5000).default(1000),
   /** Largest WebSocket message, in bytes. */
   MAX_WS_MESSAGE_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * On SIGTERM/SIGINT: the longest the server waits, in seconds, for in-flight requests and for live streams
+   * to send their last finals before it closes what is left and exits (it exits sooner once they are done).
+   */
+  SHUTDOWN_GRACE_SEC: int(1, 3600).default(30),
   /** PEM certificate chain; with TLS_KEY_FILE the server speaks HTTPS/WSS (the OpenAI SDK's realtime client always uses wss://). */
   TLS_CERT_FILE: z.string().default(''),
   /** PEM private key for TLS_CERT_FILE. */
@@ -183,15 +209,22 @@ export interface Config {
   inferenceQueueDepth: number;
   maxUploadBytes: number;
   uploadTimeoutSec: number;
+  minUploadBytesPerSec: number;
+  uploadRateWindowSec: number;
   maxAudioDurationSec: number;
   maxAudioSecInFlight: number;
   maxConcurrentRequests: number;
   maxConnections: number;
+  maxConnectionsPerIp: number;
+  headersTimeoutSec: number;
   ffmpegTimeoutMs: number;
   ffmpegPath: string;
   chunkMaxSec: number;
   maxStreams: number;
+  maxStreamsPerIp: number;
   maxStreamDurationSec: number;
+  maxStreamWallSec: number;
+  shutdownGraceSec: number;
   streamIdleTimeoutSec: number;
   maxWsMessageBytes: number;
   streamUpdateIntervalMs: number;
@@ -242,15 +275,22 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     inferenceQueueDepth: c.INFERENCE_QUEUE_DEPTH,
     maxUploadBytes: c.MAX_UPLOAD_BYTES,
     uploadTimeoutSec: c.UPLOAD_TIMEOUT_SEC,
+    minUploadBytesPerSec: c.MIN_UPLOAD_BYTES_PER_SEC,
+    uploadRateWindowSec: c.UPLOAD_RATE_WINDOW_SEC,
     maxAudioDurationSec: c.MAX_AUDIO_DURATION_SEC,
     maxAudioSecInFlight: c.MAX_AUDIO_SEC_IN_FLIGHT,
     maxConcurrentRequests: c.MAX_CONCURRENT_REQUESTS,
     maxConnections: c.MAX_CONNECTIONS,
+    maxConnectionsPerIp: c.MAX_CONNECTIONS_PER_IP,
+    headersTimeoutSec: c.HEADERS_TIMEOUT_SEC,
     ffmpegTimeoutMs: c.FFMPEG_TIMEOUT_MS,
     ffmpegPath: c.FFMPEG_PATH,
     chunkMaxSec: c.CHUNK_MAX_SEC,
     maxStreams: c.MAX_STREAMS,
+    maxStreamsPerIp: c.MAX_STREAMS_PER_IP,
     maxStreamDurationSec: c.MAX_STREAM_DURATION_SEC,
+    maxStreamWallSec: c.MAX_STREAM_WALL_SEC,
+    shutdownGraceSec: c.SHUTDOWN_GRACE_SEC,
     streamIdleTimeoutSec: c.STREAM_IDLE_TIMEOUT_SEC,
     maxWsMessageBytes: c.MAX_WS_MESSAGE_BYTES,
     streamUpdateIntervalMs: c.STREAM_UPDATE_INTERVAL_MS,

@@ -17,4 +17,17 @@ describe('DecodedAudioBudget', () => {
     b.release();
     expect(budget.inUseBytes).toBe(0);
   });
+
+  test('free gives back part of what a lease holds, never more', () => {
+    const budget = new DecodedAudioBudget(100);
+    const a = budget.lease();
+    expect(a.reserve(80)).toBe(true);
+    a.free(30);
+    expect(budget.inUseBytes).toBe(50);
+    expect(a.reserve(50)).toBe(true); // room again
+    a.free(1000); // more than held: only what it holds
+    expect(budget.inUseBytes).toBe(0);
+    a.release();
+    expect(budget.inUseBytes).toBe(0);
+  });
 });

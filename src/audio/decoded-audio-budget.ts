@@ -3,6 +3,8 @@
  * format can decode to hundreds of megabytes of float samples (16 kHz float32 is 64 KB per second), so
  * the upload limit alone does not bound memory; every request reserves what it decodes, as it decodes it,
  * and a request that would pass the budget is refused (503 + Retry-After) instead of exhausting memory.
+ * What a request hands on (audio recognized and dropped) is given back as it goes (`free`), so the budget
+ * counts what is really held, not what a file decodes to in all.
  */
 export class DecodedAudioBudget {
   private usedBytes = 0;
@@ -25,6 +27,11 @@ export class DecodedAudioBudget {
         held += bytes;
         return true;
       },
+      free: (bytes: number) => {
+        const given = Math.min(Math.max(0, bytes), held);
+        held -= given;
+        if (!released) this.usedBytes -= given;
+      },
       release: () => {
         if (released) return;
         released = true;
@@ -38,5 +45,8 @@ export class DecodedAudioBudget {
 export interface DecodedAudioLease {
   /** Reserves `bytes` more; false (and nothing reserved) when the budget would be exceeded. */
   reserve(bytes: number): boolean;
+  /** Gives back `bytes` of what this lease holds (no more than it holds). */
+  free(bytes: number): void;
+  /** Gives back everything; later reservations fail. */
   release(): void;
 }

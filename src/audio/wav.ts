@@ -18,6 +18,11 @@ const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
+/** Decoded WAV audio; `truncated` when the header declares more audio than the file holds (decoded: what is there). */
+export interface DecodedWav extends DecodedAudio {
+  truncated: boolean;
+}
+
 function invalid(message: string, cause?: unknown): ApiError {
   return new ApiError(400, message, { param: 'file', code: 'invalid_audio', cause });
 }
@@ -27,7 +32,7 @@ function invalid(message: string, cause?: unknown): ApiError {
  * any channel count into mono float samples (channels averaged). Headers are checked against the data:
  * a file whose header lies about its layout is a 400, never a crash.
  */
-export function decodeWav(bytes: Uint8Array): DecodedAudio {
+export function decodeWav(bytes: Uint8Array): DecodedWav {
   let wav: WaveFile;
   try {
     wav = new WaveFile(bytes);
@@ -52,15 +57,20 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
   } catch (err) {
     throw invalid('The WAV file\'s companded (A-law/µ-law) data could not be decoded.', err);
   }
-  const bitDepth = wav.bitDepth;
+  const declaredBits = fmt.bitsPerSample;
+  const isFloat = format === WAVE_FORMAT_IEEE_FLOAT;
+  let bits: number;
   let scale: number;
   let offset = 0;
-  if (format === WAVE_FORMAT_IEEE_FLOAT || bitDepth === '32f' || bitDepth === '64') {
-    if (bitDepth !== '32f' && bitDepth !== '64') throw invalid(`Unsupported float WAV bit depth ${bitDepth}.`);
+  if (isFloat) {
+    // The format tag (or an extensible header's subformat) says float; the bit depth is the header's own
+    // (wavefile names an extensible float file's depth '32', not '32f').
+    if (declaredBits !== 32 && declaredBits !== 64) throw invalid(`Unsupported float WAV bit depth ${declaredBits}.`);
+    bits = declaredBits;
     scale = 1;
   } else if (format === WAVE_FORMAT_PCM || format === WAVE_FORMAT_ALAW || format === WAVE_FORMAT_MULAW) {
-    const bits = Number(bitDepth);
-    if (![8, 16, 24, 32].includes(bits)) throw invalid(`Unsupported PCM WAV bit depth ${bitDepth}.`);
+    bits = Number(wav.bitDepth);
+    if (![8, 16, 24, 32].includes(bits)) throw invalid(`Unsupported PCM WAV bit depth ${wav.bitDepth}.`);
     scale = 1 / 2 ** (bits - 1);
     if (bits === 8) offset = -128; // 8-bit WAV is unsigned
   } else {
@@ -69,12 +79,12 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
       code: 'unsupported_audio_encoding',
     });
   }
-  const bits = bitDepth === '32f' ? 32 : Number(bitDepth);
   const bytesPerSample = bits / 8;
-  const data = (wav.data as { samples: Uint8Array }).samples;
+  const dataChunk = wav.data as { samples: Uint8Array; chunkSize: number };
+  const data = dataChunk.samples;
+  const truncated = declaresMissingData(dataChunk.chunkSize, data.length);
   const frames = Math.floor(data.length / (bytesPerSample * channels));
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const isFloat = format === WAVE_FORMAT_IEEE_FLOAT || bitDepth === '32f' || bitDepth === '64';
   const samples = new Float32Array(frames);
   if (bits === 16 && !isFloat && channels === 1) {
     // The common case (16-bit mono PCM), without a reader call per sample: 4x faster.
@@ -84,7 +94,7 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
     } else {
       for (let i = 0; i < frames; i++) samples[i] = view.getInt16(2 * i, true) * scale;
     }
-    return { samples, sampleRateHz };
+    return { samples, sampleRateHz, truncated };
   }
   const read = sampleReader(view, bits, isFloat);
   const gain = scale / channels;
@@ -93,9 +103,21 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
     let sum = 0;
     for (let c = 0, at = i * frameBytes; c < channels; c++, at += bytesPerSample) sum += read(at) + offset;
     const v = sum * gain;
+    if (v - v !== 0) {
+      throw invalid('The WAV file holds samples that are not finite numbers (NaN or infinity).');
+    }
     samples[i] = v > 1 ? 1 : v < -1 ? -1 : v;
   }
-  return { samples, sampleRateHz };
+  return { samples, sampleRateHz, truncated };
+}
+
+/**
+ * Whether a data chunk's declared size is a real length that the file does not hold (a cut-off file), as
+ * opposed to a streaming writer's placeholder (0, or 0xFFFFFFFF and the like when the length was unknown).
+ */
+function declaresMissingData(declaredBytes: number, presentBytes: number): boolean {
+  if (!Number.isFinite(declaredBytes) || declaredBytes === 0 || declaredBytes >= 0x7fff_f000) return false;
+  return declaredBytes > presentBytes + 1;
 }
 
 /** Reads one little-endian sample at a byte offset, as a number in its integer (or float) range. */

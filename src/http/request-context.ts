@@ -20,25 +20,35 @@ export function requestContext(logger: Logger): RequestHandler {
   };
 }
 
-/** Sheds requests beyond `max` in flight with 429 + Retry-After, before their bodies are read. */
-export function concurrencyLimit(max: number, onChange?: (inFlight: number) => void): RequestHandler {
+/**
+ * Transcription request slots: at most `max` requests decode and recognize at once; beyond that, 429 +
+ * Retry-After. A slot is taken once the upload has arrived (`acquire`, after the body parser), so a slow
+ * upload holds no slot; `precheck` (before the body) refuses at once while every slot is busy, so a client
+ * is not made to upload a large file only to be told to come back.
+ */
+export function requestSlots(max: number, onChange?: (inFlight: number) => void): { precheck: RequestHandler; acquire: RequestHandler } {
   let inFlight = 0;
-  return (_req, res, next) => {
-    if (inFlight >= max) {
-      next(new ApiError(429, `Too many concurrent transcription requests (limit ${max}); retry shortly.`, { code: 'too_many_requests', retryAfterSec: 1 }));
-      return;
-    }
-    inFlight++;
-    onChange?.(inFlight);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      inFlight--;
+  const busy = () =>
+    new ApiError(429, `Too many concurrent transcription requests (limit ${max}); retry shortly.`, { code: 'too_many_requests', retryAfterSec: 1 });
+  return {
+    precheck: (_req, _res, next) => next(inFlight >= max ? busy() : undefined),
+    acquire: (_req, res, next) => {
+      if (inFlight >= max) {
+        next(busy());
+        return;
+      }
+      inFlight++;
       onChange?.(inFlight);
-    };
-    res.on('finish', release);
-    res.on('close', release);
-    next();
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        inFlight--;
+        onChange?.(inFlight);
+      };
+      res.on('finish', release);
+      res.on('close', release);
+      next();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import type { RecognitionResult, RecognizedWord, Recognizer, TokenLogprob } from '../model/recognizer';
-import { splitAtSilences } from '../vad/split-at-silences';
+import { cutAtSilences, type CutPiece } from '../vad/silence-cutter';
 import type { SpeechProbabilitySource } from '../vad/speech-probability';
 import { segmentWords, type Transcript, type TranscriptSegment } from './transcript';
 
@@ -13,51 +13,80 @@ export interface FileTranscriberDeps {
 
 export interface TranscribeOptions {
   signal?: AbortSignal;
-  /** The caller will not read `samples` again: they may be moved to the inference worker (left empty here). */
-  samplesDisposable?: boolean;
+  /** Accounts decoded audio held (a request's budget lease): the cutter's window and the pieces in flight. */
+  memory?: { reserve(bytes: number): boolean; free(bytes: number): void; onOverBudget(): Error };
 }
 
 /** Pieces of one long file recognized at the same time (so two inference workers share a long file). */
 const PIECES_IN_FLIGHT = 2;
+/**
+ * Audio looked at at once to place cuts, in seconds: enough for the VAD to score it as a batch of ~15
+ * streams, small enough (19 MB at 16 kHz) that a file's memory does not grow with its length.
+ */
+const CUT_WINDOW_SEC = 300;
 
 /**
- * Transcribes a whole file's 16 kHz samples: short audio in one pass; long audio split at silences found by
- * Silero VAD, the pieces recognized two at a time and their words shifted to absolute time, in order.
+ * Transcribes a file's 16 kHz samples as they are decoded: the audio is cut at silences found by Silero VAD
+ * into pieces of at most `chunkMaxSec` (short audio is one piece), the pieces are recognized two at a time as
+ * they come, and their words shifted to absolute time, in order. Memory is bounded by the cut window and the
+ * pieces in flight, not by the file's duration.
  */
-export async function transcribeSamples(samples: Float32Array, deps: FileTranscriberDeps, options: TranscribeOptions = {}): Promise<Transcript> {
+export async function transcribeChunks(chunks: AsyncIterable<Float32Array>, deps: FileTranscriberDeps, options: TranscribeOptions = {}): Promise<Transcript> {
   const rate = deps.recognizer.sampleRateHz;
-  const durationSec = samples.length / rate;
-  const pieces =
-    samples.length <= deps.chunkMaxSec * rate
-      ? [{ startSample: 0, endSample: samples.length }]
-      : await splitAtSilences(samples, deps.vad, { maxChunkSec: deps.chunkMaxSec, minSilenceMs: 300 });
-  const results: RecognitionResult[] = new Array(pieces.length);
-  let next = 0;
-  let failed = false;
-  const recognizeNext = async (): Promise<void> => {
-    while (next < pieces.length && !failed) {
-      const index = next++;
-      options.signal?.throwIfAborted();
-      const piece = pieces[index];
-      // One piece is the whole file: its samples move to the worker without a copy (nothing reads them after).
-      const whole = pieces.length === 1 && options.samplesDisposable === true;
-      const audio = whole ? samples : samples.subarray(piece.startSample, piece.endSample);
-      try {
-        results[index] = await deps.recognizer.recognize(audio, { signal: options.signal, transferSamples: whole });
-      } catch (err) {
-        failed = true; // the other lane stops taking pieces
-        throw err;
-      }
+  const pieces = cutAtSilences(chunks, deps.vad, {
+    maxChunkSec: deps.chunkMaxSec,
+    minSilenceMs: 300,
+    sampleRateHz: rate,
+    windowSec: CUT_WINDOW_SEC,
+    reserve: options.memory?.reserve,
+    free: options.memory?.free,
+    onOverBudget: options.memory?.onOverBudget,
+  });
+  const results: { startSample: number; result: RecognitionResult }[] = [];
+  let totalSamples = 0;
+  const failure: { failed: boolean; err?: unknown } = { failed: false };
+  const inFlight = new Set<Promise<void>>();
+  const recognize = async (piece: CutPiece, index: number): Promise<void> => {
+    const bytes = piece.samples.byteLength;
+    try {
+      // The piece is its own copy: it moves to the worker (nothing reads it after).
+      const result = await deps.recognizer.recognize(piece.samples, { signal: options.signal, transferSamples: true });
+      results[index] = { startSample: piece.startSample, result };
+    } catch (err) {
+      if (!failure.failed) Object.assign(failure, { failed: true, err });
+    } finally {
+      options.memory?.free(bytes);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PIECES_IN_FLIGHT, pieces.length) }, recognizeNext));
+  let index = 0;
+  for await (const piece of pieces) {
+    options.signal?.throwIfAborted();
+    totalSamples = piece.startSample + piece.samples.length;
+    const job = recognize(piece, index++).finally(() => inFlight.delete(job));
+    inFlight.add(job);
+    if (inFlight.size >= PIECES_IN_FLIGHT) await Promise.race(inFlight);
+    if (failure.failed) break; // the generator's return() stops decoding
+  }
+  await Promise.all(inFlight);
+  if (failure.failed) throw failure.err;
+  return assemble(results, rate, totalSamples);
+}
 
+/** Transcribes samples already in memory (the same path, one chunk). */
+export function transcribeSamples(samples: Float32Array, deps: FileTranscriberDeps, options: TranscribeOptions = {}): Promise<Transcript> {
+  return transcribeChunks(oneChunk(samples), deps, options);
+}
+
+async function* oneChunk(samples: Float32Array): AsyncGenerator<Float32Array> {
+  yield samples;
+}
+
+function assemble(results: { startSample: number; result: RecognitionResult }[], rate: number, totalSamples: number): Transcript {
   const words: RecognizedWord[] = [];
   const segments: TranscriptSegment[] = [];
   const logprobs: TokenLogprob[] = [];
-  pieces.forEach((piece, index) => {
-    const result = results[index];
-    const offsetSec = piece.startSample / rate;
+  for (const { startSample, result } of results) {
+    const offsetSec = startSample / rate;
     const shifted = result.words.map((w) => ({ word: w.word, startSec: w.startSec + offsetSec, endSec: w.endSec + offsetSec }));
     words.push(...shifted);
     // A piece's first word has no boundary token before it; its first token carries the joining space.
@@ -65,11 +94,11 @@ export async function transcribeSamples(samples: Float32Array, deps: FileTranscr
       logprobs.push(k === 0 && logprobs.length > 0 && !t.token.startsWith(' ') ? { ...t, token: ` ${t.token}` } : t),
     );
     segments.push(...segmentWords(shifted, segments.length));
-  });
+  }
   return {
     text: segments.map((s) => s.text).join(' '),
     language: 'english',
-    durationSec,
+    durationSec: totalSamples / rate,
     segments,
     words,
     logprobs,

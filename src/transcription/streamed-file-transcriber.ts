@@ -23,10 +23,11 @@ const MAX_LAG_MS = DEFAULT_STREAMING_CONFIG.maxLagMs / 2;
 
 /**
  * Transcribes a file through the same streaming path live audio takes (VAD utterances, LocalAgreement-2),
- * feeding it as fast as it keeps up, so stable text is emitted while later audio is still being processed.
+ * feeding it as fast as it keeps up, so stable text is emitted while later audio is still being decoded and
+ * processed. The audio is taken as it is decoded: only what the session holds is in memory.
  */
-export async function streamTranscribeSamples(
-  samples: Float32Array,
+export async function streamTranscribeChunks(
+  chunks: AsyncIterable<Float32Array>,
   deps: { recognizer: Recognizer; vad: SpeechProbabilitySource },
   options: StreamedTranscribeOptions,
 ): Promise<Transcript> {
@@ -50,15 +51,20 @@ export async function streamTranscribeSamples(
     } else if (event.type === 'error') failure = event.error;
   };
   const transcriber = new StreamingTranscriber({ recognizer: deps.recognizer, vad: deps.vad, onEvent }, DEFAULT_STREAMING_CONFIG);
+  let totalSamples = 0;
   try {
-    for (let at = 0; at < samples.length; at += STEP_SAMPLES) {
-      options.signal?.throwIfAborted();
-      while (transcriber.lagMs > MAX_LAG_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
+    for await (const chunk of chunks) {
+      totalSamples += chunk.length;
+      for (let at = 0; at < chunk.length; at += STEP_SAMPLES) {
         options.signal?.throwIfAborted();
+        while (transcriber.lagMs > MAX_LAG_MS) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          options.signal?.throwIfAborted();
+        }
+        transcriber.pushAudio(chunk.subarray(at, Math.min(chunk.length, at + STEP_SAMPLES)));
+        await new Promise((resolve) => setImmediate(resolve));
       }
-      transcriber.pushAudio(samples.subarray(at, Math.min(samples.length, at + STEP_SAMPLES)));
-      await new Promise((resolve) => setImmediate(resolve));
+      if (failure) break;
     }
     await transcriber.end();
   } finally {
@@ -68,6 +74,6 @@ export async function streamTranscribeSamples(
   const timed = words.map((w) => ({ word: w.word, startSec: w.startSec, endSec: w.endSec }));
   const segments = segmentWords(timed);
   const logprobs = spelledTokens(words, false);
-  return { text: timed.map((w) => w.word).join(' '), language: 'english', durationSec: samples.length / 16000, segments, words: timed, logprobs };
+  return { text: timed.map((w) => w.word).join(' '), language: 'english', durationSec: totalSamples / 16000, segments, words: timed, logprobs };
 }
 

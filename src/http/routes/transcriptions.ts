@@ -1,10 +1,12 @@
 import { Router, type Request, type Response } from 'express';
-import { decodeAudio } from '../../audio/decode';
+import { openAudio } from '../../audio/decode';
+import { overBudget } from '../../audio/over-budget';
+import { primeChunks } from '../../audio/primed-chunks';
 import { ApiError } from '../../errors';
 import type { Services } from '../../services';
-import { transcribeSamples } from '../../transcription/file-transcriber';
-import { streamTranscribeSamples } from '../../transcription/streamed-file-transcriber';
-import { concurrencyLimit } from '../request-context';
+import { transcribeChunks } from '../../transcription/file-transcriber';
+import { streamTranscribeChunks } from '../../transcription/streamed-file-transcriber';
+import { requestSlots } from '../request-context';
 import { logprobEntries } from '../../transcription/logprob-entries';
 import { durationUsage, renderTranscript } from '../response-formats';
 import { parseTranscriptionParams } from '../transcription-params';
@@ -16,10 +18,16 @@ type Task = 'transcribe' | 'translate';
 export function transcriptionRoutes(services: Services): Router {
   const { config, metrics } = services;
   const router = Router();
-  const limit = concurrencyLimit(config.maxConcurrentRequests, (n) => metrics.inFlightRequests.set(n));
-  const upload = audioUpload(config.maxUploadBytes, config.uploadTimeoutSec * 1000);
-  router.post('/v1/audio/transcriptions', limit, upload, (req, res) => handle(services, 'transcribe', req, res));
-  router.post('/v1/audio/translations', limit, upload, (req, res) => handle(services, 'translate', req, res));
+  const slots = requestSlots(config.maxConcurrentRequests, (n) => metrics.inFlightRequests.set(n));
+  const upload = audioUpload({
+    maxUploadBytes: config.maxUploadBytes,
+    timeoutMs: config.uploadTimeoutSec * 1000,
+    minBytesPerSec: config.minUploadBytesPerSec,
+    windowSec: config.uploadRateWindowSec,
+  });
+  // The slot is taken once the upload is in: a slow upload holds none (precheck refuses early when all are busy).
+  router.post('/v1/audio/transcriptions', slots.precheck, upload, slots.acquire, (req, res) => handle(services, 'transcribe', req, res));
+  router.post('/v1/audio/translations', slots.precheck, upload, slots.acquire, (req, res) => handle(services, 'translate', req, res));
   return router;
 }
 
@@ -43,27 +51,33 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
   // The decoded samples count against the server's budget until the response is over.
   const lease = services.audioBudget.lease();
   res.on('close', lease.release);
-  const audio = await decodeAudio(
-    { bytes: file.buffer, fileName: file.originalname, mimeType: file.mimetype },
+  const memory = { reserve: lease.reserve, free: lease.free, onOverBudget: overBudget };
+  const audio = await openAudio(
+    { filePath: file.path, sizeBytes: file.size, fileName: file.originalname, mimeType: file.mimetype },
     {
       targetRateHz: 16000,
       ffmpegPath: config.ffmpegPath,
       timeoutMs: config.ffmpegTimeoutMs,
       maxDurationSec: config.maxAudioDurationSec,
       reserve: lease.reserve,
+      free: lease.free,
     },
   );
+  // A WAV header that declares more audio than the file holds: what is there is transcribed, and said so.
+  if (audio.truncated) res.setHeader('X-Audio-Truncated', 'true');
   // The prompt's words are favoured as hotwords (beam search); OpenAI models use it for vocabulary and style.
   const deps = { recognizer: services.recognizer(entry.id, { prompt: params.prompt }), vad: services.vad, chunkMaxSec: config.chunkMaxSec };
 
   if (params.stream) {
+    // A file that does not decode at all is refused with its 4xx before the event stream starts.
+    const chunks = await primeChunks(audio.chunks);
     res.status(200).setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache');
     res.flushHeaders();
     const send = (event: object) => res.write(`data: ${JSON.stringify(event)}\n\n`);
     try {
       // Deltas come from the streaming stabilizer as the audio is processed, not all at the end.
-      const transcript = await streamTranscribeSamples(audio.samples, deps, {
+      const transcript = await streamTranscribeChunks(chunks, deps, {
         signal: abort.signal,
         onDelta: (delta, logprobs) =>
           send({ type: 'transcript.text.delta', delta, ...(params.logprobs ? { logprobs: logprobEntries(logprobs) } : {}) }),
@@ -87,7 +101,7 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
   }
 
   const transcribeStarted = performance.now();
-  const transcript = await transcribeSamples(audio.samples, deps, { signal: abort.signal, samplesDisposable: true });
+  const transcript = await transcribeChunks(audio.chunks, deps, { signal: abort.signal, memory });
   const finished = performance.now();
   services.metrics.audioSeconds.inc({ model: entry.id, mode: 'file' }, transcript.durationSec);
   services.metrics.transcriptionSeconds.observe((performance.now() - started) / 1000);
