@@ -27,6 +27,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import data as D  # noqa: E402
+import mix as MX  # noqa: E402
 from metrics import cer_wer  # noqa: E402
 from textnorm import normalize_for_scoring as norm  # noqa: E402
 
@@ -85,7 +86,19 @@ def build_sets(tts_per_voice):
             txt = txt.replace("<s>", "").replace("</s>", "").strip()
             items.append((os.path.join(LIBRIVOX, fid + ".wav"), txt))
     sets["librivox"] = items
+    # the test split of every real set (scripts/model/real_data.py: held-out speakers, or held-out clips of a
+    # set with too few speakers; pocketsphinx-testdata whole)
+    for name, its in MX.load_real("test").items():
+        d = os.path.join(EVAL, "real", name)
+        os.makedirs(d, exist_ok=True)
+        sets[name] = [cached_clip(os.path.join(d, f"{k:04d}.wav"), s, i) for k, (s, i) in enumerate(its)]
     return sets
+
+
+def read_sets():
+    """Real sets whose test clips are pooled into the 'real_read_pooled' row (real_sets.json: read)."""
+    default, opts = MX.real_options()
+    return [n for n in MX.real_set_names("test") if dict(default, **opts.get(n, {}))["read"]]
 
 
 def run_sherpa(model_dir, wavs, *extra):
@@ -136,15 +149,26 @@ def score(name, items, hyps):
     refs = [norm(t) for _, t in items]
     hy = [norm(h) for h in hyps]
     cer, wer = cer_wer(refs, hy)
-    res = {"wer": round(100 * wer, 2), "cer": round(100 * cer, 2), "n": len(items)}
-    if name == "fsdd_heldout":
-        res["digit_acc"] = round(100 * float(np.mean([r == h for r, h in zip(refs, hy)])), 2)
+    res = {"wer": round(100 * wer, 2), "cer": round(100 * cer, 2), "n": len(items), "refs": refs, "hyps": hy}
+    if name == "fsdd_heldout" or all(len(t.split()) == 1 for t in refs):
+        # digit accuracy (FSDD) / word accuracy (single-word sets): the whole clip transcribed exactly
+        res["acc"] = round(100 * float(np.mean([r == h for r, h in zip(refs, hy)])), 2)
     if name == "tts_heldout":
         res["wer_by_voice"] = {}
         for v in sorted(set(TTS_VOICES)):
             idx = [k for k, voice in enumerate(TTS_VOICES) if voice == v]
             res["wer_by_voice"][v] = round(100 * cer_wer([refs[k] for k in idx], [hy[k] for k in idx])[1], 2)
     return res
+
+
+def add_pooled(res):
+    """The pooled WER/CER of the real read-sentence sets (one edit-distance sum over all their clips)."""
+    names = [n for n in read_sets() if n in res]
+    if names:
+        refs = [t for n in names for t in res[n]["refs"]]
+        hy = [t for n in names for t in res[n]["hyps"]]
+        cer, wer = cer_wer(refs, hy)
+        res["real_read_pooled"] = {"wer": round(100 * wer, 2), "cer": round(100 * cer, 2), "n": len(refs)}
 
 
 def rtf(model_dir, *extra):
@@ -168,10 +192,13 @@ def main():
     ap.add_argument("--models", nargs="*", default=None)
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--tts-per-voice", type=int, default=50)
-    ap.add_argument("--json", default="")
+    ap.add_argument("--json", default="", help="write the table (with every reference and hypothesis) here")
+    ap.add_argument("--sets", default="", help="comma-separated test sets to run (default: all)")
     ap.add_argument("--beam", type=int, default=8, help="beam size of the LM rows (the service's default: 8)")
     a = ap.parse_args()
     sets = build_sets(a.tts_per_voice)
+    if a.sets:
+        sets = {k: v for k, v in sets.items() if k in a.sets.split(",")}
     models = a.models or sorted(d for d in glob.glob(os.path.join(REPO, "models", "*"))
                                 if os.path.exists(os.path.join(d, "tokens.txt")))
     table = {}
@@ -183,6 +210,7 @@ def main():
                 continue
             out = run_sherpa(m, [w for w, _ in items])
             table[name][sname] = score(sname, items, [o["text"] for o in out])
+        add_pooled(table[name])
         table[name]["rtf_1thread"], secs = rtf(m)
         if glob.glob(os.path.join(m, "*.int8.onnx")):
             qname = name + " int8"
@@ -191,6 +219,7 @@ def main():
                 if items:
                     out = run_sherpa(m, [w for w, _ in items], "--int8")
                     table[qname][sname] = score(sname, items, [o["text"] for o in out])
+            add_pooled(table[qname])
             table[qname]["rtf_1thread"], _ = rtf(m, "--int8")
         if has_lm(m):
             lname = name + " + LM beam"
@@ -199,6 +228,7 @@ def main():
                 if items:
                     out = run_service(m, [w for w, _ in items], "--beam", str(a.beam))
                     table[lname][sname] = score(sname, items, [o["text"] for o in out])
+            add_pooled(table[lname])
             out = run_service(m, [os.path.join(EVAL, "rtf_clip.wav")] * 4, "--beam", str(a.beam))
             table[lname]["rtf_1thread"] = round(min(o["decode_seconds"] for o in out[1:]) / out[0]["seconds"], 4)
     if not a.no_baseline:
@@ -207,13 +237,14 @@ def main():
             if items:
                 hy = run_pocketsphinx([w for w, _ in items])
                 table["pocketsphinx-en-us (baseline)"][sname] = score(sname, items, hy)
-    print(f"{'model':40s} {'test set':14s} {'n':>4s} {'WER%':>7s} {'CER%':>7s} {'digit acc%':>10s}")
+        add_pooled(table["pocketsphinx-en-us (baseline)"])
+    print(f"{'model':40s} {'test set':26s} {'n':>4s} {'WER%':>7s} {'CER%':>7s} {'acc%':>7s}")
     for mname, res in table.items():
-        for sname in sets:
+        for sname in list(sets) + ["real_read_pooled"]:
             if sname in res:
                 r = res[sname]
-                print(f"{mname:40s} {sname:14s} {r['n']:4d} {r['wer']:7.2f} {r['cer']:7.2f} "
-                      f"{str(r.get('digit_acc', '')):>10s}")
+                print(f"{mname:40s} {sname:26s} {r['n']:4d} {r['wer']:7.2f} {r['cer']:7.2f} "
+                      f"{str(r.get('acc', '')):>7s}")
         if "rtf_1thread" in res:
             print(f"{mname:40s} RTF (1 thread, warm, {secs:.1f} s clip): {res['rtf_1thread']}")
     print("\nheld-out TTS WER% by voice")
@@ -222,6 +253,7 @@ def main():
             print(f"{mname:40s} " + "  ".join(f"{v} {w:.2f}" for v, w in res["tts_heldout"]["wer_by_voice"].items()))
     if a.json:
         json.dump(table, open(a.json, "w"), indent=1)
+
 
 
 if __name__ == "__main__":
