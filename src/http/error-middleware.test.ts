@@ -52,3 +52,32 @@ describe('errorMiddleware', () => {
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
   });
 });
+
+describe('errorMiddleware log levels', () => {
+  test('a deliberate 503 is logged at info without a stack; a bug at error with its stack', async () => {
+    const lines: { level: number; err?: { stack?: string } }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const app = express();
+    app.get('/loading', () => {
+      throw new ApiError(503, 'The models are still loading.', { code: 'not_ready', retryAfterSec: 2 });
+    });
+    app.get('/bug', () => {
+      throw new TypeError('boom');
+    });
+    app.use(errorMiddleware(logger));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect((await fetch(`${base}/loading`)).status).toBe(503);
+      expect(lines).toHaveLength(1);
+      expect(lines[0].level).toBe(30);
+      expect(lines[0].err).toBeUndefined();
+      expect((await fetch(`${base}/bug`)).status).toBe(500);
+      expect(lines[1].level).toBe(50);
+      expect(lines[1].err?.stack).toMatch(/TypeError: boom/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

@@ -2,7 +2,11 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ApiError, toApiError } from '../errors';
 
-/** Renders every error in OpenAI's shape; 5xx details go to the log only. */
+/**
+ * Renders every error in OpenAI's shape; 5xx details go to the log only. A 503 the service answers on
+ * purpose (models loading, overloaded, shutting down) is an expected answer, logged at info without a stack;
+ * anything else 5xx is a failure, logged at error with its cause.
+ */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let apiError: ApiError;
@@ -14,7 +18,8 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       apiError = new ApiError(413, 'The request body is too large.', { code: 'request_too_large' });
     } else apiError = toApiError(err);
     const log = { requestId: res.getHeader('x-request-id'), method: req.method, path: req.path, status: apiError.status, code: apiError.code };
-    if (apiError.status >= 500) logger.error({ ...log, err: apiError.cause ?? err }, apiError.message);
+    const expected = err instanceof ApiError && apiError.status === 503 && apiError.cause === undefined;
+    if (apiError.status >= 500 && !expected) logger.error({ ...log, err: apiError.cause ?? err }, apiError.message);
     else logger.info(log, apiError.message);
     if (res.headersSent) {
       res.end();
