@@ -31,6 +31,13 @@ describe('parseConfig', () => {
     expect(c.modelAliases).toEqual({ fast: 'ctc-a', accurate: 'rnnt-b' });
   });
 
+  test('shutdown, connection and stream limits: defaults and values', () => {
+    const d = parseConfig({});
+    expect([d.shutdownGraceSec, d.headersTimeoutSec, d.maxConnectionsPerIp, d.maxStreamsPerIp, d.maxStreamWallSec]).toEqual([30, 10, 128, 16, 3600]);
+    const c = parseConfig({ SHUTDOWN_GRACE_SEC: '5', HEADERS_TIMEOUT_SEC: '3', MAX_CONNECTIONS_PER_IP: '8', MAX_STREAMS_PER_IP: '2', MAX_STREAM_WALL_SEC: '60' });
+    expect([c.shutdownGraceSec, c.headersTimeoutSec, c.maxConnectionsPerIp, c.maxStreamsPerIp, c.maxStreamWallSec]).toEqual([5, 3, 8, 2, 60]);
+  });
+
   test.each([
     ['PORT', '70000'],
     ['PORT', 'abc'],
@@ -41,6 +48,11 @@ describe('parseConfig', () => {
     ['DECODING_METHOD', 'viterbi'],
     ['DECODING_BEAM_SIZE', '0'],
     ['STREAM_LEFT_CONTEXT_MS', '6000'],
+    ['SHUTDOWN_GRACE_SEC', '0'],
+    ['HEADERS_TIMEOUT_SEC', '0'],
+    ['MAX_CONNECTIONS_PER_IP', '0'],
+    ['MAX_STREAMS_PER_IP', '-1'],
+    ['MAX_STREAM_WALL_SEC', '0'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(name));

@@ -25,11 +25,18 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal during shutdown: exiting now');
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    logger.info({ signal, graceSec: config.shutdownGraceSec }, 'shutting down: not ready, ending live streams with their finals, draining in-flight requests');
     running.close().then(
-      () => process.exit(0),
+      (outcome) => {
+        if (outcome.drained) logger.info({ ms: outcome.ms }, 'drained: exiting');
+        else logger.warn({ ms: outcome.ms, requestsLeft: outcome.requestsLeft }, 'shutdown grace period over: cut what was left, exiting');
+        process.exit(0);
+      },
       (err) => {
         logger.error({ err }, 'error during shutdown');
         process.exit(1);

@@ -25,6 +25,7 @@ export class Services {
   readonly admission: Admission;
   private vadClient: VadWorkerClient | null = null;
   private ready = false;
+  private shuttingDown = false;
   private readonly recognizers = new Map<string, Recognizer>();
 
   constructor(
@@ -73,8 +74,18 @@ export class Services {
     return models;
   }
 
+  /** The models are loaded (work already accepted can run; see `isShuttingDown` for taking new work). */
   isReady(): boolean {
     return this.ready;
+  }
+
+  /** Shutdown has begun: `/ready` reports not-ready so load balancers stop sending work. */
+  isShuttingDown(): boolean {
+    return this.shuttingDown;
+  }
+
+  beginShutdown(): void {
+    this.shuttingDown = true;
   }
 
   get vad(): SpeechProbabilitySource {

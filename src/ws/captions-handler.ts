@@ -11,15 +11,20 @@ import { segmentWords } from '../transcription/transcript';
 import { AudioIngest } from './audio-ingest';
 import { captionsClientMessageSchema, type CaptionsConfig, type CaptionsServerMessage, type WireWord } from './captions-protocol';
 import { CloseCode } from './close-codes';
+import { decodeBase64Strict } from './base64';
 import { ConnectionGuard } from './connection-guard';
+import type { LiveStream } from './live-stream';
 import { closeWith, sendJson } from './send';
 import { streamingConfigFor } from './streaming-session-config';
 
 const round = (sec: number) => Math.round(sec * 1000) / 1000;
 const wireWords = (words: readonly StreamWord[]): WireWord[] => words.map((w) => ({ word: w.word, start: round(w.startSec), end: round(w.endSec) }));
 
-/** One live-captions connection (see captions-protocol.ts). */
-export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, services: Services, onDone: () => void): void {
+/**
+ * One live-captions connection (see captions-protocol.ts). Returns the stream, for the server to end it
+ * (shutdown), or null when the connection was refused (bad query parameters).
+ */
+export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, services: Services, onDone: () => void): LiveStream | null {
   const { config, logger, registry, metrics } = services;
   const url = new URL(req.url ?? '/', 'http://localhost');
   const sessionId = `cap_${randomUUID().replace(/-/g, '')}`;
@@ -55,15 +60,19 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
   } catch (err) {
     fail(err instanceof ApiError ? err : new ApiError(400, `Invalid query parameters: ${(err as Error).message}`, { code: 'invalid_request' }), CloseCode.POLICY_VIOLATION);
     onDone();
-    return;
+    return null;
   }
 
   let transcriber: StreamingTranscriber | null = null;
   let ingest: AudioIngest | null = null;
-  let ending = false;
-  const guard = new ConnectionGuard(config.streamIdleTimeoutSec * 1000, config.maxStreamDurationSec * 1000, (_reason, message) => {
-    fail(new ApiError(400, message, { code: _reason }), CloseCode.POLICY_VIOLATION);
-    transcriber?.close();
+  /** Set once the stream is ending: by the client's `end` (later messages are errors) or by the server (ignored). */
+  let ending: 'client' | 'server' | null = null;
+  let finishing: Promise<void> | null = null;
+  const limits = { idleTimeoutMs: config.streamIdleTimeoutSec * 1000, maxAudioMs: config.maxStreamDurationSec * 1000, maxWallMs: config.maxStreamWallSec * 1000 };
+  const guard = new ConnectionGuard(limits, (reason, message) => {
+    // Say why, then end as `end` would: the audio heard so far gets its final.
+    fail(new ApiError(400, message, { code: reason }));
+    void finish(CloseCode.POLICY_VIOLATION, message, 'server');
   });
 
   const onEvent = (event: StreamingEvent) => {
@@ -131,6 +140,7 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
   };
 
   const pushAudio = (bytes: Uint8Array) => {
+    if (bytes.length === 0) return; // no audio: does not count against the idle timeout
     const t = start();
     let samples: Float32Array;
     try {
@@ -139,7 +149,7 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
       fail(new ApiError(400, `Invalid audio frame: ${(err as Error).message}.`, { code: 'invalid_audio_frame' }));
       return;
     }
-    if (!guard.checkAudio(ingest!.receivedMs)) return;
+    if (!guard.audioReceived(ingest!.receivedMs)) return;
     try {
       t.pushAudio(samples);
     } catch (err) {
@@ -147,10 +157,30 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
     }
   };
 
+  /** Processes the rest, sends the open utterance's final and `end`, then closes with `closeCode`. */
+  const finish = (closeCode: number, reason: string, by: 'client' | 'server'): Promise<void> => {
+    if (finishing) return finishing;
+    ending = by;
+    guard.stop();
+    const t = transcriber as StreamingTranscriber | null;
+    const tail = ingest ? (ingest as AudioIngest).flush() : new Float32Array(0);
+    const duration = ingest ? (ingest as AudioIngest).receivedMs / 1000 : 0;
+    const run = async () => {
+      if (t) {
+        if (tail.length > 0) t.pushAudio(tail);
+        await t.end();
+      }
+      send({ type: 'end', duration: round(duration) });
+      closeWith(ws, closeCode, reason);
+    };
+    finishing = run().catch((err: unknown) => fail(err, CloseCode.INTERNAL_ERROR));
+    return finishing;
+  };
+
   send({ type: 'ready', session_id: sessionId, model: settings.model, sample_rate: settings.sample_rate, encoding: settings.encoding, turn_detection: settings.turn_detection, protocol: 'captions.v1' });
 
   ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-    guard.touch();
+    if (ending === 'server') return;
     if (ending) {
       fail(new ApiError(409, 'The stream is ending; no more messages are accepted.', { code: 'stream_closed' }));
       return;
@@ -203,9 +233,15 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
         }
         send({ type: 'configured', model: settings.model, language: settings.language, sample_rate: settings.sample_rate, encoding: settings.encoding, turn_detection: settings.turn_detection });
         return;
-      case 'audio':
-        pushAudio(Buffer.from(message.audio, 'base64'));
+      case 'audio': {
+        const audio = decodeBase64Strict(message.audio);
+        if (!audio) {
+          fail(new ApiError(400, "Invalid 'audio': expected base64-encoded audio bytes.", { code: 'invalid_value', param: 'audio' }));
+          return;
+        }
+        pushAudio(audio);
         return;
+      }
       case 'commit':
         if (!transcriber) {
           fail(new ApiError(400, 'There is no audio to commit.', { code: 'input_audio_buffer_commit_empty' }));
@@ -213,22 +249,9 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
         }
         transcriber.commit().catch((err: unknown) => fail(err));
         return;
-      case 'end': {
-        ending = true;
-        const t = transcriber as StreamingTranscriber | null;
-        const tail = ingest ? (ingest as AudioIngest).flush() : new Float32Array(0);
-        const duration = ingest ? (ingest as AudioIngest).receivedMs / 1000 : 0;
-        const finish = async () => {
-          if (t) {
-            if (tail.length > 0) t.pushAudio(tail);
-            await t.end();
-          }
-          send({ type: 'end', duration: round(duration) });
-          closeWith(ws, CloseCode.NORMAL, 'end of stream');
-        };
-        finish().catch((err: unknown) => fail(err, CloseCode.INTERNAL_ERROR));
+      case 'end':
+        void finish(CloseCode.NORMAL, 'end of stream', 'client');
         return;
-      }
     }
   });
 
@@ -238,4 +261,5 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
     onDone();
   });
   ws.on('error', (err) => logger.warn({ sessionId, err }, 'captions socket error'));
+  return { finish: (closeCode, reason) => finish(closeCode, reason, 'server') };
 }

@@ -9,7 +9,9 @@ import { SentWords, spelledTokens, stableWordsOf } from '../streaming/word-token
 import { logprobEntries } from '../transcription/logprob-entries';
 import { AudioIngest } from './audio-ingest';
 import { CloseCode } from './close-codes';
+import { decodeBase64Strict } from './base64';
 import { ConnectionGuard } from './connection-guard';
+import type { LiveStream } from './live-stream';
 import { DEFAULT_TURN_DETECTION, encodingOf, sessionObject, type RealtimeSessionState } from './realtime-protocol';
 import { applySessionUpdate } from './realtime-session-update';
 import { closeWith, sendJson } from './send';
@@ -22,7 +24,7 @@ const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '').sl
  * `transcription_session.update` (beta) → `*.updated`; `input_audio_buffer.append/commit/clear`; server VAD
  * events, committed items, append-only transcription deltas while the user speaks, `.completed` with usage.
  */
-export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, services: Services, onDone: () => void): void {
+export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, services: Services, onDone: () => void): LiveStream {
   const { config, logger, registry, metrics } = services;
   const url = new URL(req.url ?? '/', 'http://localhost');
   const send = (type: string, fields: object = {}) => sendJson(ws, { type, event_id: newId('event'), ...fields });
@@ -169,16 +171,35 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     return transcriber;
   };
 
-  const guard = new ConnectionGuard(config.streamIdleTimeoutSec * 1000, config.maxStreamDurationSec * 1000, (reason, message) => {
+  /** Set once the server ends the session (shutdown, a limit): client events are ignored from then on. */
+  let finishing: Promise<void> | null = null;
+  /** Commits the open turn (its `...completed` is sent) and closes with `closeCode`. */
+  const finish = (closeCode: number, reason: string): Promise<void> => {
+    if (finishing) return finishing;
+    guard.stop();
+    const t = transcriber as StreamingTranscriber | null;
+    const run = async () => {
+      if (t) await t.end();
+      closeWith(ws, closeCode, reason);
+    };
+    finishing = run().catch((err: unknown) => {
+      error(err);
+      closeWith(ws, CloseCode.INTERNAL_ERROR, 'server error');
+    });
+    return finishing;
+  };
+
+  const limits = { idleTimeoutMs: config.streamIdleTimeoutSec * 1000, maxAudioMs: config.maxStreamDurationSec * 1000, maxWallMs: config.maxStreamWallSec * 1000 };
+  const guard = new ConnectionGuard(limits, (reason, message) => {
+    // Say why, then commit what was heard before closing.
     error(new ApiError(400, message, { code: reason }));
-    closeWith(ws, CloseCode.POLICY_VIOLATION, message);
-    transcriber?.close();
+    void finish(CloseCode.POLICY_VIOLATION, message);
   });
 
   send('session.created', { session: sessionObject(state) });
 
   ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
-    guard.touch();
+    if (finishing) return;
     if (isBinary) {
       error(new ApiError(400, 'Binary frames are not part of the Realtime protocol; send input_audio_buffer.append with base64 audio.', { code: 'invalid_message' }));
       return;
@@ -216,15 +237,17 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
         }
         case 'input_audio_buffer.append': {
           if (typeof event.audio !== 'string') throw new ApiError(400, "input_audio_buffer.append needs 'audio' as a base64 string.", { code: 'invalid_value', param: 'audio' });
+          const bytes = decodeBase64Strict(event.audio);
+          if (!bytes) throw new ApiError(400, "Invalid 'audio': expected base64-encoded audio bytes.", { code: 'invalid_value', param: 'audio' });
+          if (bytes.length === 0) break; // no audio: does not count against the idle timeout
           const t = ensureTranscriber();
-          const bytes = Buffer.from(event.audio, 'base64');
           let samples: Float32Array;
           try {
             samples = ingest!.push(bytes);
           } catch (err) {
             throw new ApiError(400, `Invalid audio: ${(err as Error).message}.`, { code: 'invalid_value', param: 'audio' });
           }
-          if (!guard.checkAudio(ingest!.receivedMs)) return;
+          if (!guard.audioReceived(ingest!.receivedMs)) return;
           t.pushAudio(samples);
           break;
         }
@@ -268,4 +291,5 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     onDone();
   });
   ws.on('error', (err) => logger.warn({ err }, 'realtime socket error'));
+  return { finish };
 }

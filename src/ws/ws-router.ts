@@ -3,8 +3,10 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ApiError } from '../errors';
 import type { Services } from '../services';
+import { clientAddress, PerIpCounter } from '../util/per-ip-counter';
 import { handleCaptionsConnection } from './captions-handler';
 import { CloseCode } from './close-codes';
+import type { LiveStream } from './live-stream';
 import { handleRealtimeConnection } from './realtime-handler';
 import { closeWith, sendJson } from './send';
 
@@ -28,20 +30,28 @@ function rejectUpgrade(socket: Duplex, error: ApiError): void {
 /**
  * Routes WebSocket upgrades: live captions at /v1/audio/transcriptions, OpenAI Realtime transcription at
  * /v1/realtime. Bounded at the edge: message size (ws `maxPayload`, close 1009) and open streams (beyond
- * MAX_STREAMS a connection gets an error event and close 1013).
+ * MAX_STREAMS, or MAX_STREAMS_PER_IP from one address, a connection gets an error event and close 1013).
+ * `drain` (shutdown) refuses new upgrades with 503 and ends every live stream with its finals (close 1001).
  */
-export function attachWebSocketRoutes(server: Server, services: Services): { close(): void } {
+export function attachWebSocketRoutes(server: Server, services: Services): WebSocketRoutes {
   // The subprotocol answered is chosen by the admission point: `realtime` when offered, never a key.
   const handleProtocols = (offered: Set<string>) => services.admission.selectSubprotocol(offered);
   const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.maxWsMessageBytes, perMessageDeflate: false, handleProtocols });
   const open = new Map<Protocol, number>([['captions', 0], ['realtime', 0]]);
   const total = () => [...open.values()].reduce((a, b) => a + b, 0);
+  const perIp = new PerIpCounter(services.config.maxStreamsPerIp);
+  const live = new Set<LiveStream>();
+  let draining = false;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Origin and API key first, as for HTTP: a refused client learns nothing about the routes.
     const refusal = services.admission.checkUpgrade(req);
     if (refusal) {
       rejectUpgrade(socket, refusal);
+      return;
+    }
+    if (draining) {
+      rejectUpgrade(socket, new ApiError(503, 'The server is shutting down; connect again shortly.', { code: 'shutting_down', retryAfterSec: 2 }));
       return;
     }
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -51,8 +61,11 @@ export function attachWebSocketRoutes(server: Server, services: Services): { clo
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!services.isReady() || total() >= services.config.maxStreams) {
-        const message = services.isReady() ? `Too many concurrent streams (limit ${services.config.maxStreams}); retry later.` : 'The models are still loading; retry shortly.';
+      const address = clientAddress(req.socket.remoteAddress);
+      const overall = total() >= services.config.maxStreams;
+      if (!services.isReady() || overall || !perIp.tryAcquire(address)) {
+        const limit = overall ? `limit ${services.config.maxStreams}` : `limit ${services.config.maxStreamsPerIp} per client address`;
+        const message = services.isReady() ? `Too many concurrent streams (${limit}); retry later.` : 'The models are still loading; retry shortly.';
         const code = services.isReady() ? 'too_many_streams' : 'not_ready';
         if (protocol === 'realtime') sendJson(ws, { type: 'error', event_id: 'event_limit', error: { type: 'server_error', code, message, param: null, event_id: null } });
         else sendJson(ws, { type: 'error', code, message });
@@ -65,19 +78,38 @@ export function attachWebSocketRoutes(server: Server, services: Services): { clo
       const onDone = () => {
         if (released) return;
         released = true;
+        perIp.release(address);
         open.set(protocol, open.get(protocol)! - 1);
         services.metrics.activeStreams.set({ protocol }, open.get(protocol)!);
       };
       ws.on('close', onDone);
-      if (protocol === 'captions') handleCaptionsConnection(ws, req, services, onDone);
-      else handleRealtimeConnection(ws, req, services, onDone);
+      const stream = protocol === 'captions' ? handleCaptionsConnection(ws, req, services, onDone) : handleRealtimeConnection(ws, req, services, onDone);
+      if (stream) {
+        live.add(stream);
+        ws.on('close', () => live.delete(stream));
+      }
     });
   });
 
   return {
-    close() {
-      for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) closeWith(client, CloseCode.GOING_AWAY, 'server shutting down');
+    async drain() {
+      draining = true;
+      const closed = [...wss.clients].map((client) => new Promise<void>((resolve) => (client.readyState === WebSocket.CLOSED ? resolve() : client.once('close', () => resolve()))));
+      await Promise.all([...live].map((stream) => stream.finish(CloseCode.GOING_AWAY, 'server shutting down')));
+      for (const client of wss.clients) closeWith(client, CloseCode.GOING_AWAY, 'server shutting down');
+      await Promise.all(closed);
+    },
+    terminate() {
+      draining = true;
+      for (const client of wss.clients) client.terminate();
       wss.close();
     },
   };
+}
+
+export interface WebSocketRoutes {
+  /** Refuses new streams and ends every live one properly (finals, then close 1001); resolves when all are closed. */
+  drain(): Promise<void>;
+  /** Drops every WebSocket at once (the shutdown deadline has passed). */
+  terminate(): void;
 }

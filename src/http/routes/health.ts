@@ -9,7 +9,15 @@ export function healthRoutes(services: Services): Router {
     res.json({ status: 'ok' });
   });
   router.get('/ready', (_req, res) => {
-    if (!services.isReady()) throw new ApiError(503, 'The models are still loading.', { code: 'not_ready', retryAfterSec: 2 });
+    // Not ready is an expected answer (load balancers probe every few seconds): no error, no log line above debug.
+    if (!services.isReady() || services.isShuttingDown()) {
+      const error = services.isReady()
+        ? new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 2 })
+        : new ApiError(503, 'The models are still loading.', { code: 'not_ready', retryAfterSec: 2 });
+      res.status(503).setHeader('Retry-After', String(error.retryAfterSec));
+      res.json(error.toBody());
+      return;
+    }
     res.json({ status: 'ready', default_model: services.registry.defaultId, models: services.pool.models, inference: services.pool.stats });
   });
   router.get('/status', (_req, res) => {

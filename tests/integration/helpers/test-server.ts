@@ -27,5 +27,5 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const services = new Services(config, pino({ level: config.logLevel }));
   const running: RunningServer = await startServer(services, config.port, config.host);
   await services.start();
-  return { url: running.url, port: running.port, services, close: () => running.close(1000) };
+  return { url: running.url, port: running.port, services, close: async () => void (await running.close(1000)) };
 }

@@ -1,0 +1,57 @@
+import { startTestServer, type TestServer } from './helpers/test-server';
+import { RawHttpSocket } from './helpers/raw-http';
+import { RecordingSocket, sleep } from './helpers/ws-client';
+
+/**
+ * Connections that never finish their headers (issue 12, defect 4): one address cannot hold more than
+ * MAX_CONNECTIONS_PER_IP connections or MAX_STREAMS_PER_IP streams, and half-open connections are dropped
+ * after HEADERS_TIMEOUT_SEC, so other clients are still served. The attacker connects from 127.0.0.2
+ * (any 127.x address is loopback on Linux).
+ */
+describe('connection limits', () => {
+  let server: TestServer;
+  const opened: RawHttpSocket[] = [];
+  beforeAll(async () => {
+    server = await startTestServer({ MAX_CONNECTIONS: '64', MAX_CONNECTIONS_PER_IP: '16', HEADERS_TIMEOUT_SEC: '2', MAX_STREAMS_PER_IP: '2' });
+  });
+  afterAll(async () => {
+    opened.forEach((s) => s.socket.destroy());
+    await server.close();
+  });
+
+  async function get(path: string): Promise<number> {
+    const res = await fetch(`${server.url}${path}`, { signal: AbortSignal.timeout(3000) });
+    await res.arrayBuffer();
+    return res.status;
+  }
+
+  test('80 half-open sockets from one address leave the server available to others', async () => {
+    const attackers = Array.from({ length: 80 }, (_, i) => {
+      const s = new RawHttpSocket(server.port, '127.0.0.2');
+      // Half of them send part of a request head, half nothing at all.
+      if (i % 2 === 0) void s.connected.then(() => s.write('POST /v1/audio/transcriptions HTTP/1.1\r\nHost: x\r\n'), () => undefined);
+      opened.push(s);
+      return s;
+    });
+    await sleep(300);
+    // Beyond the per-address cap, connections are dropped at once.
+    expect(attackers.filter((s) => s.closed).length).toBeGreaterThanOrEqual(80 - 16);
+    for (let i = 0; i < 10; i++) expect(await get('/health')).toBe(200);
+    // The rest are dropped once HEADERS_TIMEOUT_SEC has passed (checked every second), with or without a byte sent.
+    await sleep(3500);
+    expect(attackers.filter((s) => !s.closed)).toHaveLength(0);
+  }, 30_000);
+
+  test('streams per address are capped with 1013; another address still gets one', async () => {
+    const wsUrl = `${server.url.replace(/^http/, 'ws')}/v1/audio/transcriptions`;
+    const held = [new RecordingSocket(wsUrl), new RecordingSocket(wsUrl)];
+    for (const s of held) await s.waitForType('ready');
+    const third = new RecordingSocket(wsUrl);
+    expect(await third.closed()).toBe(1013);
+    expect(third.ofType('error')[0]).toMatchObject({ code: 'too_many_streams' });
+    const other = new RecordingSocket(wsUrl, { localAddress: '127.0.0.2' });
+    await other.waitForType('ready');
+    for (const s of [...held, other]) s.ws.close();
+    await Promise.all([...held, other].map((s) => s.closed()));
+  }, 30_000);
+});
