@@ -107,7 +107,9 @@ async function main(): Promise<void> {
     ? process.env.BENCH_STREAM_COUNTS.split(',').map(Number)
     : Array.from({ length: Math.floor(Math.log2(Number(process.env.BENCH_MAX_STREAMS ?? 64))) + 1 }, (_, i) => 2 ** i);
   const maxStreams = Math.max(...counts);
-  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', MODELS_DIR, INFERENCE_WORKERS: '2', MAX_STREAMS: String(maxStreams + 8), LOG_LEVEL: 'silent',
+  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', MODELS_DIR, INFERENCE_WORKERS: '2', MAX_STREAMS: String(maxStreams + 8),
+    // Every bench stream comes from 127.0.0.1: the per-address caps would refuse all but the first few.
+    MAX_STREAMS_PER_IP: String(maxStreams + 8), MAX_CONNECTIONS_PER_IP: String(2 * maxStreams + 64), LOG_LEVEL: 'silent',
     ...(process.env.BENCH_MODEL ? { DEFAULT_MODEL: process.env.BENCH_MODEL } : {}),
     ...(process.env.STREAM_UPDATE_INTERVAL_MS ? { STREAM_UPDATE_INTERVAL_MS: process.env.STREAM_UPDATE_INTERVAL_MS } : {}),
   });
