@@ -23,7 +23,7 @@ export function healthRoutes(services: Services): Router {
   router.get('/status', (_req, res) => {
     const { config, pool, registry } = services;
     res.json({
-      status: services.isReady() ? 'ready' : 'loading',
+      status: services.isShuttingDown() ? 'shutting_down' : services.isReady() ? 'ready' : 'loading',
       uptime_sec: Math.round(process.uptime()),
       default_model: registry.defaultId,
       models: pool.models,
@@ -36,8 +36,13 @@ export function healthRoutes(services: Services): Router {
         upload_timeout_sec: config.uploadTimeoutSec,
         max_concurrent_requests: config.maxConcurrentRequests,
         max_streams: config.maxStreams,
+        max_streams_per_ip: config.maxStreamsPerIp,
+        max_connections_per_ip: config.maxConnectionsPerIp,
+        headers_timeout_sec: config.headersTimeoutSec,
         max_stream_duration_sec: config.maxStreamDurationSec,
+        max_stream_wall_sec: config.maxStreamWallSec,
         stream_idle_timeout_sec: config.streamIdleTimeoutSec,
+        shutdown_grace_sec: config.shutdownGraceSec,
         max_ws_message_bytes: config.maxWsMessageBytes,
       },
     });
