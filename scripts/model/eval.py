@@ -11,8 +11,10 @@ files (scripts/model/quantize.py) gets a third run: greedy search with those.
     python3 scripts/model/eval.py --models DIR --beam 16   # other model folders (e.g. with a word LM), beam 16
 Prints WER / CER per model per test set (plus digit accuracy on FSDD) and the real-time factor on one thread.
 Test sets are written (once) under $STT_MODEL_WORKDIR/eval: held-out TTS voices (50 utterances per voice),
-held-out FSDD clips (indices 0-4 of every digit and speaker, resampled to 16 kHz), and the LibriVox clips shipped
-by Debian's pocketsphinx-testdata. Needs: node + sherpa-onnx-node (repo node_modules or $SHERPA_NODE_DIR),
+held-out FSDD clips (indices 0-4 of every digit and speaker, resampled to 16 kHz), the LibriVox clips shipped
+by Debian's pocketsphinx-testdata, and the test split of every real set that real_data.py prepared (held-out
+speakers; `real_read_pooled` pools the read-sentence sets, real_sets.json `read`). `acc` = the whole clip
+transcribed exactly: digit accuracy on FSDD, word accuracy on single-word sets (Speech Commands). Needs: node + sherpa-onnx-node (repo node_modules or $SHERPA_NODE_DIR),
 pocketsphinx + pocketsphinx-en-us for the baseline."""
 import argparse
 import glob

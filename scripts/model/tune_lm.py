@@ -3,8 +3,8 @@
 on the dev set; writes models/<id>/lm.json.
 
     npm run build && python3 scripts/model/tune_lm.py models/<id> [--n 200] [--penalties 5,10,15]
-The dev set is training voices reading sentences held out of training (and of the LM's text); the test sets
-are never looked at here."""
+The dev set is training voices reading sentences held out of training (and of the LM's text), with --real-dev
+also the dev speakers of the real sets; the test sets are never looked at here."""
 import argparse
 import itertools
 import json
@@ -14,6 +14,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import data as D  # noqa: E402
+import mix as MX  # noqa: E402
 from eval import EVAL, cached_clip, run_service  # noqa: E402
 from metrics import cer_wer  # noqa: E402
 from textnorm import normalize_for_scoring as norm  # noqa: E402
@@ -25,12 +26,19 @@ def main():
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--scales", default="0.4,0.6,0.8,1.0")
     ap.add_argument("--bonuses", default="0.0,0.5,1.0,1.5,2.0,2.5,3.0")
+    ap.add_argument("--real-dev", type=int, default=0, help="add up to N clips of each real set's dev split")
     ap.add_argument("--beam", default="8", help="beam size (the service's default: 8)")
     ap.add_argument("--penalties", default="10", help="unknown-word penalties to try (word LMs; ignored by character LMs)")
     a = ap.parse_args()
     d = os.path.join(EVAL, "dev")
     os.makedirs(d, exist_ok=True)
     items = [cached_clip(os.path.join(d, f"{k:04d}.wav"), s, i) for k, (s, i) in enumerate(D.load_set("dev-*.npz")[:a.n])]
+    if a.real_dev:  # plus the dev split of every real set (real_data.py: speakers held out of training)
+        for name, its in MX.load_real("dev").items():
+            rd = os.path.join(EVAL, "dev_real", name)
+            os.makedirs(rd, exist_ok=True)
+            items += [cached_clip(os.path.join(rd, f"{k:04d}.wav"), s, i) for k, (s, i) in enumerate(its[:a.real_dev])]
+    print(len(items), "dev clips", flush=True)
     refs = [norm(t) for _, t in items]
     results = []
     grid = itertools.product(*(map(float, v.split(",")) for v in (a.scales, a.bonuses, a.penalties)))

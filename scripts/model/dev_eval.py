@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Greedy dev-set scores (PyTorch reference decoding, as train_real.py logs them) of a checkpoint or of an exported
+model folder: the TTS dev set, every real set's dev split, FSDD held-out.
+
+    python3 scripts/model/dev_eval.py --kind ctc --model models/nemo-ctc-en-conv-small
+    python3 scripts/model/dev_eval.py --kind ctc --ckpt $W/ckpt/stage7-ctc/last.pt"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from export import load  # noqa: E402
+import modeldefs as M  # noqa: E402
+from onnx_init import exported_blocks, freeze_batchnorm, load_from_onnx  # noqa: E402
+from train import evaluate  # noqa: E402
+from train_real import dev_sets  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kind", choices=["ctc", "rnnt"], required=True)
+    ap.add_argument("--model", default="", help="exported model folder")
+    ap.add_argument("--ckpt", default="")
+    ap.add_argument("--n", type=int, default=150)
+    ap.add_argument("--threads", type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    if a.ckpt:
+        model, _ = load(a.kind, a.ckpt)
+    else:
+        cls = M.CtcModel if a.kind == "ctc" else M.TransducerModel
+        model = cls(nblocks=exported_blocks(a.kind, a.model))
+        load_from_onnx(a.kind, model, a.model)
+    freeze_batchnorm(model)
+    tokens = M.CTC_TOKENS if a.kind == "ctc" else M.RNNT_TOKENS
+    res = {}
+    for name, its in dev_sets(a.n).items():
+        (cer, wer), _ = evaluate(a.kind, model, its, tokens, len(its))
+        res[name] = (round(cer * 100, 2), round(wer * 100, 2))
+    print(json.dumps(res), "mean dev WER", round(float(np.mean([v[1] for v in res.values()])), 2))
+
+
+if __name__ == "__main__":
+    main()
