@@ -1,3 +1,4 @@
+import { isDigitalSilence } from '../audio/digital-silence';
 import type { RecognitionResult, RecognizedWord, Recognizer, TokenLogprob } from '../model/recognizer';
 import { cutAtSilences, type CutPiece } from '../vad/silence-cutter';
 import type { SpeechProbabilitySource } from '../vad/speech-probability';
@@ -49,7 +50,12 @@ export async function transcribeChunks(chunks: AsyncIterable<Float32Array>, deps
   const recognize = async (piece: CutPiece, index: number): Promise<void> => {
     const bytes = piece.samples.byteLength;
     try {
-      // The piece is its own copy: it moves to the worker (nothing reads it after).
+      // Digital silence is not sent to the model (a small model may hear a letter or two in it).
+      if (isDigitalSilence(piece.samples)) {
+        results[index] = { startSample: piece.startSample, result: { text: '', words: [], tokens: [], durationSec: piece.samples.length / rate } };
+        return;
+      }
+      // A view of a window the cutter has moved on from: nothing else reads it (moved when it spans its buffer).
       const result = await deps.recognizer.recognize(piece.samples, { signal: options.signal, transferSamples: true });
       results[index] = { startSample: piece.startSample, result };
     } catch (err) {

@@ -1,3 +1,4 @@
+import { isDigitalSilence } from '../audio/digital-silence';
 import { splitAtSilences, type SplitAtSilencesOptions } from './split-at-silences';
 import type { SpeechProbabilitySource } from './speech-probability';
 
@@ -46,7 +47,12 @@ export async function* cutAtSilences(
 
   async function* flush(final: boolean): AsyncGenerator<CutPiece> {
     const audio = buffer.subarray(0, filled);
-    const pieces = filled <= maxChunkSamples ? [{ startSample: 0, endSample: filled }] : await splitAtSilences(audio, vad, options);
+    const pieces =
+      filled <= maxChunkSamples
+        ? [{ startSample: 0, endSample: filled }]
+        : isDigitalSilence(audio) // nothing for the VAD to find: cut anywhere
+          ? evenPieces(filled, maxChunkSamples)
+          : await splitAtSilences(audio, vad, options);
     const handOut = final || pieces.length < 2 ? pieces : pieces.slice(0, -1);
     const keepFrom = handOut.length === pieces.length ? filled : pieces[pieces.length - 1].startSample;
     // The pieces handed out are views of this buffer (their reservation goes with them); the rest moves to a
@@ -81,4 +87,11 @@ export async function* cutAtSilences(
     free(filled);
     filled = 0;
   }
+}
+
+/** Contiguous pieces of `maxChunkSamples` (the last shorter) covering `totalSamples`. */
+function evenPieces(totalSamples: number, maxChunkSamples: number): { startSample: number; endSample: number }[] {
+  const pieces = [];
+  for (let start = 0; start < totalSamples; start += maxChunkSamples) pieces.push({ startSample: start, endSample: Math.min(totalSamples, start + maxChunkSamples) });
+  return pieces;
 }
