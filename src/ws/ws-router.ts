@@ -61,6 +61,10 @@ export function attachWebSocketRoutes(server: Server, services: Services): WebSo
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      if (draining) {
+        closeWith(ws, CloseCode.GOING_AWAY, 'server shutting down'); // the drain began during the handshake
+        return;
+      }
       const address = clientAddress(req.socket.remoteAddress);
       const overall = total() >= services.config.maxStreams;
       if (!services.isReady() || overall || !perIp.tryAcquire(address)) {
