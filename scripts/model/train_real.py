@@ -9,7 +9,11 @@ the step number) and the learning rate (warm-up over --warm-steps, constant --pe
 the last --anneal-steps) depend on the step only, never on the clock, so the same command gives the same model on
 a slower machine and a resumed run continues exactly. Resumes from --ckpt-dir/last.pt
 (written every --ckpt-every minutes and at the end); logs to --ckpt-dir/log.txt. --minutes is only a
-safety cap (stop early, resumable)."""
+safety cap (stop early, resumable).
+
+With --anneal-steps shorter than --steps the learning rate is constant until the anneal, so the budget can be
+changed while the run is in its constant phase: resuming with another --steps (same --anneal-steps) gives exactly
+what a fresh run with that --steps gives."""
 import argparse
 import json
 import math
