@@ -167,7 +167,11 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
     const duration = ingest ? (ingest as AudioIngest).receivedMs / 1000 : 0;
     const run = async () => {
       if (t) {
-        if (tail.length > 0) t.pushAudio(tail);
+        try {
+          if (tail.length > 0) t.pushAudio(tail);
+        } catch {
+          // The resampler's last few ms, refused by a lagging or closed stream: the final goes without them.
+        }
         await t.end();
       }
       send({ type: 'end', duration: round(duration) });
