@@ -49,7 +49,7 @@ export function createServer(services: Services): { server: http.Server; request
     ? (https.createServer({ ...options, handshakeTimeout: headersTimeout, cert: readFileSync(tlsCertFile), key: readFileSync(tlsKeyFile) }, app) as unknown as http.Server)
     : http.createServer(options, app);
   server.maxConnections = config.maxConnections;
-  limitConnections(server, { maxPerIp: config.maxConnectionsPerIp, firstRequestTimeoutMs: headersTimeout, tls: Boolean(tlsCertFile) });
+  limitConnections(server, { maxConnections: config.maxConnections, maxPerIp: config.maxConnectionsPerIp, firstRequestTimeoutMs: headersTimeout, tls: Boolean(tlsCertFile) });
   const streams = attachWebSocketRoutes(server, services);
   return { server, requests, streams };
 }

@@ -1,4 +1,5 @@
 /** Loopback clients for the abuse script: a recording WebSocket, raw half-finished HTTP, normal uploads. */
+import http from 'node:http';
 import net from 'node:net';
 import WebSocket from 'ws';
 
@@ -77,13 +78,27 @@ export async function normalUpload(url: string, wav: Uint8Array, timeoutMs = 15_
   }
 }
 
+/** One upload on a connection of its own (no keep-alive reuse): the status, or 0 for a network error / timeout. */
+export function uploadOnNewConnection(url: string, wav: Uint8Array, timeoutMs = 15_000): Promise<number> {
+  const { body, type } = multipart(wav, 'a.wav', 'audio/wav');
+  return new Promise((resolve) => {
+    const req = http.request(`${url}/v1/audio/transcriptions`, { method: 'POST', agent: false, timeout: timeoutMs, headers: { 'content-type': type, 'content-length': body.length } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
 /** Uploads back to back (`parallel` at a time) until `untilMs`; returns every status. */
-export async function normalTraffic(url: string, wav: Uint8Array, untilMs: number, parallel = 2): Promise<number[]> {
+export async function normalTraffic(url: string, wav: Uint8Array, untilMs: number, parallel = 2, newConnections = false): Promise<number[]> {
   const statuses: number[] = [];
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       while (Date.now() < untilMs) {
-        statuses.push(await normalUpload(url, wav));
+        statuses.push(await (newConnections ? uploadOnNewConnection(url, wav) : normalUpload(url, wav)));
         await sleep(100);
       }
     }),

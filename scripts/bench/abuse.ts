@@ -165,10 +165,15 @@ async function halfOpen(addresses: number): Promise<void> {
     for (let i = 0; i < 1030; i++) open();
     await sleep(1000);
     const heldAfter1s = attackers.size;
-    const statuses = await normalTraffic(server.url, fixtureWav, Date.now() + 30_000);
+    // Kept-alive clients (fetch) and clients opening a new connection per upload, side by side.
+    const [statuses, fresh] = await Promise.all([
+      normalTraffic(server.url, fixtureWav, Date.now() + 30_000),
+      normalTraffic(server.url, fixtureWav, Date.now() + 30_000, 2, true),
+    ]);
     running = false;
     console.log(`  1,030 half-open sockets from ${addresses} address${addresses > 1 ? 'es' : ''} (re-opened 0.5 s after each drop; ${opened} opened in all, ${heldAfter1s} open after 1 s)`);
-    console.log(`  normal uploads from 127.0.0.1 during 30 s: ${summarize(statuses)}`);
+    console.log(`  normal uploads from 127.0.0.1 during 30 s, kept-alive connections: ${summarize(statuses)}`);
+    console.log(`  normal uploads from 127.0.0.1 during 30 s, a new connection each: ${summarize(fresh)}`);
   } finally {
     running = false;
     attackers.forEach((s) => s.destroy());

@@ -3,6 +3,8 @@ import type { Socket } from 'node:net';
 import { clientAddress, PerIpCounter } from '../util/per-ip-counter';
 
 export interface ConnectionLimits {
+  /** Open connections in all (the server's `maxConnections`): beyond it Node refuses connections. */
+  maxConnections: number;
   /** Open connections one client address may hold; more are dropped on arrival. */
   maxPerIp: number;
   /**
@@ -15,30 +17,54 @@ export interface ConnectionLimits {
 }
 
 /**
- * Connection-level limits on an HTTP(S) server, so half-open connections from one client cannot fill
- * MAX_CONNECTIONS: a per-address cap, and a deadline for the first request.
+ * Connection-level limits on an HTTP(S) server, so half-open connections cannot hold the server's capacity:
+ * - a per-address cap (one client cannot fill MAX_CONNECTIONS);
+ * - a deadline for the first request head;
+ * - under pressure (open connections in the last tenth below `maxConnections`), each new connection evicts
+ *   the oldest one that has still not sent a complete request head, so connections from many addresses
+ *   that never send a request cannot lock new clients out until their deadline.
  */
 export function limitConnections(server: Server, limits: ConnectionLimits): void {
   const perIp = new PerIpCounter(limits.maxPerIp);
+  const pressureAt = limits.maxConnections - Math.max(1, Math.floor(limits.maxConnections / 10));
+  let open = 0;
+  /** Connections with no complete request head yet, oldest first (a Set iterates in insertion order). */
+  const waiting = new Set<Socket>();
+
   server.on('connection', (socket: Socket) => {
     const address = clientAddress(socket.remoteAddress);
     if (!perIp.tryAcquire(address)) {
       socket.destroy();
       return;
     }
-    socket.once('close', () => perIp.release(address));
+    open++;
+    socket.once('close', () => {
+      open--;
+      perIp.release(address);
+    });
+    if (open > pressureAt) {
+      const oldest = waiting.values().next().value;
+      if (oldest) {
+        waiting.delete(oldest);
+        oldest.destroy();
+      }
+    }
   });
 
-  const served = new WeakSet<object>();
-  const markServed = (req: { socket: object }) => served.add(req.socket);
-  server.on('request', markServed);
-  server.on('upgrade', markServed);
+  const served = (req: { socket: object }) => waiting.delete(req.socket as Socket);
+  server.on('request', served);
+  server.on('upgrade', served);
+  // Registered after the listener above: a new connection is never the one it evicts.
   server.on(limits.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
     if (socket.destroyed) return;
+    waiting.add(socket);
     const timer = setTimeout(() => {
-      if (!served.has(socket)) socket.destroy();
+      if (waiting.delete(socket)) socket.destroy();
     }, limits.firstRequestTimeoutMs);
     timer.unref();
-    socket.once('close', () => clearTimeout(timer));
+    socket.once('close', () => {
+      clearTimeout(timer);
+      waiting.delete(socket);
+    });
   });
 }

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { startTestServer, type TestServer } from './helpers/test-server';
 import { RawHttpSocket } from './helpers/raw-http';
 import { RecordingSocket, sleep } from './helpers/ws-client';
@@ -40,6 +41,28 @@ describe('connection limits', () => {
     // The rest are dropped once HEADERS_TIMEOUT_SEC has passed (checked every second), with or without a byte sent.
     await sleep(3500);
     expect(attackers.filter((s) => !s.closed)).toHaveLength(0);
+  }, 30_000);
+
+  test('half-open sockets from many addresses (each under its cap) do not lock out new connections', async () => {
+    // 8 addresses × 10 sockets: more than MAX_CONNECTIONS (64), none over MAX_CONNECTIONS_PER_IP (16).
+    const attackers = Array.from({ length: 80 }, (_, i) => new RawHttpSocket(server.port, `127.0.1.${1 + (i % 8)}`));
+    opened.push(...attackers);
+    await Promise.all(attackers.map((s) => s.connected.catch(() => undefined)));
+    await sleep(200);
+    // Each request on a connection of its own (no kept-alive socket from before the attack).
+    const fresh = () =>
+      new Promise<number>((resolve) => {
+        const req = http.get(`${server.url}/health`, { agent: false, timeout: 3000 }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('timeout', () => req.destroy());
+        req.on('error', () => resolve(0));
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push(await fresh());
+    expect(statuses).toEqual(Array(10).fill(200));
+    attackers.forEach((s) => s.socket.destroy());
   }, 30_000);
 
   test('streams per address are capped with 1013; another address still gets one', async () => {
