@@ -30,8 +30,8 @@ describe('WebSocket stream limits', () => {
     await s.opened;
     await s.waitForType('ready');
     await streamChunks((c) => s.ws.send(c), pcm16Bytes(midUtterance), 32, 100, 8);
-    await s.waitForType('speech_started');
     const audioEnd = Date.now();
+    await s.waitForType('speech_started');
     keepPinging(s, { type: 'ping' });
     expect(await s.closed(8000)).toBe(1008);
     const closedAfterMs = Date.now() - audioEnd;
