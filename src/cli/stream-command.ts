@@ -70,6 +70,8 @@ export async function streamCommand(input: string, options: StreamOptions, io: C
   const onSigint = () => {
     if (stopped) process.exit(EXIT.failed);
     stopped = true; // stop sending; the open utterance is flushed below
+    // A live source (a microphone on stdin) may not send another byte for a while: stop reading it now.
+    if (input === '-') (io.stdin as import('node:stream').Readable).destroy();
   };
   process.on('SIGINT', onSigint);
   try {
@@ -77,15 +79,19 @@ export async function streamCommand(input: string, options: StreamOptions, io: C
     const bytesPerMs = (source.sampleRateHz * BYTES_PER_SAMPLE[source.encoding]) / 1000;
     const started = Date.now();
     let sentBytes = 0;
-    for await (const frame of frames(source.bytes, frameBytes, BYTES_PER_SAMPLE[source.encoding])) {
-      if (stopped) break;
-      client.sendAudio(frame);
-      sentBytes += frame.length;
-      if (Number.isFinite(options.speed)) {
-        const wait = started + sentBytes / bytesPerMs / options.speed - Date.now();
-        if (wait > 0) await sleep(wait);
+    try {
+      for await (const frame of frames(source.bytes, frameBytes, BYTES_PER_SAMPLE[source.encoding])) {
+        if (stopped) break;
+        client.sendAudio(frame);
+        sentBytes += frame.length;
+        if (Number.isFinite(options.speed)) {
+          const wait = started + sentBytes / bytesPerMs / options.speed - Date.now();
+          if (wait > 0) await sleep(wait);
+        }
+        while (client.bufferedAmount > MAX_BUFFERED_BYTES && client.isOpen) await sleep(10);
       }
-      while (client.bufferedAmount > MAX_BUFFERED_BYTES && client.isOpen) await sleep(10);
+    } catch (err) {
+      if (!stopped) throw err; // reading stdin after Ctrl-C destroyed it
     }
     // The server may still be catching up with audio sent faster than real time.
     await client.end(60_000 + client.sentAudioSec * 1000);

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { encodeWith, wordErrorRate } from './helpers/audio';
-import { CONTROL_CHARACTERS, ensureBuilt, runCli } from './helpers/cli';
+import { CLI, CONTROL_CHARACTERS, ensureBuilt, runCli } from './helpers/cli';
 import { REPO_ROOT, startTestServer, type TestServer } from './helpers/test-server';
-import { pcm16Bytes } from './helpers/ws-client';
+import { pcm16Bytes, sleep } from './helpers/ws-client';
 
 /**
  * `onnx-stt-server stream` against a real server: files and stdin through the captions protocol, finals
@@ -74,6 +74,23 @@ describe('CLI stream', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expectFinals(result.stdout);
     expect(Date.now() - started).toBeLessThan(20_000);
+  }, 60_000);
+
+  test('Ctrl-C (SIGINT) while stdin is open and silent: sending stops, the open utterance gets its final, exit 0', async () => {
+    const child = spawn(process.execPath, [CLI, 'stream', '-', '--url', server.url, '--no-realtime'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    // The first utterance, cut mid-speech (2.2 s); stdin stays open, as a microphone's would.
+    child.stdin.write(pcm16Bytes(speech.samples.subarray(0, Math.round(2.2 * 16000))));
+    await sleep(3000);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(wordErrorRate(stdout, 'hello world the quick')).toBeLessThanOrEqual(0.5);
   }, 60_000);
 
   test('errors: no server → exit 3, a missing file → exit 3, a bad option value → exit 2', async () => {
