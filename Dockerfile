@@ -7,6 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 FROM node:lts-bookworm-slim
@@ -17,6 +18,7 @@ WORKDIR /app
 ENV NODE_ENV=production PORT=8000 HOST=0.0.0.0 MODELS_DIR=/app/models
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY web/public ./web/public
 COPY package.json ./
 COPY models ./models
 COPY native/fbank/fbank.wasm ./native/fbank/fbank.wasm

@@ -11,7 +11,7 @@ if [ ! -d node_modules ] || [ "$(cat node_modules/.stt-install-key 2>/dev/null)"
   npm ci --no-audit --no-fund
   echo "$install_key" > node_modules/.stt-install-key
 fi
-build_key="$install_key $(find src native tsconfig.json tsconfig.build.json package.json -type f -print0 2>/dev/null | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+build_key="$install_key $(find src native web tsconfig.json tsconfig.build.json package.json -type f -print0 2>/dev/null | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
 if [ ! -f dist/main.js ] || [ "$(cat dist/.stt-build-key 2>/dev/null)" != "$build_key" ]; then
   npm run build
   echo "$build_key" > dist/.stt-build-key

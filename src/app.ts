@@ -5,6 +5,7 @@ import { requestContext } from './http/request-context';
 import { healthRoutes } from './http/routes/health';
 import { modelRoutes } from './http/routes/models';
 import { transcriptionRoutes } from './http/routes/transcriptions';
+import { webPageRoutes } from './http/web-page';
 import type { Services } from './services';
 
 /** Builds the HTTP application over started (or starting) services. Never listens: see server.ts / main.ts. */
@@ -22,6 +23,8 @@ export function createApp(services: Services): Express {
   app.use(healthRoutes(services));
   app.use(modelRoutes(services.registry));
   app.use(transcriptionRoutes(services));
+  // The live-captions page at / and its files under /static/ (open paths: see admission.ts).
+  app.use(webPageRoutes());
   app.use(notFoundHandler);
   app.use(errorMiddleware(services.logger));
   return app;

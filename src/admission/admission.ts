@@ -6,8 +6,12 @@ import { ApiKeySet } from './api-keys';
 import { CorsPolicy } from './cors-policy';
 import { headerCredentials, selectSubprotocol, upgradeCredentials } from './credentials';
 
-/** Paths open without a key: probes must work for load balancers and orchestrators that hold none. */
-const OPEN_PATHS: ReadonlySet<string> = new Set(['/health', '/ready']);
+/**
+ * Paths open without a key: probes must work for load balancers and orchestrators that hold none; the
+ * live-captions page (`/`, its files under `/static/`) must load before a key is entered (its API calls carry it).
+ */
+const OPEN_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/', '/index.html']);
+const OPEN_PREFIXES: readonly string[] = ['/static/'];
 
 const missingKey = () =>
   new ApiError(401, 'You did not provide an API key. Send it as `Authorization: Bearer <key>` or `x-api-key: <key>`.', { code: 'invalid_api_key' });
@@ -41,7 +45,7 @@ export class Admission {
 
   /** The refusal for an HTTP request to `path`, or null when it may proceed. */
   checkHttp(path: string, headers: IncomingHttpHeaders): ApiError | null {
-    if (!this.keysRequired || OPEN_PATHS.has(normalizePath(path))) return null;
+    if (!this.keysRequired || isOpenPath(path)) return null;
     return this.checkKeys(headerCredentials(headers));
   }
 
@@ -51,7 +55,8 @@ export class Admission {
    */
   checkUpgrade(req: IncomingMessage): ApiError | null {
     const origin = req.headers.origin;
-    if (origin !== undefined && !this.cors.allows(origin)) {
+    // The service's own page (same origin as the Host it connects to) needs no CORS_ORIGINS entry.
+    if (origin !== undefined && !sameOrigin(origin, req.headers.host) && !this.cors.allows(origin)) {
       return new ApiError(403, `Origin ${JSON.stringify(origin.slice(0, 200))} is not allowed to open WebSockets here (see CORS_ORIGINS).`, { code: 'origin_not_allowed' });
     }
     if (!this.keysRequired) return null;
@@ -67,6 +72,22 @@ export class Admission {
     let matched = false;
     for (const c of candidates) matched = this.keys.matches(c) || matched;
     return matched ? null : wrongKey();
+  }
+}
+
+function isOpenPath(path: string): boolean {
+  const normalized = normalizePath(path);
+  // Under a prefix, no dot segments or escapes: `/static/../v1/models` is not an open path.
+  return OPEN_PATHS.has(normalized) || (OPEN_PREFIXES.some((prefix) => normalized.startsWith(prefix)) && !/\.\.|%/.test(normalized));
+}
+
+/** A browser's `Origin` names the host the upgrade is addressed to (the page this service serves). */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
   }
 }
 
