@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages the service and its tests need (Debian/Ubuntu): ffmpeg decodes every
-# non-WAV upload; the tests also drive the server with curl and make a throwaway TLS certificate with
-# openssl. Idempotent; does nothing when everything is present.
+# non-WAV upload; the tests also drive the server with curl, make a throwaway TLS certificate with
+# openssl and open the live-captions page in headless Chromium. Idempotent; does nothing when everything is present.
 set -euo pipefail
 missing=()
 command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 echo "setup-system: installing ${missing[*]}" >&2
 SUDO=""
