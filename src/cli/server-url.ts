@@ -39,8 +39,10 @@ export function resolveApiKey(flag: string | undefined, env: NodeJS.ProcessEnv):
   return flag || env.STT_API_KEY || env.OPENAI_API_KEY || undefined;
 }
 
-/** Network error codes that mean the server could not be reached at all. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'EPROTO', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+/** Network error codes that mean the server could not be reached at all (exit 3). */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'EPROTO', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+/** Codes of a connection that was made and then lost or timed out: the request failed (exit 1). */
+const LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /** The errno-style code of a network error (fetch wraps it in `cause`, sometimes twice). */
 export function networkErrorCode(err: unknown): string | undefined {
@@ -54,12 +56,14 @@ export function networkErrorCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** A CliError for a request that did not reach the server (exit 3), or undefined when `err` is something else. */
+/**
+ * A CliError for a request that did not get an answer: exit 3 when the server could not be reached, exit 1
+ * when the connection was lost on the way; undefined when `err` is something else.
+ */
 export function connectionError(err: unknown, base: URL): CliError | undefined {
   const code = networkErrorCode(err);
-  if (code && (UNREACHABLE.has(code) || code.startsWith('ERR_TLS') || code.startsWith('UND_ERR'))) {
-    return new CliError(`cannot connect to ${base.origin}: ${code}`, EXIT.unavailable);
-  }
+  if (code && (UNREACHABLE.has(code) || code.startsWith('ERR_TLS'))) return new CliError(`cannot connect to ${base.origin}: ${code}`, EXIT.unavailable);
+  if (code && LOST.has(code)) return new CliError(`the connection to ${base.origin} was lost before the answer: ${code}`, EXIT.failed);
   if (err instanceof TypeError && err.message === 'fetch failed') {
     return new CliError(`cannot connect to ${base.origin}: ${(err.cause as Error | undefined)?.message ?? err.message}`, EXIT.unavailable);
   }
