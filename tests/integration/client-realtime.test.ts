@@ -1,7 +1,6 @@
 import OpenAI, { toFile } from 'openai';
 import WebSocket from 'ws';
 import { resample } from '../../src/audio/resample';
-import { base64Encode } from '../../src/client/audio-frames';
 import { LOGPROBS_INCLUDE, RealtimeTranscriptionClient, StreamClientError, type RealtimeServerEvent } from '../../src/client/realtime-client';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { characterErrorRate, wavBytes } from './helpers/audio';
@@ -108,12 +107,5 @@ describe('RealtimeTranscriptionClient', () => {
     client.close();
     await client.closed;
     expect(() => client.appendAudio(new Uint8Array(80))).toThrow(StreamClientError);
-  });
-
-  test('base64Encode matches Buffer for every tail length', () => {
-    for (let n = 0; n < 10; n++) {
-      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 97 + 13) & 255);
-      expect(base64Encode(bytes)).toBe(Buffer.from(bytes).toString('base64'));
-    }
   });
 });
