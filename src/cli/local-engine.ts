@@ -6,6 +6,7 @@ import { ConfigError, parseConfig, type Config } from '../config';
 import { ApiError } from '../errors';
 import { renderTranscript } from '../http/response-formats';
 import { parseTranscriptionParams } from '../http/transcription-params';
+import type { Recognizer } from '../model/recognizer';
 import { Services } from '../services';
 import { transcribeChunks } from '../transcription/file-transcriber';
 import { CliError, EXIT } from './exit-codes';
@@ -78,8 +79,8 @@ export class LocalTranscriber implements Transcriber {
         maxDurationSec: config.maxAudioDurationSec,
       });
       progress.onStage('audio', totalSec);
-      const deps = { recognizer: this.services.recognizer(entry.id, { prompt: params.prompt }), vad: this.services.vad, chunkMaxSec: config.chunkMaxSec };
-      const transcript = await transcribeChunks(counted(audio.chunks, 16000, (sec) => progress.onAdvance(sec)), deps);
+      const recognizer = counting(this.services.recognizer(entry.id, { prompt: params.prompt }), (sec) => progress.onAdvance(sec));
+      const transcript = await transcribeChunks(audio.chunks, { recognizer, vad: this.services.vad, chunkMaxSec: config.chunkMaxSec });
       progress.onDone();
       return renderTranscript(transcript, params.responseFormat, { granularities: params.timestampGranularities }).body;
     } catch (err) {
@@ -94,12 +95,22 @@ export class LocalTranscriber implements Transcriber {
   }
 }
 
-/** Passes chunks through, reporting the seconds of audio handed on so far. */
-async function* counted(chunks: AsyncIterable<Float32Array>, rateHz: number, onSeconds: (sec: number) => void): AsyncGenerator<Float32Array> {
+/**
+ * The recognizer, reporting the seconds of audio recognized so far (the pieces a long file is cut into, as
+ * each one's text comes back; pieces of digital silence are not sent and not counted).
+ */
+function counting(recognizer: Recognizer, onSeconds: (sec: number) => void): Recognizer {
   let samples = 0;
-  for await (const chunk of chunks) {
-    yield chunk;
-    samples += chunk.length;
-    onSeconds(samples / rateHz);
-  }
+  return {
+    modelId: recognizer.modelId,
+    sampleRateHz: recognizer.sampleRateHz,
+    async recognize(piece, options) {
+      // Read before the call: with `transferSamples` the array is emptied when the buffer moves to a worker.
+      const length = piece.length;
+      const result = await recognizer.recognize(piece, options);
+      samples += length;
+      onSeconds(samples / recognizer.sampleRateHz);
+      return result;
+    },
+  };
 }
