@@ -7,6 +7,7 @@ import { InferencePool } from './model/inference-pool';
 import type { LoadedModelInfo } from './model/inference-protocol';
 import { ModelRegistry } from './model/model-registry';
 import { PooledRecognizer } from './model/pooled-recognizer';
+import { Engine } from './session/engine';
 import type { Recognizer, RecognizerBias } from './model/recognizer';
 import type { SpeechProbabilitySource } from './vad/speech-probability';
 import { VadWorkerClient } from './vad/vad-worker-client';
@@ -27,6 +28,8 @@ export class Services {
   private ready = false;
   private shuttingDown = false;
   private readonly recognizers = new Map<string, Recognizer>();
+  /** File and live sessions on these services: what every transport uses. */
+  readonly engine: Engine = new Engine(this);
 
   constructor(
     readonly config: Readonly<Config>,

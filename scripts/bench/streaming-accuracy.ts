@@ -19,7 +19,7 @@ import { parseConfig } from '../../src/config';
 import type { Recognizer, RecognizeOptions } from '../../src/model/recognizer';
 import { Services } from '../../src/services';
 import { StreamingTranscriber } from '../../src/streaming/streaming-transcriber';
-import { streamingConfigFor } from '../../src/ws/streaming-session-config';
+import { streamingConfigFor } from '../../src/session/streaming-session-config';
 import { REPO_ROOT } from './bench-util';
 import { wordErrorRate } from './text-metrics';
 

@@ -15,7 +15,7 @@ export interface StreamLimits {
   maxWallMs: number;
 }
 
-export class ConnectionGuard {
+export class StreamGuard {
   private idleTimer: NodeJS.Timeout | null = null;
   private wallTimer: NodeJS.Timeout | null;
   private tripped = false;

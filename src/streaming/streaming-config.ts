@@ -11,6 +11,8 @@ export interface StreamingTranscriberConfig {
   vad: VadSegmenterConfig;
   /** While speech continues, the uncommitted audio is re-transcribed this often, in ms of audio. */
   updateIntervalMs: number;
+  /** Whether partials are made at all (a file transcribed offline needs only the finals). */
+  partialUpdates: boolean;
   /** An utterance longer than this, in seconds, is finalized (at its last committed word) while speech goes on. */
   maxUtteranceSec: number;
   /** Audio held by the session at most, in seconds; must exceed `maxUtteranceSec` plus `maxLagMs`. */
@@ -33,11 +35,12 @@ export const DEFAULT_STREAMING_CONFIG: Readonly<StreamingTranscriberConfig> = Ob
   turnDetection: 'server_vad',
   vad: DEFAULT_VAD_SEGMENTER_CONFIG,
   updateIntervalMs: 300,
+  partialUpdates: true,
   maxUtteranceSec: 30,
   maxBufferedSec: 45,
   maxLagMs: 5000,
   leftContextMs: 1000,
-  finalPaddingMs: 200,
+  finalPaddingMs: 500,
   minCommitMs: 100,
 });
 

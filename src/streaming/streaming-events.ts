@@ -40,14 +40,20 @@ export interface PartialEvent {
 /** Why an utterance ended. */
 export type FinalReason = 'silence' | 'max_length' | 'commit' | 'end';
 
-/** The utterance's complete transcript; nothing of it changes afterwards. */
+/**
+ * The utterance's complete transcript, the whole utterance decoded at once: authoritative, and independent of
+ * the partials (it may revise their words). Nothing of it changes afterwards.
+ */
 export interface FinalEvent {
   type: 'final';
   utteranceIndex: number;
   reason: FinalReason;
-  /** Every word of the utterance joined by spaces; it starts with every partial's `stableText`. */
+  /** Every word of the utterance joined by spaces. */
   text: string;
-  /** What `text` adds to the last partial's `stableText` (with its leading space when that was not empty). */
+  /**
+   * What `text` adds to the last partial's `stableText` (with its leading space when that was not empty) when
+   * it extends it; '' when the final revises the partials' words.
+   */
   stableDelta: string;
   words: StreamWord[];
   /** The utterance's audio, in stream seconds. */

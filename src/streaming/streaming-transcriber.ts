@@ -24,7 +24,7 @@ const MAX_VAD_CHUNKS_PER_REQUEST = 32;
  * `stream-input.ts`) goes in through
  * `pushAudio`; the VAD splits it into utterances; while one continues, its uncommitted window is
  * re-transcribed every `updateIntervalMs` (never more than one recognition in flight, always of the newest
- * audio) and stabilized with LocalAgreement-2; at its end the rest is transcribed and flushed as `final`.
+ * audio) and stabilized with LocalAgreement-2; at its end the whole utterance is transcribed as its `final`.
  * VAD processing and utterance finalization run in order on one task chain; partial updates run beside it.
  */
 export class StreamingTranscriber {
@@ -247,15 +247,16 @@ export class StreamingTranscriber {
     // Without VAD, audio already received after the end belongs to the next utterance.
     this.utterance = !this.vadStream && this.ring.endSample > endSample ? new Utterance(this.nextUtteranceIndex++, endSample) : null;
     this.consumedSample = Math.max(this.consumedSample, endSample);
-    const decodeStart = utterance.decodeStartSample(this.leftContextSamples);
-    const samples = endSample > utterance.windowStartSample ? this.ring.read(decodeStart, endSample) : new Float32Array(0);
+    // The final is the whole utterance decoded at once, whatever the partials were (so the same audio gives
+    // the same final however it arrived: a file, a live stream, fast or slow); it may revise their words.
+    const decodeStart = utterance.startSample;
+    const samples = endSample > utterance.startSample ? this.ring.read(decodeStart, endSample) : new Float32Array(0);
     await this.abortPartial();
     try {
-      const precedingText = utterance.committedTextBefore(decodeStart);
-      const result = samples.length > 0 ? await this.deps.recognizer.recognize(samples, { precedingText }) : null;
+      const result = samples.length > 0 ? await this.deps.recognizer.recognize(samples) : null;
       if (this.state === 'closed') return null;
-      const words = result ? Utterance.toStreamWords(result.words, decodeStart) : undefined;
-      const final = utterance.finish(words, endSample, reason);
+      const words = result ? Utterance.toStreamWords(result.words, decodeStart) : [];
+      const final = utterance.finishWhole(words, endSample, reason);
       this.emit(final);
       return final;
     } catch (err) {
@@ -269,7 +270,7 @@ export class StreamingTranscriber {
   /** Starts a re-transcription of the current window if one is due and none is in flight. */
   private maybeUpdatePartial(): void {
     const utterance = this.utterance;
-    if (!utterance || this.partial || this.state === 'closed') return;
+    if (!utterance || this.partial || this.state === 'closed' || !this.config.partialUpdates) return;
     const windowEnd = this.vadStream ? this.segmenter.processedSample : this.ring.endSample;
     if (windowEnd - utterance.requestedEndSample < this.config.updateIntervalMs * SAMPLES_PER_MS) return;
     utterance.requestedEndSample = windowEnd;
@@ -305,7 +306,8 @@ export class StreamingTranscriber {
   /** Forgets audio no utterance, VAD decision or padding can need any more. */
   private discardUnneeded(): void {
     let keepFrom = this.vadStream ? Math.min(this.segmenter.earliestNeededSample, this.segmenter.processedSample) : this.ring.endSample;
-    if (this.utterance) keepFrom = Math.min(keepFrom, this.utterance.decodeStartSample(this.leftContextSamples));
+    // The final decodes the whole utterance: its audio is kept from its start.
+    if (this.utterance) keepFrom = Math.min(keepFrom, this.utterance.startSample);
     this.ring.discardBefore(keepFrom);
   }
 }

@@ -100,6 +100,18 @@ export class Utterance {
   }
 
   /**
+   * Ends the utterance with `words`, the hypothesis of its whole audio: they replace what the partials
+   * committed. The final's `stableDelta` is what it appends to the committed text when it extends it, else ''
+   * (a revision: the final's `text` is authoritative).
+   */
+  finishWhole(words: StreamWord[], endSample: number, reason: FinalReason): FinalEvent {
+    const previousStable = joinWords(this.agreement.committed);
+    this.agreement = { ...this.agreement, committed: words, pending: [] };
+    const final = this.finalEvent('', endSample, reason);
+    return { ...final, stableDelta: final.text.startsWith(previousStable) ? delta(previousStable, final.text) : '' };
+  }
+
+  /**
    * Ends the utterance at its window start (the last committed word boundary) with only the committed
    * words, and returns the utterance that continues from there with the uncommitted words still pending.
    */

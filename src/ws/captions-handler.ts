@@ -3,30 +3,22 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { ApiError, toApiError } from '../errors';
 import type { Services } from '../services';
-import type { StreamWord } from '../streaming/local-agreement';
-import type { StreamingEvent } from '../streaming/streaming-events';
-import { validateStreamingConfig } from '../streaming/streaming-config';
-import { StreamingTranscriber } from '../streaming/streaming-transcriber';
-import { segmentWords } from '../transcription/transcript';
-import { AudioIngest } from './audio-ingest';
-import { captionsClientMessageSchema, type CaptionsConfig, type CaptionsServerMessage, type WireWord } from './captions-protocol';
-import { CloseCode } from './close-codes';
+import type { LiveSession } from '../session/live-session';
 import { decodeBase64Strict } from './base64';
-import { ConnectionGuard } from './connection-guard';
+import { captionsClientMessageSchema, type CaptionsServerMessage } from './captions-protocol';
+import { renderCaptionsEnd, renderCaptionsEvent } from './captions-render';
+import { applyCaptionsConfig, captionsSettingsFromQuery, liveSettingsOf, type CaptionsSettings } from './captions-settings';
+import { CloseCode } from './close-codes';
 import type { LiveStream } from './live-stream';
 import { closeWith, sendJson } from './send';
-import { streamingConfigFor } from './streaming-session-config';
-
-const round = (sec: number) => Math.round(sec * 1000) / 1000;
-const wireWords = (words: readonly StreamWord[]): WireWord[] => words.map((w) => ({ word: w.word, start: round(w.startSec), end: round(w.endSec) }));
 
 /**
- * One live-captions connection (see captions-protocol.ts). Returns the stream, for the server to end it
- * (shutdown), or null when the connection was refused (bad query parameters).
+ * One live-captions connection (see captions-protocol.ts): parses the protocol, runs one live session, and
+ * renders its events. Returns the stream, for the server to end it (shutdown), or null when the connection
+ * was refused (bad query parameters).
  */
 export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, services: Services, onDone: () => void): LiveStream | null {
-  const { config, logger, registry, metrics } = services;
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const { logger, engine } = services;
   const sessionId = `cap_${randomUUID().replace(/-/g, '')}`;
   const send = (m: CaptionsServerMessage) => sendJson(ws, m);
   const fail = (err: unknown, close?: number) => {
@@ -36,122 +28,41 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
     if (close !== undefined) closeWith(ws, close, e.message);
   };
 
-  let settings: Required<Pick<CaptionsConfig, 'sample_rate' | 'encoding' | 'turn_detection'>> & { model: string; language: string; vad: CaptionsConfig['vad'] };
+  let settings: CaptionsSettings;
   try {
-    const rate = url.searchParams.get('sample_rate');
-    const encoding = url.searchParams.get('encoding');
-    const turn = url.searchParams.get('turn_detection');
-    const parsed = captionsClientMessageSchema.parse({
-      type: 'config',
-      model: url.searchParams.get('model') ?? undefined,
-      language: url.searchParams.get('language') ?? undefined,
-      sample_rate: rate === null ? undefined : Number(rate),
-      encoding: encoding ?? undefined,
-      turn_detection: turn ?? undefined,
-    }) as CaptionsConfig;
-    settings = {
-      model: registry.resolve(parsed.model).id,
-      language: parsed.language ?? 'en',
-      sample_rate: parsed.sample_rate ?? 16000,
-      encoding: parsed.encoding ?? 'pcm16',
-      turn_detection: parsed.turn_detection ?? 'server_vad',
-      vad: undefined,
-    };
+    settings = captionsSettingsFromQuery(new URL(req.url ?? '/', 'http://localhost'), engine);
   } catch (err) {
-    fail(err instanceof ApiError ? err : new ApiError(400, `Invalid query parameters: ${(err as Error).message}`, { code: 'invalid_request' }), CloseCode.POLICY_VIOLATION);
+    fail(err, CloseCode.POLICY_VIOLATION);
     onDone();
     return null;
   }
 
-  let transcriber: StreamingTranscriber | null = null;
-  let ingest: AudioIngest | null = null;
+  let session: LiveSession | null = null;
   /** Set once the stream is ending: by the client's `end` (later messages are errors) or by the server (ignored). */
   let ending: 'client' | 'server' | null = null;
   let finishing: Promise<void> | null = null;
-  const limits = { idleTimeoutMs: config.streamIdleTimeoutSec * 1000, maxAudioMs: config.maxStreamDurationSec * 1000, maxWallMs: config.maxStreamWallSec * 1000 };
-  const guard = new ConnectionGuard(limits, (reason, message) => {
+  // The limits run from the connection's start: a client that never sends audio is closed too.
+  const guard = engine.streamGuard((reason, message) => {
     // Say why, then end as `end` would: the audio heard so far gets its final.
     fail(new ApiError(400, message, { code: reason }));
     void finish(CloseCode.POLICY_VIOLATION, message, 'server');
   });
 
-  const onEvent = (event: StreamingEvent) => {
-    switch (event.type) {
-      case 'speech_started':
-        send({ type: 'speech_started', utterance_id: event.utteranceIndex, start: event.audioStartMs / 1000 });
-        break;
-      case 'speech_stopped':
-        send({ type: 'speech_stopped', utterance_id: event.utteranceIndex, end: event.audioEndMs / 1000 });
-        break;
-      case 'partial': {
-        const lagMs = Math.round(transcriber?.transcriptLagMs ?? 0);
-        metrics.streamLagMs.observe(lagMs);
-        send({
-          type: 'partial',
-          utterance_id: event.utteranceIndex,
-          text: event.text,
-          stable_text: event.stableText,
-          unstable_text: event.unstableText,
-          delta: event.stableDelta,
-          words: wireWords(event.words),
-          lag_ms: lagMs,
-          is_final: false,
-        });
-        break;
-      }
-      case 'final': {
-        const words = event.words.map((w) => ({ word: w.word, startSec: w.startSec, endSec: w.endSec }));
-        send({
-          type: 'final',
-          utterance_id: event.utteranceIndex,
-          text: event.text,
-          start: round(event.startSec),
-          end: round(event.endSec),
-          reason: event.reason,
-          segments: segmentWords(words).map((s) => ({ id: s.id, start: round(s.startSec), end: round(s.endSec), text: s.text })),
-          words: wireWords(event.words),
-          is_final: true,
-        });
-        metrics.audioSeconds.inc({ model: settings.model, mode: 'stream' }, Math.max(0, event.endSec - event.startSec));
-        break;
-      }
-      case 'error':
-        fail(event.error);
-        break;
-    }
-  };
-
-  const sessionConfig = () =>
-    streamingConfigFor(config, settings.turn_detection, {
-      threshold: settings.vad?.threshold,
-      silenceDurationMs: settings.vad?.min_silence_ms,
-      prefixPaddingMs: settings.vad?.prefix_padding_ms,
-      minSpeechMs: settings.vad?.min_speech_ms,
-    });
-
-  const start = () => {
-    if (transcriber) return transcriber;
-    ingest = new AudioIngest(settings.encoding, settings.sample_rate);
-    transcriber = new StreamingTranscriber(
-      { recognizer: services.recognizer(settings.model), vad: services.vad, onEvent },
-      sessionConfig(),
-    );
-    return transcriber;
-  };
+  const start = (): LiveSession =>
+    (session ??= engine.openLiveSession(
+      { ...liveSettingsOf(settings), guard },
+      {
+        onEvent: (event) => {
+          if (event.type === 'error') fail(event.error);
+          else send(renderCaptionsEvent(event)!);
+        },
+      },
+    ));
 
   const pushAudio = (bytes: Uint8Array) => {
     if (bytes.length === 0) return; // no audio: does not count against the idle timeout
-    const t = start();
-    let samples: Float32Array;
     try {
-      samples = ingest!.push(bytes);
-    } catch (err) {
-      fail(new ApiError(400, `Invalid audio frame: ${(err as Error).message}.`, { code: 'invalid_audio_frame' }));
-      return;
-    }
-    if (!guard.audioReceived(ingest!.receivedMs)) return;
-    try {
-      t.pushAudio(samples);
+      start().pushBytes(bytes);
     } catch (err) {
       fail(err);
     }
@@ -162,19 +73,10 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
     if (finishing) return finishing;
     ending = by;
     guard.stop();
-    const t = transcriber as StreamingTranscriber | null;
-    const tail = ingest ? (ingest as AudioIngest).flush() : new Float32Array(0);
-    const duration = ingest ? (ingest as AudioIngest).receivedMs / 1000 : 0;
+    const s = session;
     const run = async () => {
-      if (t) {
-        try {
-          if (tail.length > 0) t.pushAudio(tail);
-        } catch {
-          // The resampler's last few ms, refused by a lagging or closed stream: the final goes without them.
-        }
-        await t.end();
-      }
-      send({ type: 'end', duration: round(duration) });
+      if (s) await s.finish();
+      send(renderCaptionsEnd(s ? s.receivedMs / 1000 : 0));
       closeWith(ws, closeCode, reason);
     };
     finishing = run().catch((err: unknown) => fail(err, CloseCode.INTERNAL_ERROR));
@@ -185,73 +87,39 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
 
   ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
     if (ending === 'server') return;
-    if (ending) {
-      fail(new ApiError(409, 'The stream is ending; no more messages are accepted.', { code: 'stream_closed' }));
-      return;
-    }
+    if (ending) return fail(new ApiError(409, 'The stream is ending; no more messages are accepted.', { code: 'stream_closed' }));
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    if (isBinary) {
-      pushAudio(bytes);
-      return;
-    }
+    if (isBinary) return pushAudio(bytes);
     let json: unknown;
     try {
       json = JSON.parse(bytes.toString('utf8'));
     } catch {
-      fail(new ApiError(400, 'The message is not valid JSON.', { code: 'invalid_json' }));
-      return;
+      return fail(new ApiError(400, 'The message is not valid JSON.', { code: 'invalid_json' }));
     }
     const parsed = captionsClientMessageSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      fail(new ApiError(400, `Invalid message: ${issue.path.join('.') || 'type'}: ${issue.message}.`, { code: 'invalid_message', param: issue.path.join('.') || 'type' }));
-      return;
+      const param = issue.path.join('.') || 'type';
+      return fail(new ApiError(400, `Invalid message: ${param}: ${issue.message}.`, { code: 'invalid_message', param }));
     }
     const message = parsed.data;
     switch (message.type) {
       case 'config':
-        if (transcriber) {
-          fail(new ApiError(409, 'Send config before the first audio frame.', { code: 'config_after_audio' }));
-          return;
-        }
+        if (session) return fail(new ApiError(409, 'Send config before the first audio frame.', { code: 'config_after_audio' }));
         try {
-          settings = {
-            model: message.model ? registry.resolve(message.model).id : settings.model,
-            language: message.language ?? settings.language,
-            sample_rate: message.sample_rate ?? settings.sample_rate,
-            encoding: message.encoding ?? settings.encoding,
-            turn_detection: message.turn_detection ?? settings.turn_detection,
-            vad: message.vad ?? settings.vad,
-          };
-          if (!/^(en|eng|english)([-_][a-z0-9]+)?$/i.test(settings.language)) {
-            throw new ApiError(400, `Language '${settings.language}' is not supported; supported: en.`, { code: 'unsupported_language', param: 'language' });
-          }
-          try {
-            validateStreamingConfig(sessionConfig());
-          } catch (err) {
-            throw new ApiError(400, `Invalid config: ${(err as Error).message}.`, { code: 'invalid_value', param: 'vad' });
-          }
+          settings = applyCaptionsConfig(settings, message, engine);
         } catch (err) {
-          fail(err);
-          return;
+          return fail(err);
         }
-        send({ type: 'configured', model: settings.model, language: settings.language, sample_rate: settings.sample_rate, encoding: settings.encoding, turn_detection: settings.turn_detection });
-        return;
+        return send({ type: 'configured', model: settings.model, language: settings.language, sample_rate: settings.sample_rate, encoding: settings.encoding, turn_detection: settings.turn_detection });
       case 'audio': {
         const audio = decodeBase64Strict(message.audio);
-        if (!audio) {
-          fail(new ApiError(400, "Invalid 'audio': expected base64-encoded audio bytes.", { code: 'invalid_value', param: 'audio' }));
-          return;
-        }
-        pushAudio(audio);
-        return;
+        if (!audio) return fail(new ApiError(400, "Invalid 'audio': expected base64-encoded audio bytes.", { code: 'invalid_value', param: 'audio' }));
+        return pushAudio(audio);
       }
       case 'commit':
-        if (!transcriber) {
-          fail(new ApiError(400, 'There is no audio to commit.', { code: 'input_audio_buffer_commit_empty' }));
-          return;
-        }
-        transcriber.commit().catch((err: unknown) => fail(err));
+        if (!session) return fail(new ApiError(400, 'There is no audio to commit.', { code: 'input_audio_buffer_commit_empty' }));
+        session.commit().catch((err: unknown) => fail(err));
         return;
       case 'end':
         void finish(CloseCode.NORMAL, 'end of stream', 'client');
@@ -261,7 +129,7 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
 
   ws.on('close', () => {
     guard.stop();
-    (transcriber as StreamingTranscriber | null)?.close();
+    session?.close();
     onDone();
   });
   ws.on('error', (err) => logger.warn({ sessionId, err }, 'captions socket error'));

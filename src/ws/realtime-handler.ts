@@ -1,31 +1,24 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { ApiError, toApiError } from '../errors';
 import type { Services } from '../services';
-import type { FinalEvent, PartialEvent, StreamingEvent } from '../streaming/streaming-events';
-import { StreamingTranscriber } from '../streaming/streaming-transcriber';
-import { SentWords, spelledTokens, stableWordsOf } from '../streaming/word-tokens';
-import { logprobEntries } from '../transcription/logprob-entries';
-import { AudioIngest } from './audio-ingest';
-import { CloseCode } from './close-codes';
+import type { LiveSession } from '../session/live-session';
 import { decodeBase64Strict } from './base64';
-import { ConnectionGuard } from './connection-guard';
+import { CloseCode } from './close-codes';
 import type { LiveStream } from './live-stream';
+import { RealtimeItems, newRealtimeId as newId } from './realtime-items';
 import { DEFAULT_TURN_DETECTION, encodingOf, sessionObject, type RealtimeSessionState } from './realtime-protocol';
 import { applySessionUpdate } from './realtime-session-update';
 import { closeWith, sendJson } from './send';
-import { streamingConfigFor } from './streaming-session-config';
-
-const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
 
 /**
  * One OpenAI Realtime transcription connection: `session.created` first; `session.update` (GA) or
  * `transcription_session.update` (beta) → `*.updated`; `input_audio_buffer.append/commit/clear`; server VAD
  * events, committed items, append-only transcription deltas while the user speaks, `.completed` with usage.
+ * Parses the protocol, runs a live session, renders its events (realtime-items.ts).
  */
 export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, services: Services, onDone: () => void): LiveStream {
-  const { config, logger, registry, metrics } = services;
+  const { logger, registry, engine } = services;
   const url = new URL(req.url ?? '/', 'http://localhost');
   const send = (type: string, fields: object = {}) => sendJson(ws, { type, event_id: newId('event'), ...fields });
   const error = (err: unknown, clientEventId: string | null = null) => {
@@ -55,121 +48,35 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     }
   }
 
-  let transcriber: StreamingTranscriber | null = null;
-  let ingest: AudioIngest | null = null;
+  let session: LiveSession | null = null;
   /**
-   * A session.update that changes how audio is processed starts a new transcriber; `generation` tells their
-   * utterances apart and `offsetMs` keeps `audio_*_ms` counted from the session's first audio.
+   * A session.update that changes how audio is processed starts a new live session: `generation` tells their
+   * utterances apart and `offsetMs` keeps `audio_*_ms` counted from the connection's first audio.
    */
   let generation = 0;
   let offsetMs = 0;
-  /** item ids by utterance (generation:index), and the item before each (for `previous_item_id`). */
-  const items = new Map<string, string>();
-  let lastItemId: string | null = null;
-  const committedItems = new Set<string>();
-  const previousItems = new Map<string, string | null>();
-  const itemFor = (utterance: string) => {
-    let id = items.get(utterance);
-    if (!id) {
-      id = newId('item');
-      items.set(utterance, id);
-    }
-    return id;
-  };
-  const announceCommit = (utterance: string) => {
-    if (committedItems.has(utterance)) return;
-    committedItems.add(utterance);
-    const itemId = itemFor(utterance);
-    send('input_audio_buffer.committed', { previous_item_id: lastItemId, item_id: itemId });
-    const previousItemId = lastItemId;
-    previousItems.set(utterance, previousItemId);
-    const item = userItem(itemId, null);
-    if (state.flavor === 'beta') send('conversation.item.created', { previous_item_id: previousItemId, item });
-    else send('conversation.item.added', { previous_item_id: previousItemId, item });
-    lastItemId = itemId;
-  };
-  const userItem = (id: string, transcript: string | null) => ({
-    id,
-    object: 'realtime.item',
-    type: 'message',
-    status: 'completed',
-    role: 'user',
-    content: [{ type: 'input_audio', transcript }],
-  });
+  const items = new RealtimeItems(send, () => state);
 
-  /** Each delta carries the tokens of only the words it adds (with `include` logprobs). */
-  const sentWords = new SentWords();
-  const deltaLogprobs = (utterance: string, event: PartialEvent | FinalEvent): { logprobs?: object[] } => {
-    const { fresh, before } = sentWords.take(utterance, stableWordsOf(event));
-    return state.logprobs ? { logprobs: logprobEntries(spelledTokens(fresh, before > 0)) } : {};
-  };
-
-  const eventsFor = (gen: number, baseMs: number) => (event: StreamingEvent) => {
-    const key = event.type === 'error' && event.utteranceIndex === undefined ? '' : `${gen}:${(event as { utteranceIndex: number }).utteranceIndex}`;
-    switch (event.type) {
-      case 'speech_started':
-        send('input_audio_buffer.speech_started', { audio_start_ms: Math.round(baseMs + event.audioStartMs), item_id: itemFor(key) });
-        break;
-      case 'speech_stopped':
-        send('input_audio_buffer.speech_stopped', { audio_end_ms: Math.round(baseMs + event.audioEndMs), item_id: itemFor(key) });
-        announceCommit(key);
-        break;
-      case 'partial':
-        if (event.stableDelta) {
-          send('conversation.item.input_audio_transcription.delta', { item_id: itemFor(key), content_index: 0, delta: event.stableDelta, ...deltaLogprobs(key, event) });
-        }
-        break;
-      case 'final': {
-        announceCommit(key);
-        const itemId = itemFor(key);
-        if (event.stableDelta) {
-          send('conversation.item.input_audio_transcription.delta', { item_id: itemId, content_index: 0, delta: event.stableDelta, ...deltaLogprobs(key, event) });
-        }
-        sentWords.forget(key);
-        const seconds = Math.max(0, event.endSec - event.startSec);
-        send('conversation.item.input_audio_transcription.completed', {
-          item_id: itemId,
-          content_index: 0,
-          transcript: event.text,
-          ...(state.logprobs ? { logprobs: logprobEntries(spelledTokens(event.words, false)) } : {}),
-          usage: { type: 'duration', seconds: Math.round(seconds * 1000) / 1000 },
-        });
-        if (state.flavor === 'ga') send('conversation.item.done', { previous_item_id: previousItems.get(key) ?? null, item: userItem(itemId, event.text) });
-        metrics.audioSeconds.inc({ model: state.model, mode: 'stream' }, seconds);
-        break;
-      }
-      case 'error':
-        if (event.utteranceIndex !== undefined) {
-          const e = event.error;
-          send('conversation.item.input_audio_transcription.failed', {
-            item_id: itemFor(key),
-            content_index: 0,
-            error: { type: 'server_error', code: e.code, message: e.message, param: e.param },
-          });
-        } else error(event.error);
-        break;
-    }
-  };
-
-  const ensureTranscriber = () => {
-    if (transcriber) return transcriber;
-    ingest = new AudioIngest(encodingOf(state.format), state.format.rate);
-    const td = state.turnDetection;
-    transcriber = new StreamingTranscriber(
+  const ensureSession = (): LiveSession =>
+    (session ??= engine.openLiveSession(
       {
+        modelId: engine.resolveModel(state.model),
+        input: { encoding: encodingOf(state.format), sampleRateHz: state.format.rate },
+        turnDetection: state.turnDetection ? 'server_vad' : 'manual',
+        vad: state.turnDetection
+          ? { threshold: state.turnDetection.threshold, silenceDurationMs: state.turnDetection.silence_duration_ms, prefixPaddingMs: state.turnDetection.prefix_padding_ms }
+          : {},
         // The session's prompt and keywords are read at every recognition: a change applies from the next update on.
-        recognizer: services.recognizer(registry.resolve(state.model).id, {
+        bias: {
           get prompt() {
             return [state.prompt, ...state.keywords].join(' ');
           },
-        }),
-        vad: services.vad,
-        onEvent: eventsFor(generation, offsetMs),
+        },
+        mode: 'stream',
+        guard,
       },
-      streamingConfigFor(config, td ? 'server_vad' : 'manual', td ? { threshold: td.threshold, silenceDurationMs: td.silence_duration_ms, prefixPaddingMs: td.prefix_padding_ms } : {}),
-    );
-    return transcriber;
-  };
+      { onEvent: items.handlerFor(generation, offsetMs, (err) => error(err)) },
+    ));
 
   /** Set once the server ends the session (shutdown, a limit): client events are ignored from then on. */
   let finishing: Promise<void> | null = null;
@@ -177,9 +84,9 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
   const finish = (closeCode: number, reason: string): Promise<void> => {
     if (finishing) return finishing;
     guard.stop();
-    const t = transcriber as StreamingTranscriber | null;
+    const s = session;
     const run = async () => {
-      if (t) await t.end();
+      if (s) await s.finish();
       closeWith(ws, closeCode, reason);
     };
     finishing = run().catch((err: unknown) => {
@@ -189,8 +96,7 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
     return finishing;
   };
 
-  const limits = { idleTimeoutMs: config.streamIdleTimeoutSec * 1000, maxAudioMs: config.maxStreamDurationSec * 1000, maxWallMs: config.maxStreamWallSec * 1000 };
-  const guard = new ConnectionGuard(limits, (reason, message) => {
+  const guard = engine.streamGuard((reason, message) => {
     // Say why, then commit what was heard before closing.
     error(new ApiError(400, message, { code: reason }));
     void finish(CloseCode.POLICY_VIOLATION, message);
@@ -222,13 +128,12 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
           const next = applySessionUpdate({ ...state, flavor }, event.session, registry);
           const processingChanged =
             JSON.stringify([next.format, next.model, next.turnDetection]) !== JSON.stringify([state.format, state.model, state.turnDetection]);
-          if (transcriber && processingChanged) {
+          if (session && processingChanged) {
             // Clients may append before their session.update lands (Pipecat) or change options mid-session
-            // (LiveKit): the audio not yet committed is dropped and a new transcriber takes the new settings.
-            offsetMs += ingest!.receivedMs;
-            transcriber.close();
-            transcriber = null;
-            ingest = null;
+            // (LiveKit): the audio not yet committed is dropped and a new live session takes the new settings.
+            offsetMs += session.receivedMs;
+            session.close();
+            session = null;
             generation++;
           }
           state = next;
@@ -240,24 +145,21 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
           const bytes = decodeBase64Strict(event.audio);
           if (!bytes) throw new ApiError(400, "Invalid 'audio': expected base64-encoded audio bytes.", { code: 'invalid_value', param: 'audio' });
           if (bytes.length === 0) break; // no audio: does not count against the idle timeout
-          const t = ensureTranscriber();
-          let samples: Float32Array;
           try {
-            samples = ingest!.push(bytes);
+            ensureSession().pushBytes(bytes);
           } catch (err) {
-            throw new ApiError(400, `Invalid audio: ${(err as Error).message}.`, { code: 'invalid_value', param: 'audio' });
+            const e = toApiError(err);
+            throw e.code === 'invalid_audio_frame' ? new ApiError(400, e.message.replace('audio frame', 'audio'), { code: 'invalid_value', param: 'audio' }) : e;
           }
-          if (!guard.audioReceived(ingest!.receivedMs)) return;
-          t.pushAudio(samples);
           break;
         }
         case 'input_audio_buffer.commit': {
-          if (!transcriber) {
+          if (!session) {
             throw new ApiError(400, 'Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has 0.00ms of audio.', {
               code: 'input_audio_buffer_commit_empty',
             });
           }
-          transcriber.commit().catch((err: unknown) => error(err, clientEventId));
+          session.commit().catch((err: unknown) => error(err, clientEventId));
           break;
         }
         case 'KeepAlive':
@@ -266,7 +168,7 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
           // Sent by some clients (older LiveKit plugins) to keep proxies from timing out; not an error.
           break;
         case 'input_audio_buffer.clear':
-          transcriber?.clear();
+          session?.clear();
           send('input_audio_buffer.cleared');
           break;
         case 'conversation.item.retrieve':
@@ -287,7 +189,7 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
 
   ws.on('close', () => {
     guard.stop();
-    (transcriber as StreamingTranscriber | null)?.close();
+    session?.close();
     onDone();
   });
   ws.on('error', (err) => logger.warn({ err }, 'realtime socket error'));

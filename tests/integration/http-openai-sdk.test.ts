@@ -16,8 +16,9 @@ describe('OpenAI SDK drop-in', () => {
   const wav = wavBytes(speech.samples, speech.sampleRateHz);
   const file = () => toFile(wav, 'speech.wav', { type: 'audio/wav' });
   /**
-   * What each model itself makes of the clip (the pipeline run in-process): the server must return exactly
-   * this through every route. Model accuracy is measured by the eval command, not here.
+   * What each model itself makes of the whole clip at once (the pipeline run in-process). The server decodes
+   * each utterance the VAD finds on its own (as live streams do: see session-cross-path.test.ts), so it must
+   * return this up to a word at the cut between utterances. Model accuracy is measured by the eval command.
    */
   const expected = new Map<string, RecognitionResult>();
 
@@ -35,7 +36,7 @@ describe('OpenAI SDK drop-in', () => {
   test('json (default) returns text and duration usage, and says where the time went', async () => {
     const { data: r, response } = await client.audio.transcriptions.create({ file: await file(), model: 'whisper-1' }).withResponse();
     expect(response.headers.get('server-timing')).toMatch(/^upload;dur=[\d.]+, decode;dur=[\d.]+, transcribe;dur=[\d.]+$/);
-    expect(r.text).toBe(expectedDefault().text);
+    expect(characterErrorRate(expectedDefault().text, r.text)).toBeLessThanOrEqual(0.1);
     expect(r.text.length).toBeGreaterThan(0);
     expect(r.usage).toEqual({ type: 'duration', seconds: Math.ceil(speech.samples.length / 16000) });
   });
@@ -79,12 +80,13 @@ describe('OpenAI SDK drop-in', () => {
     });
     expect(r.language).toBe('english');
     expect(r.duration).toBeCloseTo(speech.samples.length / 16000, 2);
-    expect(r.text).toBe(expectedDefault().text);
+    expect(characterErrorRate(expectedDefault().text, r.text)).toBeLessThanOrEqual(0.1);
     const words = r.words ?? [];
     expect(words.map((w) => w.word).join(' ')).toBe(r.text);
+    expect(words.length).toBe(expectedDefault().words.length);
     expectedDefault().words.forEach((w, i) => {
-      expect(words[i].start).toBeCloseTo(w.startSec, 2);
-      expect(words[i].end).toBeCloseTo(w.endSec, 2);
+      expect(Math.abs(words[i].start - w.startSec)).toBeLessThanOrEqual(0.1);
+      expect(Math.abs(words[i].end - w.endSec)).toBeLessThanOrEqual(0.1);
     });
     for (let i = 0; i < words.length; i++) {
       expect(words[i].end).toBeGreaterThanOrEqual(words[i].start);
@@ -188,13 +190,14 @@ describe('OpenAI SDK drop-in', () => {
   });
 
   test('prompt: its words are favoured (hotwords), unrelated ones are not forced in', async () => {
-    // The embedded transducer hears "fox" as "force" without help (a fact about today's model: if a retrained
-    // one hears it right, pick another misheard word).
+    // The embedded transducer hears "hello" as "hellow" without help (a fact about today's model: if a
+    // retrained one hears it right, pick another misheard word).
     const model = 'icefall-transducer-en-conv-small';
-    const plain = expected.get(model)!.text;
-    expect(plain.split(' ')).not.toContain('fox');
-    const hinted = await client.audio.transcriptions.create({ file: await file(), model, prompt: 'The quick brown fox.' });
-    expect(hinted.text.split(' ')).toContain('fox');
+    const plain = (await client.audio.transcriptions.create({ file: await file(), model })).text;
+    expect(plain.split(' ')).toContain('hellow');
+    const hinted = await client.audio.transcriptions.create({ file: await file(), model, prompt: 'Hello, world.' });
+    expect(hinted.text.split(' ')).toContain('hello');
+    expect(hinted.text.split(' ')).not.toContain('hellow');
     const unrelated = await client.audio.transcriptions.create({ file: await file(), model, prompt: 'zebra saxophone' });
     expect(unrelated.text).toBe(plain);
   });
@@ -202,7 +205,7 @@ describe('OpenAI SDK drop-in', () => {
   test('every model id transcribes', async () => {
     for (const entry of server.services.registry.entries) {
       const r = await client.audio.transcriptions.create({ file: await file(), model: entry.id });
-      expect(r.text).toBe(expected.get(entry.id)!.text);
+      expect(characterErrorRate(expected.get(entry.id)!.text, r.text)).toBeLessThanOrEqual(0.1);
     }
   });
 });

@@ -34,7 +34,10 @@ describe('WebSocket live captions', () => {
     return s;
   }
 
-  /** Partials only ever extend stable_text, deltas add up to it, and each final starts with its stable text. */
+  /**
+   * Partials only ever extend stable_text and deltas add up to it. The final is the whole utterance decoded at
+   * once, so it may revise what the partials said (it is the authoritative text; see the cross-path test).
+   */
   function expectAppendOnly(s: RecordingSocket): void {
     const byUtterance = new Map<number, string>();
     for (const m of s.messages) {
@@ -46,8 +49,6 @@ describe('WebSocket live captions', () => {
         expect(stableSoFar + (m.delta as string)).toBe(m.stable_text);
         expect(m.lag_ms).toBeGreaterThanOrEqual(0);
         byUtterance.set(id, m.stable_text as string);
-      } else {
-        expect((m.text as string).startsWith(stableSoFar)).toBe(true);
       }
     }
   }
@@ -72,8 +73,9 @@ describe('WebSocket live captions', () => {
       const words = f.words as { word: string; start: number; end: number }[];
       expect(words.map((w) => w.word).join(' ')).toBe(f.text);
     }
+    // The finals do not depend on how fast or in what pieces the audio came: they are the file transcription.
     const streamed = finals.map((f) => f.text).join(' ');
-    expect(characterErrorRate(fileText, streamed)).toBeLessThanOrEqual(0.4);
+    expect(streamed).toBe(fileText);
   }, 60_000);
 
   test('speech_started / speech_stopped land within 100 ms of the speech in the clip', async () => {

@@ -1,11 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import { openAudio } from '../../audio/decode';
-import { overBudget } from '../../audio/over-budget';
-import { primeChunks } from '../../audio/primed-chunks';
 import { ApiError } from '../../errors';
 import type { Services } from '../../services';
-import { transcribeChunks } from '../../transcription/file-transcriber';
-import { streamTranscribeChunks } from '../../transcription/streamed-file-transcriber';
 import { requestSlots } from '../request-context';
 import { logprobEntries } from '../../transcription/logprob-entries';
 import { durationUsage, renderTranscript } from '../response-formats';
@@ -36,8 +31,8 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
   const params = parseTranscriptionParams(req.body);
   const file = req.file;
   if (!file) throw new ApiError(400, "Missing the audio 'file' field.", { param: 'file', code: 'missing_file' });
-  const entry = services.registry.resolve(params.model);
-  if (!services.isReady()) throw new ApiError(503, 'The models are still loading.', { code: 'not_ready', retryAfterSec: 2 });
+  const { engine } = services;
+  const modelId = engine.resolveModel(params.model);
   if (task === 'translate' && params.stream) throw new ApiError(400, 'Streaming is not supported for translations.', { param: 'stream', code: 'unsupported_value' });
 
   // A client that goes away cancels its queued work.
@@ -45,42 +40,25 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
   res.on('close', () => {
     if (!res.writableFinished) abort.abort();
   });
-
-  const { config } = services;
   const decodeStarted = performance.now();
-  // The decoded samples count against the server's budget until the response is over.
-  const lease = services.audioBudget.lease();
-  res.on('close', lease.release);
-  const memory = { reserve: lease.reserve, free: lease.free, onOverBudget: overBudget };
-  const audio = await openAudio(
-    { filePath: file.path, sizeBytes: file.size, fileName: file.originalname, mimeType: file.mimetype },
-    {
-      targetRateHz: 16000,
-      ffmpegPath: config.ffmpegPath,
-      timeoutMs: config.ffmpegTimeoutMs,
-      maxDurationSec: config.maxAudioDurationSec,
-      reserve: lease.reserve,
-      free: lease.free,
-    },
-  );
-  // A WAV header that declares more audio than the file holds: what is there is transcribed, and said so.
-  if (audio.truncated) res.setHeader('X-Audio-Truncated', 'true');
   // The prompt's words are favoured as hotwords (beam search); OpenAI models use it for vocabulary and style.
-  const deps = { recognizer: services.recognizer(entry.id, { prompt: params.prompt }), vad: services.vad, chunkMaxSec: config.chunkMaxSec };
+  const { session, release } = await engine.openFile(
+    { filePath: file.path, sizeBytes: file.size, fileName: file.originalname, mimeType: file.mimetype },
+    { modelId, prompt: params.prompt, signal: abort.signal },
+  );
+  res.on('close', release);
+  // A WAV header that declares more audio than the file holds: what is there is transcribed, and said so.
+  if (session.truncated) res.setHeader('X-Audio-Truncated', 'true');
 
   if (params.stream) {
-    // A file that does not decode at all is refused with its 4xx before the event stream starts.
-    const chunks = await primeChunks(audio.chunks);
     res.status(200).setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache');
     res.flushHeaders();
     const send = (event: object) => res.write(`data: ${JSON.stringify(event)}\n\n`);
     try {
-      // Deltas come from the streaming stabilizer as the audio is processed, not all at the end.
-      const transcript = await streamTranscribeChunks(chunks, deps, {
-        signal: abort.signal,
-        onDelta: (delta, logprobs) =>
-          send({ type: 'transcript.text.delta', delta, ...(params.logprobs ? { logprobs: logprobEntries(logprobs) } : {}) }),
+      // A delta as each utterance is final, while later audio is still being decoded and processed.
+      const transcript = await session.transcribe({
+        onDelta: (delta, logprobs) => send({ type: 'transcript.text.delta', delta, ...(params.logprobs ? { logprobs: logprobEntries(logprobs) } : {}) }),
       });
       send({
         type: 'transcript.text.done',
@@ -88,7 +66,6 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
         ...(params.logprobs ? { logprobs: logprobEntries(transcript.logprobs) } : {}),
         usage: durationUsage(transcript.durationSec),
       });
-      services.metrics.audioSeconds.inc({ model: entry.id, mode: 'file' }, transcript.durationSec);
     } catch (err) {
       if (!abort.signal.aborted) {
         const body = err instanceof ApiError ? err.toBody() : { error: { message: 'Transcription failed.', type: 'server_error', param: null, code: 'internal_error' } };
@@ -101,10 +78,8 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
   }
 
   const transcribeStarted = performance.now();
-  const transcript = await transcribeChunks(audio.chunks, deps, { signal: abort.signal, memory });
+  const transcript = await session.transcribe();
   const finished = performance.now();
-  services.metrics.audioSeconds.inc({ model: entry.id, mode: 'file' }, transcript.durationSec);
-  services.metrics.transcriptionSeconds.observe((performance.now() - started) / 1000);
   const { contentType, body } = renderTranscript(transcript, params.responseFormat, {
     granularities: params.timestampGranularities,
     task,

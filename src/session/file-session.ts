@@ -1,0 +1,128 @@
+import { openAudio, type SpooledUpload } from '../audio/decode';
+import type { DecodedAudioLease } from '../audio/decoded-audio-budget';
+import { overBudget } from '../audio/over-budget';
+import { primeChunks } from '../audio/primed-chunks';
+import type { TokenLogprob } from '../model/recognizer';
+import type { StreamWord } from '../streaming/local-agreement';
+import { spelledTokens } from '../streaming/word-tokens';
+import { segmentWords, type Transcript } from '../transcription/transcript';
+import { LiveSession, type LiveSessionDeps, type LiveSessionEvent } from './live-session';
+
+export interface FileSessionDeps extends LiveSessionDeps {
+  /** A lease on the server's decoded-audio budget, released when the request is over. */
+  lease: DecodedAudioLease;
+}
+
+export interface FileSessionRequest {
+  upload: SpooledUpload;
+  /** A resolved model id. */
+  modelId: string;
+  /** OpenAI's `prompt`: its words are favoured as hotwords (beam search). */
+  prompt?: string;
+  signal?: AbortSignal;
+}
+
+export interface FileTranscribeOptions {
+  /** Text appended to the transcript as each utterance is final; the deltas concatenate to the final text. */
+  onDelta?: (delta: string, logprobs: TokenLogprob[]) => void;
+}
+
+/** Audio handed to the session per step, in samples (1 s at 16 kHz). */
+const STEP_SAMPLES = 16000;
+
+/**
+ * One file transcription: its budget lease, its decoding (opened before the caller commits to a response, so
+ * a file that does not decode is a 4xx), and the same live session the WebSocket streams use, fed as fast as
+ * it keeps up with partials off: utterances found by the VAD, each decoded whole as its final. The same
+ * audio therefore gives the same text as an upload, with `stream=true`, and over captions or Realtime.
+ * Memory is what the session holds (its ring buffer) plus one decoded chunk, whatever the file's length.
+ */
+export class FileSession {
+  private constructor(
+    private readonly deps: FileSessionDeps,
+    private readonly request: FileSessionRequest,
+    private readonly chunks: AsyncIterable<Float32Array>,
+    /** The WAV header declared more audio than the file holds; what is there is transcribed. */
+    readonly truncated: boolean,
+  ) {}
+
+  /** Opens the upload and decodes its first chunk: throws the 4xx of a file that does not decode. */
+  static async open(deps: FileSessionDeps, request: FileSessionRequest): Promise<FileSession> {
+    const { config, lease } = deps;
+    // What the session holds at most (its ring buffer of 16 kHz float samples) counts against the budget.
+    const sessionBytes = Math.ceil(LiveSession.streamingConfig(config, { turnDetection: 'server_vad' }).maxBufferedSec * 16000 * 4);
+    if (!lease.reserve(sessionBytes)) throw overBudget();
+    const audio = await openAudio(request.upload, {
+      targetRateHz: 16000,
+      ffmpegPath: config.ffmpegPath,
+      timeoutMs: config.ffmpegTimeoutMs,
+      maxDurationSec: config.maxAudioDurationSec,
+      reserve: lease.reserve,
+      free: lease.free,
+    });
+    return new FileSession(deps, request, await primeChunks(audio.chunks), audio.truncated);
+  }
+
+  async transcribe(options: FileTranscribeOptions = {}): Promise<Transcript> {
+    const started = performance.now();
+    const { signal } = this.request;
+    const words: StreamWord[] = [];
+    const finals: string[] = [];
+    let failure: unknown = null;
+    const onEvent = (event: LiveSessionEvent) => {
+      if (event.type === 'final') {
+        words.push(...event.words);
+        if (event.text) {
+          options.onDelta?.(finals.length > 0 ? ` ${event.text}` : event.text, spelledTokens(event.words, finals.length > 0));
+          finals.push(event.text);
+        }
+      } else if (event.type === 'error') failure ??= event.error;
+    };
+    const session = new LiveSession(
+      this.deps,
+      {
+        modelId: this.request.modelId,
+        input: { encoding: 'float32', sampleRateHz: 16000 },
+        turnDetection: 'server_vad',
+        bias: this.request.prompt ? { prompt: this.request.prompt } : undefined,
+        partialUpdates: false,
+        mode: 'file',
+      },
+      { onEvent },
+    );
+    // Keep the session's unprocessed audio below half its bound, so it never refuses audio.
+    const maxLagMs = LiveSession.streamingConfig(this.deps.config, { turnDetection: 'server_vad' }).maxLagMs / 2;
+    let totalSamples = 0;
+    try {
+      for await (const chunk of this.chunks) {
+        totalSamples += chunk.length;
+        for (let at = 0; at < chunk.length && !failure; at += STEP_SAMPLES) {
+          signal?.throwIfAborted();
+          while (session.lagMs > maxLagMs) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            signal?.throwIfAborted();
+          }
+          const step = chunk.subarray(at, Math.min(chunk.length, at + STEP_SAMPLES));
+          session.pushBytes(new Uint8Array(step.buffer, step.byteOffset, step.byteLength));
+        }
+        if (failure) break;
+      }
+      await session.finish();
+    } finally {
+      session.close();
+    }
+    if (failure) throw failure;
+    const { metrics } = this.deps;
+    metrics.audioSeconds.inc({ model: this.request.modelId, mode: 'file' }, totalSamples / 16000);
+    metrics.transcriptionSeconds.observe((performance.now() - started) / 1000);
+    const timed = words.map((w) => ({ word: w.word, startSec: w.startSec, endSec: w.endSec }));
+    return {
+      text: finals.join(' '),
+      language: 'english',
+      durationSec: totalSamples / 16000,
+      segments: segmentWords(timed),
+      words: timed,
+      logprobs: spelledTokens(words, false),
+    };
+  }
+}

@@ -1,0 +1,163 @@
+import type { Config } from '../config';
+import { ApiError } from '../errors';
+import type { PcmEncoding } from '../audio/pcm';
+import type { Metrics } from '../metrics';
+import type { Recognizer, RecognizerBias } from '../model/recognizer';
+import { validateStreamingConfig } from '../streaming/streaming-config';
+import type { FinalEvent, PartialEvent, StreamingEvent } from '../streaming/streaming-events';
+import { StreamingTranscriber } from '../streaming/streaming-transcriber';
+import type { SpeechProbabilitySource } from '../vad/speech-probability';
+import { AudioIngest } from './audio-ingest';
+import type { StreamGuard } from './stream-guard';
+import { streamingConfigFor, type ClientVadSettings } from './streaming-session-config';
+
+/** What a live session needs from the engine. */
+export interface LiveSessionDeps {
+  config: Readonly<Config>;
+  metrics: Metrics;
+  vad: SpeechProbabilitySource;
+  recognizer(modelId: string, bias?: RecognizerBias): Recognizer;
+}
+
+export interface LiveSessionSettings {
+  /** A resolved model id. */
+  modelId: string;
+  /** The audio the client sends. */
+  input: { encoding: PcmEncoding; sampleRateHz: number };
+  turnDetection: 'server_vad' | 'manual';
+  vad?: ClientVadSettings;
+  /** Read at every recognition (a Realtime session's prompt may change while it runs). */
+  bias?: RecognizerBias;
+  /** Whether partials are made (a file transcribed offline needs only finals). Default true. */
+  partialUpdates?: boolean;
+  /** Metrics label: a live stream or a file. */
+  mode: 'stream' | 'file';
+  /**
+   * The stream's idle, audio and wall-clock limits (none for a file): started by the transport when the
+   * connection opens (a client that never sends audio is closed too), told of every frame here, stopped at the end.
+   */
+  guard?: StreamGuard;
+}
+
+/** A partial carries how far its text trails the audio received. */
+export type LiveSessionEvent = Exclude<StreamingEvent, PartialEvent> | (PartialEvent & { lagMs: number });
+
+export interface LiveSessionHandlers {
+  onEvent(event: LiveSessionEvent): void;
+}
+
+/**
+ * One live transcription session, whatever the transport (captions, Realtime, a file streamed with
+ * `stream=true` or transcribed whole): the client's audio format converted to 16 kHz, one streaming config
+ * built from the service config (`STREAM_UPDATE_INTERVAL_MS` and the rest), the stream limits, and one set
+ * of metrics. Transports only parse their protocol and render the events.
+ */
+export class LiveSession {
+  private readonly transcriber: StreamingTranscriber;
+  private readonly ingest: AudioIngest;
+  private readonly guard: StreamGuard | null;
+  private finishing: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: LiveSessionDeps,
+    readonly settings: LiveSessionSettings,
+    private readonly handlers: LiveSessionHandlers,
+  ) {
+    const config = LiveSession.streamingConfig(deps.config, settings);
+    this.ingest = new AudioIngest(settings.input.encoding, settings.input.sampleRateHz);
+    this.transcriber = new StreamingTranscriber(
+      { recognizer: deps.recognizer(settings.modelId, settings.bias), vad: deps.vad, onEvent: (event) => this.onEvent(event) },
+      config,
+    );
+    this.guard = settings.guard ?? null;
+  }
+
+  /** The streaming config for these settings; throws a 400 naming what is out of range. */
+  static streamingConfig(config: Readonly<Config>, settings: Pick<LiveSessionSettings, 'turnDetection' | 'vad' | 'partialUpdates'>) {
+    try {
+      return validateStreamingConfig({ ...streamingConfigFor(config, settings.turnDetection, settings.vad), partialUpdates: settings.partialUpdates ?? true });
+    } catch (err) {
+      throw new ApiError(400, `Invalid turn detection settings: ${(err as Error).message}.`, { code: 'invalid_value', param: 'vad' });
+    }
+  }
+
+  /** Audio received, in ms (at the client's rate). */
+  get receivedMs(): number {
+    return this.ingest.receivedMs;
+  }
+
+  /** Audio accepted but not yet through the VAD and finals, in ms. */
+  get lagMs(): number {
+    return this.transcriber.lagMs;
+  }
+
+  get ended(): boolean {
+    return this.finishing !== null;
+  }
+
+  /**
+   * Takes one frame in the client's format. Returns false when a limit stopped the stream (the frame is
+   * dropped). Throws a 400 `invalid_audio_frame` for a frame that is not whole samples, a 429 when audio
+   * arrives faster than it is transcribed, a 409 once the session is ending.
+   */
+  pushBytes(bytes: Uint8Array): boolean {
+    if (bytes.length === 0) return true; // no audio: does not count against the idle timeout
+    if (this.finishing) throw new ApiError(409, 'The stream is ending; no more audio is accepted.', { code: 'stream_closed' });
+    let samples: Float32Array;
+    try {
+      samples = this.ingest.push(bytes);
+    } catch (err) {
+      throw new ApiError(400, `Invalid audio frame: ${(err as Error).message}.`, { code: 'invalid_audio_frame', param: 'audio' });
+    }
+    if (this.guard && !this.guard.audioReceived(this.ingest.receivedMs)) return false;
+    this.transcriber.pushAudio(samples);
+    return true;
+  }
+
+  /** Ends the current utterance now; resolves with its final. */
+  commit(): Promise<FinalEvent> {
+    return this.transcriber.commit();
+  }
+
+  /** Drops the audio not yet committed. */
+  clear(): void {
+    this.transcriber.clear();
+  }
+
+  /**
+   * The stream is over: the resampler's tail goes in, the open utterance gets its final, then it resolves.
+   * Idempotent; also what a tripped limit does.
+   */
+  finish(): Promise<void> {
+    if (this.finishing) return this.finishing;
+    this.guard?.stop();
+    const tail = this.ingest.flush();
+    this.finishing = (async () => {
+      try {
+        if (tail.length > 0) this.transcriber.pushAudio(tail);
+      } catch {
+        // The resampler's last few ms, refused by a lagging stream: the final goes without them.
+      }
+      await this.transcriber.end();
+    })();
+    return this.finishing;
+  }
+
+  /** Drops everything at once (the client is gone). */
+  close(): void {
+    this.guard?.stop();
+    this.transcriber.close();
+  }
+
+  private onEvent(event: StreamingEvent): void {
+    const { metrics } = this.deps;
+    if (event.type === 'partial') {
+      const lagMs = Math.round(this.transcriber.transcriptLagMs);
+      metrics.streamLagMs.observe(lagMs);
+      this.handlers.onEvent({ ...event, lagMs });
+      return;
+    }
+    if (event.type === 'final' && this.settings.mode === 'stream') metrics.audioSeconds.inc({ model: this.settings.modelId, mode: this.settings.mode }, Math.max(0, event.endSec - event.startSec));
+    this.handlers.onEvent(event);
+  }
+}
