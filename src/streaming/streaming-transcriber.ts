@@ -1,3 +1,4 @@
+import { isDigitalSilence } from '../audio/digital-silence';
 import { RingBuffer } from '../buffer/ring-buffer';
 import { ApiError, toApiError } from '../errors';
 import { Recognizer } from '../model/recognizer';
@@ -192,7 +193,9 @@ export class StreamingTranscriber {
       const generation = this.generation;
       let probabilities: Float32Array;
       try {
-        probabilities = await stream.process(this.ring.read(start, start + chunks * VAD_CHUNK_SAMPLES));
+        const block = this.ring.read(start, start + chunks * VAD_CHUNK_SAMPLES);
+        // Digital silence (a muted microphone, hours of zeros in a file) is not speech: no model run needed.
+        probabilities = isDigitalSilence(block) ? new Float32Array(chunks) : await stream.process(block);
       } catch (err) {
         this.emit({ type: 'error', error: toApiError(err) });
         return; // retried when more audio arrives
