@@ -85,6 +85,11 @@ if (!runs) console.warn(`web-page-browser.test.ts SKIPPED: no Chromium at ${CHRO
     });
     await page.click('#start');
     await page.waitForFunction(() => document.getElementById('state')?.dataset.state === 'live', null, { timeout: 15_000 });
+    // An artifact of the page mid-utterance (settled words, and dimmed ones that may still change), when one shows.
+    await page
+      .waitForFunction(() => ['.stable', '.unstable'].every((c) => (document.querySelector(`#partial ${c}`)?.textContent ?? '') !== ''), null, { timeout: 10_000 })
+      .then(() => page.screenshot({ path: path.join(ARTIFACTS, 'web-page-live.png') }))
+      .catch(() => undefined);
     // The fixture lasts 5.7 s and holds two utterances; server VAD ends each at its silence.
     await page.waitForFunction(() => document.querySelectorAll('#finals li').length >= 2, null, { timeout: 40_000 });
     await page.click('#stop');
