@@ -1,3 +1,4 @@
+import type { Features } from './features';
 import { makeMelFilterBank, type MelFilter } from './mel-filter-bank';
 import { RealFft } from './fft';
 import { perFeatureStats, toChannelsFirst } from './normalize';
@@ -50,14 +51,7 @@ export const NEMO_FBANK_OPTIONS: Readonly<FbankOptions> = Object.freeze({
   librosaMel: true,
 });
 
-export interface Features {
-  /** Log mel energies: row-major (numFrames × dim), or (dim × numFrames) when `layout` is 'channels'. */
-  data: Float32Array;
-  numFrames: number;
-  dim: number;
-  /** 'frames' (the default): one row per frame; 'channels': one row per mel bin (NeMo's input layout). */
-  layout?: 'frames' | 'channels';
-}
+export type { Features } from './features';
 
 const LOG_FLOOR = 1.1920928955078125e-7; // float epsilon, as kaldi-native-fbank floors energies
 

@@ -1,4 +1,4 @@
-import type { Features } from './fbank';
+import type { Features } from './features';
 
 /** Each feature dimension's mean and 1 / (standard deviation + 1e-5) over an utterance. */
 export interface PerFeatureStats {

@@ -1,0 +1,28 @@
+import type { Features } from '../features/features';
+import type { DecodedToken } from './decoded-token';
+import type { ModelDecoding, TextContext } from './decoding';
+import type { ModelLayout } from './model-layout';
+import type { ExecutionProvider } from './ort-session';
+import type { TokenTable } from './tokens';
+
+/**
+ * What every model family offers the pipeline (features → model → decoder), whatever its layout: the
+ * inference worker and the parity tests see only this. A new family implements it and registers its loader
+ * in model-factory.ts; nothing above the model layer changes.
+ */
+export interface AcousticModel {
+  /** The folder layout it was loaded from (model-layout.ts). */
+  readonly kind: ModelLayout['kind'];
+  readonly tokens: TokenTable;
+  readonly provider: ExecutionProvider;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly decoding: ModelDecoding;
+  /** Where features are computed: the WebAssembly module, or the JavaScript fallback. */
+  readonly featureEngine: 'wasm' | 'js';
+  /** Seconds per output frame (after subsampling). */
+  readonly frameSec: number;
+  /** The model's features of 16 kHz samples, computed as sherpa-onnx computes them for this layout. */
+  computeFeatures(samples: Float32Array): Features;
+  /** Runs the model and its decoder (greedy or beam search with the LM and the request's hotwords). */
+  decode(features: Features, text?: TextContext): Promise<DecodedToken[]>;
+}

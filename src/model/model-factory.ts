@@ -1,0 +1,20 @@
+import type { AcousticModel } from './acoustic-model';
+import { CtcModel } from './ctc/ctc-model';
+import type { DecodingConfig } from './decoding';
+import type { ModelLayout } from './model-layout';
+import type { SessionOptions } from './ort-session';
+import { TransducerModel } from './transducer/transducer-model';
+
+type Loader<K extends ModelLayout['kind']> = (layout: Extract<ModelLayout, { kind: K }>, options: SessionOptions, decoding?: Readonly<DecodingConfig>) => Promise<AcousticModel>;
+
+/** One loader per folder layout (model-layout.ts detects the layout; this table makes the model). */
+const LOADERS: { [K in ModelLayout['kind']]: Loader<K> } = {
+  'nemo-ctc': (layout, options, decoding) => CtcModel.load(layout, options, decoding),
+  transducer: (layout, options, decoding) => TransducerModel.load(layout, options, decoding),
+};
+
+/** Loads the model a folder's layout describes; it decodes greedily unless `decoding` says otherwise. */
+export function loadModel(layout: ModelLayout, options: SessionOptions, decoding?: Readonly<DecodingConfig>): Promise<AcousticModel> {
+  const load = LOADERS[layout.kind] as Loader<typeof layout.kind>;
+  return load(layout as never, options, decoding);
+}
