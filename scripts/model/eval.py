@@ -58,7 +58,7 @@ def write_wav(path, a):
 TTS_VOICES = []  # the voice of each held-out TTS clip, in order (for the per-voice breakdown)
 
 
-def build_sets(tts_per_voice):
+def build_sets(tts_per_voice, real_max=0):
     sets = {}
     # held-out TTS voices
     d = os.path.join(EVAL, "tts_heldout")
@@ -93,7 +93,10 @@ def build_sets(tts_per_voice):
     for name, its in MX.load_real("test").items():
         d = os.path.join(EVAL, "real", name)
         os.makedirs(d, exist_ok=True)
-        sets[name] = [cached_clip(os.path.join(d, f"{k:04d}.wav"), s, i) for k, (s, i) in enumerate(its)]
+        keep = range(len(its))
+        if real_max and len(its) > real_max:  # every k-th clip: spread over the speakers (and words)
+            keep = [int(j * len(its) / real_max) for j in range(real_max)]
+        sets[name] = [cached_clip(os.path.join(d, f"{k:04d}.wav"), *its[k]) for k in keep]
     return sets
 
 
@@ -195,10 +198,12 @@ def main():
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--tts-per-voice", type=int, default=50)
     ap.add_argument("--json", default="", help="write the table (with every reference and hypothesis) here")
+    ap.add_argument("--real-max", type=int, default=0, help="at most N clips per real test set (0 = all)")
+    ap.add_argument("--baseline-sets", default="", help="comma-separated test sets for pocketsphinx (default: all)")
     ap.add_argument("--sets", default="", help="comma-separated test sets to run (default: all)")
     ap.add_argument("--beam", type=int, default=8, help="beam size of the LM rows (the service's default: 8)")
     a = ap.parse_args()
-    sets = build_sets(a.tts_per_voice)
+    sets = build_sets(a.tts_per_voice, a.real_max)
     if a.sets:
         sets = {k: v for k, v in sets.items() if k in a.sets.split(",")}
     models = a.models or sorted(d for d in glob.glob(os.path.join(REPO, "models", "*"))
@@ -233,10 +238,12 @@ def main():
             add_pooled(table[lname])
             out = run_service(m, [os.path.join(EVAL, "rtf_clip.wav")] * 4, "--beam", str(a.beam))
             table[lname]["rtf_1thread"] = round(min(o["decode_seconds"] for o in out[1:]) / out[0]["seconds"], 4)
+        if a.json:  # partial results survive an interrupted run
+            json.dump(table, open(a.json, "w"), indent=1)
     if not a.no_baseline:
         table["pocketsphinx-en-us (baseline)"] = {}
         for sname, items in sets.items():
-            if items:
+            if items and (not a.baseline_sets or sname in a.baseline_sets.split(",")):
                 hy = run_pocketsphinx([w for w, _ in items])
                 table["pocketsphinx-en-us (baseline)"][sname] = score(sname, items, hy)
         add_pooled(table["pocketsphinx-en-us (baseline)"])
