@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { openAudio } from '../audio/decode';
 import { ConfigError, parseConfig, type Config } from '../config';
 import { ApiError } from '../errors';
 import { renderTranscript } from '../http/response-formats';
 import { parseTranscriptionParams } from '../http/transcription-params';
-import type { Recognizer } from '../model/recognizer';
 import { Services } from '../services';
-import { transcribeChunks } from '../transcription/file-transcriber';
+import { Engine } from '../session/engine';
+import { VAD_SAMPLE_RATE_HZ, type SpeechProbabilitySource } from '../vad/speech-probability';
 import { CliError, EXIT } from './exit-codes';
 import { probeDurationSec, type InputFile } from './input-file';
 import type { Transcriber, TranscriptionProgress, TranscriptionRequest } from './transcription-request';
@@ -34,11 +33,11 @@ export function cliConfig(env: NodeJS.ProcessEnv, overrides: Record<string, stri
 }
 
 /** Builds the service's Services (models, inference workers, VAD) in this process and loads the models. */
-export async function startServices(config: Readonly<Config>): Promise<Services> {
+export async function startServices(config: Readonly<Config>): Promise<ProgressServices> {
   const logger = pino({ level: config.logLevel }, pino.destination(2));
-  let services: Services;
+  let services: ProgressServices;
   try {
-    services = new Services(config, logger);
+    services = new ProgressServices(config, logger);
   } catch (err) {
     // No models folder, no model in it, a bad DEFAULT_MODEL: nothing to transcribe with.
     throw new CliError(`cannot load the models from ${config.modelsDir}: ${(err as Error).message}`, EXIT.unavailable);
@@ -52,12 +51,19 @@ export async function startServices(config: Readonly<Config>): Promise<Services>
   return services;
 }
 
-/** Transcribes files with the engine in this process: decode → VAD cuts → recognizer → the response format. */
+/**
+ * Transcribes files with the engine in this process, through the service's own file session (the same
+ * decoder, VAD and recognizer path as an upload, hence the same text), rendered in the requested format.
+ */
 export class LocalTranscriber implements Transcriber {
+  private readonly engine: Engine;
+
   constructor(
-    private readonly services: Services,
+    private readonly services: ProgressServices,
     private readonly showProgress: boolean,
-  ) {}
+  ) {
+    this.engine = new Engine(services);
+  }
 
   async transcribe(file: InputFile, request: TranscriptionRequest, progress: TranscriptionProgress): Promise<string> {
     const { config } = this.services;
@@ -70,23 +76,23 @@ export class LocalTranscriber implements Transcriber {
         response_format: request.responseFormat,
         timestamp_granularities: request.timestampGranularities,
       });
-      const entry = this.services.registry.resolve(params.model);
+      const modelId = this.engine.resolveModel(params.model);
       const totalSec = this.showProgress ? await probeDurationSec(file, config.ffmpegPath) : undefined;
-      const audio = await openAudio(file, {
-        targetRateHz: 16000,
-        ffmpegPath: config.ffmpegPath,
-        timeoutMs: config.ffmpegTimeoutMs,
-        maxDurationSec: config.maxAudioDurationSec,
-      });
-      progress.onStage('audio', totalSec);
-      const recognizer = counting(this.services.recognizer(entry.id, { prompt: params.prompt }), (sec) => progress.onAdvance(sec));
-      const transcript = await transcribeChunks(audio.chunks, { recognizer, vad: this.services.vad, chunkMaxSec: config.chunkMaxSec });
-      progress.onDone();
-      return renderTranscript(transcript, params.responseFormat, { granularities: params.timestampGranularities }).body;
+      const { session, release } = await this.engine.openFile(file, { modelId, prompt: params.prompt });
+      try {
+        progress.onStage('audio', totalSec);
+        this.services.onAudioProcessed = (sec) => progress.onAdvance(sec);
+        const transcript = await session.transcribe();
+        return renderTranscript(transcript, params.responseFormat, { granularities: params.timestampGranularities }).body;
+      } finally {
+        this.services.onAudioProcessed = null;
+        release();
+      }
     } catch (err) {
-      progress.onDone();
       if (err instanceof ApiError) throw new CliError(`${file.filePath}: ${err.message}`, EXIT.failed);
       throw err;
+    } finally {
+      progress.onDone();
     }
   }
 
@@ -96,21 +102,31 @@ export class LocalTranscriber implements Transcriber {
 }
 
 /**
- * The recognizer, reporting the seconds of audio recognized so far (the pieces a long file is cut into, as
- * each one's text comes back; pieces of digital silence are not sent and not counted).
+ * The service's Services, telling the progress bar how much audio the voice activity detector has scored:
+ * every sample of a file passes it once, in order, just ahead of recognition.
  */
-function counting(recognizer: Recognizer, onSeconds: (sec: number) => void): Recognizer {
-  let samples = 0;
-  return {
-    modelId: recognizer.modelId,
-    sampleRateHz: recognizer.sampleRateHz,
-    async recognize(piece, options) {
-      // Read before the call: with `transferSamples` the array is emptied when the buffer moves to a worker.
-      const length = piece.length;
-      const result = await recognizer.recognize(piece, options);
-      samples += length;
-      onSeconds(samples / recognizer.sampleRateHz);
-      return result;
-    },
-  };
+export class ProgressServices extends Services {
+  /** Called with the seconds of audio scored so far by the current file's VAD stream. */
+  onAudioProcessed: ((sec: number) => void) | null = null;
+
+  override get vad(): SpeechProbabilitySource {
+    const source = super.vad;
+    return {
+      openStream: () => {
+        const stream = source.openStream();
+        const report = this.onAudioProcessed;
+        let samples = 0;
+        return {
+          process: async (chunk) => {
+            const probabilities = await stream.process(chunk);
+            samples += chunk.length;
+            report?.(samples / VAD_SAMPLE_RATE_HZ);
+            return probabilities;
+          },
+          reset: () => stream.reset(),
+          close: () => stream.close(),
+        };
+      },
+    };
+  }
 }

@@ -62,11 +62,13 @@ describe('CLI transcribe', () => {
     for (const text of texts) expect(wordErrorRate(text, 'hello world the quick brown fox testing one two three')).toBeLessThanOrEqual(0.2);
   }
 
-  test.each([...RESPONSE_FORMATS])('%s of a WAV and an mp3, in-process and over HTTP', async (format) => {
+  test.each([...RESPONSE_FORMATS])('%s of a WAV and an mp3: the same document in-process and over HTTP', async (format) => {
     const args = ['transcribe', '--response-format', format, '--timestamp-granularities', 'word,segment', wav, mp3];
     const [local, remote] = await Promise.all([runCli(args, { timeoutMs: 120_000 }), runCli([...args, '--url', server.url])]);
     expect(local).toMatchObject({ code: 0, stderr: '' });
     expect(remote).toMatchObject({ code: 0, stderr: '' });
+    // One engine behind both (the service's file session): the same documents, byte for byte.
+    expect(local.stdout).toBe(remote.stdout);
     // Piped output is plain: no progress bar, no escape sequences.
     expect(local.stdout + local.stderr + remote.stdout + remote.stderr).not.toMatch(CONTROL_CHARACTERS);
     expectShape(format, local.stdout);
