@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { ApiError } from '../errors';
 import type { Services } from '../services';
-import { clientAddress, PerIpCounter } from '../util/per-ip-counter';
+import { clientAddress } from '../util/per-ip-counter';
 import { handleCaptionsConnection } from './captions-handler';
 import { CloseCode } from './close-codes';
 import type { LiveStream } from './live-stream';
@@ -38,8 +38,6 @@ export function attachWebSocketRoutes(server: Server, services: Services): WebSo
   const handleProtocols = (offered: Set<string>) => services.admission.selectSubprotocol(offered);
   const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.maxWsMessageBytes, perMessageDeflate: false, handleProtocols });
   const open = new Map<Protocol, number>([['captions', 0], ['realtime', 0]]);
-  const total = () => [...open.values()].reduce((a, b) => a + b, 0);
-  const perIp = new PerIpCounter(services.config.maxStreamsPerIp);
   const live = new Set<LiveStream>();
   let draining = false;
 
@@ -66,11 +64,9 @@ export function attachWebSocketRoutes(server: Server, services: Services): WebSo
         return;
       }
       const address = clientAddress(req.socket.remoteAddress);
-      const overall = total() >= services.config.maxStreams;
-      if (!services.isReady() || overall || !perIp.tryAcquire(address)) {
-        const limit = overall ? `limit ${services.config.maxStreams}` : `limit ${services.config.maxStreamsPerIp} per client address`;
-        const message = services.isReady() ? `Too many concurrent streams (${limit}); retry later.` : 'The models are still loading; retry shortly.';
-        const code = services.isReady() ? 'too_many_streams' : 'not_ready';
+      const slot = services.admission.streams.tryAdmit(address, services.isReady());
+      if (slot instanceof ApiError) {
+        const { code, message } = slot;
         if (protocol === 'realtime') sendJson(ws, { type: 'error', event_id: 'event_limit', error: { type: 'server_error', code, message, param: null, event_id: null } });
         else sendJson(ws, { type: 'error', code, message });
         closeWith(ws, CloseCode.TRY_AGAIN_LATER, message);
@@ -82,7 +78,7 @@ export function attachWebSocketRoutes(server: Server, services: Services): WebSo
       const onDone = () => {
         if (released) return;
         released = true;
-        perIp.release(address);
+        slot();
         open.set(protocol, open.get(protocol)! - 1);
         services.metrics.activeStreams.set({ protocol }, open.get(protocol)!);
       };

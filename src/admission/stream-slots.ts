@@ -1,0 +1,45 @@
+import { ApiError } from '../errors';
+import { PerIpCounter } from '../util/per-ip-counter';
+
+/** A stream let in: give its slot back once (extra calls are harmless). */
+export type ReleaseSlot = () => void;
+
+/**
+ * Live-stream slots: at most `maxStreams` open at once and `maxStreamsPerIp` from one client address, and
+ * none while the models load. A refusal is an ApiError (503 `not_ready`, 429-like `too_many_streams` that
+ * the WebSocket transports send as an error event and close 1013).
+ */
+export class StreamSlots {
+  private open = 0;
+  private readonly perIp: PerIpCounter;
+
+  constructor(
+    readonly maxStreams: number,
+    readonly maxStreamsPerIp: number,
+  ) {
+    this.perIp = new PerIpCounter(maxStreamsPerIp);
+  }
+
+  get openStreams(): number {
+    return this.open;
+  }
+
+  /** Takes a slot for a stream from `address`, or says why not. */
+  tryAdmit(address: string, ready: boolean): ReleaseSlot | ApiError {
+    if (!ready) return new ApiError(503, 'The models are still loading; retry shortly.', { code: 'not_ready', retryAfterSec: 2 });
+    if (this.open >= this.maxStreams) return tooMany(`limit ${this.maxStreams}`);
+    if (!this.perIp.tryAcquire(address)) return tooMany(`limit ${this.maxStreamsPerIp} per client address`);
+    this.open++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.open--;
+      this.perIp.release(address);
+    };
+  }
+}
+
+function tooMany(limit: string): ApiError {
+  return new ApiError(429, `Too many concurrent streams (${limit}); retry later.`, { code: 'too_many_streams', retryAfterSec: 1 });
+}
