@@ -148,7 +148,7 @@ export const configSchema = z.object({
   FFMPEG_TIMEOUT_MS: int(100, 3600_000).default(60_000),
   /** Path of the ffmpeg binary used for non-WAV uploads. */
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
-  /** Audio longer than this is split at silences found by Silero VAD, in seconds. */
+  /** Longest utterance, in seconds, live or in a file: a longer one is finalized (at its last committed word, or hard) and the next begins. */
   CHUNK_MAX_SEC: int(5, 120).default(25),
   /** Concurrent WebSocket streams before new connections are refused. */
   MAX_STREAMS: int(1, 10000).default(64),

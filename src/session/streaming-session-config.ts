@@ -24,5 +24,9 @@ export function streamingConfigFor(
     ...(vad.prefixPaddingMs !== undefined ? { prefixPaddingMs: vad.prefixPaddingMs } : {}),
     ...(vad.minSpeechMs !== undefined ? { minSpeechMs: vad.minSpeechMs } : {}),
   };
-  return { ...base, turnDetection, vad: segmenter, updateIntervalMs: config.streamUpdateIntervalMs, leftContextMs: config.streamLeftContextMs };
+  // CHUNK_MAX_SEC bounds an utterance, live or in a file (a longer one is finalized and the next begins); the
+  // session's buffer grows with it.
+  const maxUtteranceSec = config.chunkMaxSec;
+  const maxBufferedSec = Math.max(base.maxBufferedSec, maxUtteranceSec + (base.maxLagMs + 5000) / 1000 + 2);
+  return { ...base, turnDetection, vad: segmenter, updateIntervalMs: config.streamUpdateIntervalMs, leftContextMs: config.streamLeftContextMs, maxUtteranceSec, maxBufferedSec };
 }

@@ -2,7 +2,6 @@ import { ApiError } from '../errors';
 import { loadSpeechFixture } from '../../tests/fixtures/speech-fixture';
 import { SileroVadModel } from './silero-vad-model';
 import { VAD_CHUNK_SAMPLES } from './speech-probability';
-import { splitAtSilences } from './split-at-silences';
 import { VadWorkerClient } from './vad-worker-client';
 
 // The worker runs the compiled dist/vad/vad-worker.js (`npm test` builds first).
@@ -39,22 +38,6 @@ describe('VadWorkerClient', () => {
     await expect(batch.process([samples])).rejects.toThrow(RangeError);
     batch.close();
     await expect(batch.process([samples, silence])).rejects.toThrow('closed');
-  });
-
-  test('splitting a long file through a batch cuts where one stream would (within a chunk)', async () => {
-    const period = fixture.samples.length + 16000;
-    const long = new Float32Array(12 * period); // ~2 min: long enough to be scored as a batch
-    for (let k = 0; k < 12; k++) long.set(fixture.samples, k * period);
-    const options = { maxChunkSec: 25, minSilenceMs: 300 };
-    const openBatch = jest.spyOn(client, 'openBatch');
-    const batched = await splitAtSilences(long, client, options);
-    expect(openBatch).toHaveBeenCalledTimes(1);
-    openBatch.mockRestore();
-    const stream = client.openStream();
-    const sequential = await splitAtSilences(long, stream, options);
-    stream.close();
-    expect(batched.length).toBe(sequential.length);
-    batched.forEach((piece, i) => expect(Math.abs(piece.endSample - sequential[i].endSample)).toBeLessThanOrEqual(VAD_CHUNK_SAMPLES));
   });
 
   test('streams are isolated, and reset starts a stream afresh', async () => {

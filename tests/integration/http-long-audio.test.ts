@@ -4,7 +4,7 @@ import { wavBytes } from './helpers/audio';
 import { startTestServer, type TestServer } from './helpers/test-server';
 
 /**
- * A 10-minute upload is split at silences by Silero VAD, transcribed piece by piece, and stitched with
+ * A 10-minute upload is cut into utterances by Silero VAD, each transcribed as it is found, and stitched with
  * absolute timestamps.
  */
 describe('long audio', () => {
@@ -61,7 +61,7 @@ describe('long audio', () => {
   }, 300_000);
 
   test('token logprobs of a file cut into pieces spell its whole text', async () => {
-    const minute = long.subarray(0, 70 * rate); // longer than CHUNK_MAX_SEC: several pieces
+    const minute = long.subarray(0, 70 * rate); // many utterances
     const r = await client.audio.transcriptions.create({
       file: await toFile(wavBytes(minute, rate), 'minute.wav'),
       model: 'whisper-1',
