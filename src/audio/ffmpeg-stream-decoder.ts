@@ -3,6 +3,8 @@ import { ApiError } from '../errors';
 import { ffmpegInputPolicyArgs } from './ffmpeg-input-policy';
 import { nonFiniteSampleError } from './sample-checks';
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 export interface FfmpegStreamOptions {
   ffmpegPath: string;
   /**
@@ -31,8 +33,13 @@ export async function* decodeFileWithFfmpeg(filePath: string, options: FfmpegStr
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 4096) stderr += chunk.toString('utf8');
   });
+  let spawnError: NodeJS.ErrnoException | null = null;
   const exited = new Promise<{ code: number | null; spawnError?: NodeJS.ErrnoException }>((resolve) => {
-    child.once('error', (err: NodeJS.ErrnoException) => resolve({ code: null, spawnError: err }));
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      spawnError = err;
+      resolve({ code: null, spawnError: err });
+      child.stdout.destroy(); // the read in progress ends, and the spawn error is reported below
+    });
     child.once('close', (code) => resolve({ code }));
   });
   const reader = child.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -43,7 +50,13 @@ export async function* decodeFileWithFfmpeg(filePath: string, options: FfmpegStr
   try {
     for (;;) {
       const started = performance.now();
-      const next = await withTimeout(reader.next(), options.timeoutMs - waitedMs, exited);
+      let next: IteratorResult<Buffer> | 'timeout';
+      try {
+        next = await withTimeout(reader.next(), options.timeoutMs - waitedMs);
+      } catch (err) {
+        // A failed spawn destroys the pipe under the read: report why.
+        throw spawnError ? spawnFailure(spawnError, options.ffmpegPath) : err;
+      }
       waitedMs += performance.now() - started;
       if (next === 'timeout') {
         throw new ApiError(400, `Decoding the audio took longer than ${options.timeoutMs} ms.`, { param: 'file', code: 'decode_timeout' });
@@ -54,8 +67,11 @@ export async function* decodeFileWithFfmpeg(filePath: string, options: FfmpegStr
       carry = whole < bytes.length ? Buffer.from(bytes.subarray(whole)) : null;
       bytes = bytes.subarray(0, whole);
       if (bytes.length === 0) continue;
-      const chunk = new Float32Array(bytes.length / 4);
-      for (let i = 0; i < chunk.length; i++) chunk[i] = bytes.readFloatLE(i * 4);
+      // A view of ffmpeg's bytes where they are aligned (no copy: a long file makes gigabytes of these), else a copy.
+      const chunk =
+        LITTLE_ENDIAN_HOST && bytes.byteOffset % 4 === 0
+          ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
+          : Float32Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
       samples += chunk.length;
       if (samples > maxSamples) {
         throw new ApiError(400, `The audio is longer than the maximum of ${options.maxDurationSec} s.`, { param: 'file', code: 'audio_too_long' });
@@ -64,8 +80,9 @@ export async function* decodeFileWithFfmpeg(filePath: string, options: FfmpegStr
       if (bad) throw bad;
       yield chunk;
     }
-    const { code, spawnError } = await exited;
-    if (spawnError) throw spawnFailure(spawnError, options.ffmpegPath);
+    const exit = await exited;
+    if (exit.spawnError) throw spawnFailure(exit.spawnError, options.ffmpegPath);
+    const { code } = exit;
     if (code !== 0) {
       const reason = stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? `exit code ${code}`;
       throw new ApiError(400, `The audio file could not be decoded (${reason.replace(/^file:\S+: /, '')}).`, { param: 'file', code: 'invalid_audio' });
@@ -88,17 +105,17 @@ function spawnFailure(err: NodeJS.ErrnoException, ffmpegPath: string): ApiError 
 }
 
 /**
- * The next read, or 'timeout' after `ms`. A failed spawn ends the stream with no data; the exit promise is
- * raced too so that a spawn error is reported rather than waited on.
+ * The next read, or 'timeout' after `ms`. (Only per-call promises are raced: racing a long-lived pending one,
+ * such as the process's exit, would keep every chunk read alive until it settles.)
  */
-async function withTimeout<T>(read: Promise<T>, ms: number, exited: Promise<unknown>): Promise<T | 'timeout'> {
+async function withTimeout<T>(read: Promise<T>, ms: number): Promise<T | 'timeout'> {
   if (ms <= 0) return 'timeout';
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ms);
   });
   try {
-    return await Promise.race([read, timeout, exited.then(() => read)]);
+    return await Promise.race([read, timeout]);
   } finally {
     clearTimeout(timer);
   }

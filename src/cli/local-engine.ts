@@ -6,8 +6,7 @@ import { ApiError } from '../errors';
 import { renderTranscript } from '../http/response-formats';
 import { parseTranscriptionParams } from '../http/transcription-params';
 import { Services } from '../services';
-import { Engine } from '../session/engine';
-import { VAD_SAMPLE_RATE_HZ, type SpeechProbabilitySource } from '../vad/speech-probability';
+import type { Engine } from '../session/engine';
 import { CliError, EXIT } from './exit-codes';
 import { probeDurationSec, type InputFile } from './input-file';
 import type { Transcriber, TranscriptionProgress, TranscriptionRequest } from './transcription-request';
@@ -33,11 +32,11 @@ export function cliConfig(env: NodeJS.ProcessEnv, overrides: Record<string, stri
 }
 
 /** Builds the service's Services (models, inference workers, VAD) in this process and loads the models. */
-export async function startServices(config: Readonly<Config>): Promise<ProgressServices> {
+export async function startServices(config: Readonly<Config>): Promise<Services> {
   const logger = pino({ level: config.logLevel }, pino.destination(2));
-  let services: ProgressServices;
+  let services: Services;
   try {
-    services = new ProgressServices(config, logger);
+    services = new Services(config, logger);
   } catch (err) {
     // No models folder, no model in it, a bad DEFAULT_MODEL: nothing to transcribe with.
     throw new CliError(`cannot load the models from ${config.modelsDir}: ${(err as Error).message}`, EXIT.unavailable);
@@ -59,10 +58,10 @@ export class LocalTranscriber implements Transcriber {
   private readonly engine: Engine;
 
   constructor(
-    private readonly services: ProgressServices,
+    private readonly services: Services,
     private readonly showProgress: boolean,
   ) {
-    this.engine = new Engine(services);
+    this.engine = services.engine;
   }
 
   async transcribe(file: InputFile, request: TranscriptionRequest, progress: TranscriptionProgress): Promise<string> {
@@ -81,11 +80,9 @@ export class LocalTranscriber implements Transcriber {
       const { session, release } = await this.engine.openFile(file, { modelId, prompt: params.prompt });
       try {
         progress.onStage('audio', totalSec);
-        this.services.onAudioProcessed = (sec) => progress.onAdvance(sec);
-        const transcript = await session.transcribe();
+        const transcript = await session.transcribe({ onProgress: (sec) => progress.onAdvance(sec) });
         return renderTranscript(transcript, params.responseFormat, { granularities: params.timestampGranularities }).body;
       } finally {
-        this.services.onAudioProcessed = null;
         release();
       }
     } catch (err) {
@@ -98,35 +95,5 @@ export class LocalTranscriber implements Transcriber {
 
   close(): Promise<void> {
     return this.services.close();
-  }
-}
-
-/**
- * The service's Services, telling the progress bar how much audio the voice activity detector has scored:
- * every sample of a file passes it once, in order, just ahead of recognition.
- */
-export class ProgressServices extends Services {
-  /** Called with the seconds of audio scored so far by the current file's VAD stream. */
-  onAudioProcessed: ((sec: number) => void) | null = null;
-
-  override get vad(): SpeechProbabilitySource {
-    const source = super.vad;
-    return {
-      openStream: () => {
-        const stream = source.openStream();
-        const report = this.onAudioProcessed;
-        let samples = 0;
-        return {
-          process: async (chunk) => {
-            const probabilities = await stream.process(chunk);
-            samples += chunk.length;
-            report?.(samples / VAD_SAMPLE_RATE_HZ);
-            return probabilities;
-          },
-          reset: () => stream.reset(),
-          close: () => stream.close(),
-        };
-      },
-    };
   }
 }

@@ -25,6 +25,8 @@ export interface FileSessionRequest {
 export interface FileTranscribeOptions {
   /** Text appended to the transcript as each utterance is final; the deltas concatenate to the final text. */
   onDelta?: (delta: string, logprobs: TokenLogprob[]) => void;
+  /** Seconds of audio through the VAD and finals so far (for a progress bar). */
+  onProgress?: (audioSec: number) => void;
 }
 
 /** Audio handed to the session per step, in samples (1 s at 16 kHz). */
@@ -102,12 +104,13 @@ export class FileSession {
             await new Promise((resolve) => setTimeout(resolve, 5));
             signal?.throwIfAborted();
           }
-          const step = chunk.subarray(at, Math.min(chunk.length, at + STEP_SAMPLES));
-          session.pushBytes(new Uint8Array(step.buffer, step.byteOffset, step.byteLength));
+          session.pushSamples(chunk.subarray(at, Math.min(chunk.length, at + STEP_SAMPLES)));
+          options.onProgress?.(Math.max(0, (session.receivedMs - session.lagMs) / 1000));
         }
         if (failure) break;
       }
       await session.finish();
+      options.onProgress?.(totalSamples / 16000);
     } finally {
       session.close();
     }

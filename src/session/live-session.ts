@@ -5,6 +5,7 @@ import type { Metrics } from '../metrics';
 import type { Recognizer, RecognizerBias } from '../model/recognizer';
 import { validateStreamingConfig } from '../streaming/streaming-config';
 import type { FinalEvent, PartialEvent, StreamingEvent } from '../streaming/streaming-events';
+import { STREAM_SAMPLE_RATE_HZ } from '../streaming/stream-input';
 import { StreamingTranscriber } from '../streaming/streaming-transcriber';
 import type { SpeechProbabilitySource } from '../vad/speech-probability';
 import { AudioIngest } from './audio-ingest';
@@ -57,6 +58,8 @@ export class LiveSession {
   private readonly ingest: AudioIngest;
   private readonly guard: StreamGuard | null;
   private finishing: Promise<void> | null = null;
+  /** Samples taken by pushSamples. */
+  private fileSamples = 0;
 
   constructor(
     private readonly deps: LiveSessionDeps,
@@ -83,7 +86,7 @@ export class LiveSession {
 
   /** Audio received, in ms (at the client's rate). */
   get receivedMs(): number {
-    return this.ingest.receivedMs;
+    return this.ingest.receivedMs + (this.fileSamples / STREAM_SAMPLE_RATE_HZ) * 1000;
   }
 
   /** Audio accepted but not yet through the VAD and finals, in ms. */
@@ -112,6 +115,20 @@ export class LiveSession {
     if (this.guard && !this.guard.audioReceived(this.ingest.receivedMs)) return false;
     this.transcriber.pushAudio(samples);
     return true;
+  }
+
+  /**
+   * Takes 16 kHz float samples as they are (a decoded file: no format conversion, no copy). Throws a 429 when
+   * audio arrives faster than it is transcribed, a 409 once the session is ending.
+   */
+  pushSamples(samples: Float32Array): void {
+    if (samples.length === 0) return;
+    if (this.finishing) throw new ApiError(409, 'The stream is ending; no more audio is accepted.', { code: 'stream_closed' });
+    if (this.settings.input.encoding !== 'float32' || this.settings.input.sampleRateHz !== STREAM_SAMPLE_RATE_HZ) {
+      throw new RangeError('pushSamples takes 16 kHz float32 samples: this session converts its input (pushBytes)');
+    }
+    this.fileSamples += samples.length;
+    this.transcriber.pushAudio(samples);
   }
 
   /** Ends the current utterance now; resolves with its final. */
