@@ -108,3 +108,31 @@ export function applySessionUpdate(state: RealtimeSessionState, session: unknown
   if (s.include !== undefined) next.logprobs = (s.include ?? []).includes(LOGPROBS_INCLUDE);
   return next;
 }
+
+/**
+ * A new connection's session: GA events, 24 kHz PCM, server VAD with OpenAI's defaults, the model the query
+ * names when it is one of ours (OpenAI model names in the query are common and mean "the default"), else
+ * the default model.
+ */
+export function initialSessionState(id: string, queryModel: string | null, registry: ModelRegistry): RealtimeSessionState {
+  let model = registry.defaultId;
+  if (queryModel) {
+    try {
+      registry.resolve(queryModel);
+      model = queryModel;
+    } catch {
+      // not one of ours: the default model
+    }
+  }
+  return {
+    id,
+    flavor: 'ga',
+    format: { type: 'audio/pcm', rate: 24000 },
+    model,
+    language: null,
+    prompt: '',
+    keywords: [],
+    turnDetection: { ...DEFAULT_TURN_DETECTION },
+    logprobs: false,
+  };
+}
