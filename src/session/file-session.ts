@@ -88,6 +88,8 @@ export class FileSession {
         turnDetection: 'server_vad',
         bias: this.request.prompt ? { prompt: this.request.prompt } : undefined,
         partialUpdates: false,
+        // About 10 s of audio per VAD request: fewer round trips to the detector (its results are the same).
+        vadChunksPerRequest: 320,
         mode: 'file',
       },
       { onEvent },
@@ -101,7 +103,10 @@ export class FileSession {
         for (let at = 0; at < chunk.length && !failure; at += STEP_SAMPLES) {
           signal?.throwIfAborted();
           while (session.lagMs > maxLagMs) {
-            await new Promise((resolve) => setTimeout(resolve, 5));
+            const before = session.lagMs;
+            await session.processed();
+            // Nothing moved (the detector is busy or refused): wait a little rather than spin.
+            if (session.lagMs >= before) await new Promise((resolve) => setTimeout(resolve, 5));
             signal?.throwIfAborted();
           }
           session.pushSamples(chunk.subarray(at, Math.min(chunk.length, at + STEP_SAMPLES)));

@@ -31,6 +31,8 @@ export interface LiveSessionSettings {
   bias?: RecognizerBias;
   /** Whether partials are made (a file transcribed offline needs only finals). Default true. */
   partialUpdates?: boolean;
+  /** VAD chunks per detector request (default 32: live streams take turns; a file fed offline sends more). */
+  vadChunksPerRequest?: number;
   /** Metrics label: a live stream or a file. */
   mode: 'stream' | 'file';
   /**
@@ -76,9 +78,14 @@ export class LiveSession {
   }
 
   /** The streaming config for these settings; throws a 400 naming what is out of range. */
-  static streamingConfig(config: Readonly<Config>, settings: Pick<LiveSessionSettings, 'turnDetection' | 'vad' | 'partialUpdates'>) {
+  static streamingConfig(config: Readonly<Config>, settings: Pick<LiveSessionSettings, 'turnDetection' | 'vad' | 'partialUpdates' | 'vadChunksPerRequest'>) {
     try {
-      return validateStreamingConfig({ ...streamingConfigFor(config, settings.turnDetection, settings.vad), partialUpdates: settings.partialUpdates ?? true });
+      const base = streamingConfigFor(config, settings.turnDetection, settings.vad);
+      return validateStreamingConfig({
+        ...base,
+        partialUpdates: settings.partialUpdates ?? true,
+        vadChunksPerRequest: settings.vadChunksPerRequest ?? base.vadChunksPerRequest,
+      });
     } catch (err) {
       throw new ApiError(400, `Invalid turn detection settings: ${(err as Error).message}.`, { code: 'invalid_value', param: 'vad' });
     }
@@ -87,6 +94,11 @@ export class LiveSession {
   /** Audio received, in ms (at the client's rate). */
   get receivedMs(): number {
     return this.ingest.receivedMs + (this.fileSamples / STREAM_SAMPLE_RATE_HZ) * 1000;
+  }
+
+  /** Resolves once the audio accepted so far is through the VAD and finals. */
+  processed(): Promise<void> {
+    return this.transcriber.processed();
   }
 
   /** Audio accepted but not yet through the VAD and finals, in ms. */

@@ -17,8 +17,6 @@ export interface StreamingTranscriberDeps {
   onEvent(event: StreamingEvent): void;
 }
 
-/** Most VAD chunks sent to the detector in one request (about 1 s of audio). */
-const MAX_VAD_CHUNKS_PER_REQUEST = 32;
 
 /**
  * One live transcription stream, independent of its transport. Audio (16 kHz mono float32, see
@@ -164,6 +162,11 @@ export class StreamingTranscriber {
     if (this.state !== 'closed') this.deps.onEvent(event);
   }
 
+  /** Resolves once the audio accepted so far has been through the VAD and finals (a feeder waits on it instead of polling). */
+  processed(): Promise<void> {
+    return this.tasks;
+  }
+
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
     const run = this.tasks.then(task);
     this.tasks = run.then(
@@ -188,7 +191,7 @@ export class StreamingTranscriber {
     while (stream && this.state !== 'closed') {
       const start = this.segmenter.processedSample;
       const available = Math.min(this.ring.endSample, limitSample) - start;
-      const chunks = Math.min(MAX_VAD_CHUNKS_PER_REQUEST, Math.floor(available / VAD_CHUNK_SAMPLES));
+      const chunks = Math.min(this.config.vadChunksPerRequest, Math.floor(available / VAD_CHUNK_SAMPLES));
       if (chunks === 0) break;
       const generation = this.generation;
       let probabilities: Float32Array;
