@@ -47,7 +47,7 @@ done
 npm run build
 for kind in $KINDS; do
   out=models/nemo-ctc-en-conv-small; [ "$kind" = rnnt ] && out=models/icefall-transducer-en-conv-small
-  $PY scripts/model/tune_lm.py "$out" --real-dev 150 --scales 0.4,0.6,0.8 --bonuses 0.5,1.5,2.5
+  $PY scripts/model/tune_lm.py "$out" --n 150 --real-dev 100 --scales 0.4,0.6,0.8 --bonuses 0.5,1.5,2.5
 done
 $PY scripts/model/make-testdata.py --no-audio
 $PY scripts/model/manifest.py
