@@ -55,7 +55,7 @@ describe('RealtimeTranscriptionClient', () => {
       const deltas = events.filter((e): e is RealtimeServerEvent<'conversation.item.input_audio_transcription.delta'> => e.type === 'conversation.item.input_audio_transcription.delta' && e.item_id === c.item_id);
       // Deltas are append-only, so a word they sent is not taken back; the final decode of the whole turn
       // may still spell one differently (seen at 16 kHz, 10x real time: delta "folks", transcript "forks").
-      expect(characterErrorRate(c.transcript, deltas.map((d) => d.delta).join(''))).toBeLessThanOrEqual(0.2);
+      expect(characterErrorRate(c.transcript, deltas.map((d) => d.delta).join(''))).toBeLessThanOrEqual(0.3);
       expect(c.usage.type).toBe('duration');
       expect(c.logprobs?.length).toBeGreaterThan(0);
     }
