@@ -60,7 +60,7 @@ def make_batch(kind, batch, tokens, r, twins, p_codec, noise_pool):
     return f, fl, [M.text_to_ids(t, tokens) for t in texts]
 
 
-def loss_of(kind, model, f, fl, ys, ctc_loss):
+def loss_of(kind, model, f, fl, ys, ctc_loss, detach_aux=False):
     ylens = torch.tensor([len(y) for y in ys])
     yflat = torch.tensor([t for y in ys for t in y], dtype=torch.long)
     if kind == "ctc":
@@ -77,6 +77,8 @@ def loss_of(kind, model, f, fl, ys, ctc_loss):
     loss = torchaudio.functional.rnnt_loss(logits, ypad.int(), ol.int(), ylens.int(), blank=0, reduction="mean",
                                            clamp=-1)
     loss = loss / max(1.0, float(ylens.float().mean())) * 10
+    if detach_aux:  # the auxiliary CTC head is not exported: from ONNX it starts random, so it first learns alone
+        h = h.detach()
     aux = ctc_loss(F.log_softmax(model.ctc_head(h), dim=1).permute(2, 0, 1), yflat, ol, ylens)
     return loss + 0.3 * aux
 
@@ -188,7 +190,7 @@ def main():
         lr = lr_at(step, a, state["start"])
         for g in opt.param_groups:
             g["lr"] = lr
-        loss = loss_of(kind, model, f, fl, ys, ctc_loss)
+        loss = loss_of(kind, model, f, fl, ys, ctc_loss, bool(state["init"]) and step - state["start"] <= a.warm_steps)
         opt.zero_grad()
         loss.backward()
         gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
