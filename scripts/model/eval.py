@@ -199,6 +199,7 @@ def main():
     ap.add_argument("--tts-per-voice", type=int, default=50)
     ap.add_argument("--json", default="", help="write the table (with every reference and hypothesis) here")
     ap.add_argument("--real-max", type=int, default=0, help="at most N clips per real test set (0 = all)")
+    ap.add_argument("--baseline-only", action="store_true", help="only pocketsphinx")
     ap.add_argument("--baseline-sets", default="", help="comma-separated test sets for pocketsphinx (default: all)")
     ap.add_argument("--sets", default="", help="comma-separated test sets to run (default: all)")
     ap.add_argument("--beam", type=int, default=8, help="beam size of the LM rows (the service's default: 8)")
@@ -206,7 +207,7 @@ def main():
     sets = build_sets(a.tts_per_voice, a.real_max)
     if a.sets:
         sets = {k: v for k, v in sets.items() if k in a.sets.split(",")}
-    models = a.models or sorted(d for d in glob.glob(os.path.join(REPO, "models", "*"))
+    models = [] if a.baseline_only else a.models or sorted(d for d in glob.glob(os.path.join(REPO, "models", "*"))
                                 if os.path.exists(os.path.join(d, "tokens.txt")))
     table = {}
     for m in models:
@@ -254,7 +255,7 @@ def main():
                 r = res[sname]
                 print(f"{mname:40s} {sname:26s} {r['n']:4d} {r['wer']:7.2f} {r['cer']:7.2f} "
                       f"{str(r.get('acc', '')):>7s}")
-        if "rtf_1thread" in res:
+        if "rtf_1thread" in res and models:
             print(f"{mname:40s} RTF (1 thread, warm, {secs:.1f} s clip): {res['rtf_1thread']}")
     print("\nheld-out TTS WER% by voice")
     for mname, res in table.items():
