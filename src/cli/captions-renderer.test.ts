@@ -1,29 +1,5 @@
 import { CaptionsRenderer, clock } from './captions-renderer';
-import type { OutputStream } from './progress';
-
-function fakeStream(isTTY: boolean, columns = 80): OutputStream & { written: string } {
-  const s = {
-    written: '',
-    isTTY,
-    columns,
-    write(chunk: string) {
-      s.written += chunk;
-      return true;
-    },
-  };
-  return s;
-}
-
-/** What a terminal shows after `written`: carriage return + erase-line restart the line; style codes are invisible. */
-function screen(written: string): string {
-  const lines = [''];
-  for (const part of written.replace(/\x1b\[[0-9;]*m/g, '').split(/(\r\x1b\[2K|\n)/)) {
-    if (part === '\r\x1b[2K') lines[lines.length - 1] = '';
-    else if (part === '\n') lines.push('');
-    else lines[lines.length - 1] += part;
-  }
-  return lines.join('\n');
-}
+import { fakeStream, screen } from '../../tests/fixtures/fake-terminal';
 
 describe('captions renderer', () => {
   test('on a terminal: partials redrawn in place (unstable words dimmed), each final replacing them on its own line', () => {

@@ -1,22 +1,5 @@
-import { createProgress, formatAmount, NO_PROGRESS, type OutputStream } from './progress';
-
-/** A stream that says it is a terminal (or not) and records what is written to it. */
-function fakeStream(isTTY: boolean): OutputStream & { written: string } {
-  const s = {
-    written: '',
-    isTTY,
-    columns: 100,
-    write(chunk: string) {
-      s.written += chunk;
-      return true;
-    },
-    // What readline's cursor helpers call on a stream.
-    cursorTo: () => true,
-    clearLine: () => true,
-    moveCursor: () => true,
-  };
-  return s;
-}
+import { createProgress, formatAmount, NO_PROGRESS } from './progress';
+import { fakeStream } from '../../tests/fixtures/fake-terminal';
 
 describe('progress bar', () => {
   test('on a terminal: a bar redrawn in place with the percentage and amounts, erased at the end', () => {

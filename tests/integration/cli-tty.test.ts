@@ -1,37 +1,9 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { runCli } from '../../src/cli/main';
-import type { OutputStream } from '../../src/cli/progress';
 import { ensureBuilt } from './helpers/cli';
 import { REPO_ROOT, startTestServer, type TestServer } from './helpers/test-server';
-
-/** A stream that says it is a terminal (or not) and records what is written to it. */
-function fakeStream(isTTY: boolean): OutputStream & { written: string } {
-  const s = {
-    written: '',
-    isTTY,
-    columns: 120,
-    write(chunk: string) {
-      s.written += chunk;
-      return true;
-    },
-    cursorTo: () => true,
-    clearLine: () => true,
-    moveCursor: () => true,
-  };
-  return s;
-}
-
-/** What a terminal shows: carriage return + erase-line restart the line; style codes are invisible. */
-function screen(written: string): string {
-  const lines = [''];
-  for (const part of written.replace(/\x1b\[[0-9;]*m/g, '').split(/(\r\x1b\[2K|\n)/)) {
-    if (part === '\r\x1b[2K') lines[lines.length - 1] = '';
-    else if (part === '\n') lines.push('');
-    else lines[lines.length - 1] += part;
-  }
-  return lines.join('\n');
-}
+import { fakeStream, screen } from '../fixtures/fake-terminal';
 
 /** The commands' terminal behaviour, run in-process with fake terminals against a real server. */
 describe('CLI on a terminal', () => {
