@@ -28,7 +28,7 @@ INIT="$STT_MODEL_WORKDIR/init-$INIT_REV"
 for id in nemo-ctc-en-conv-small icefall-transducer-en-conv-small; do
   mkdir -p "$INIT/$id"
   for f in model.onnx encoder.onnx decoder.onnx joiner.onnx tokens.txt; do
-    git cat-file -e "$INIT_REV:models/$id/$f" 2>/dev/null && git show "$INIT_REV:models/$id/$f" > "$INIT/$id/$f"
+    if git cat-file -e "$INIT_REV:models/$id/$f" 2>/dev/null; then git show "$INIT_REV:models/$id/$f" > "$INIT/$id/$f"; fi
   done
 done
 for kind in $KINDS; do
@@ -41,7 +41,7 @@ done
 for kind in $KINDS; do
   out=models/nemo-ctc-en-conv-small; [ "$kind" = rnnt ] && out=models/icefall-transducer-en-conv-small
   $PY scripts/model/export.py --kind "$kind" --ckpt "$CK-$kind/last.pt" --out "$out"
-  for f in "$out"/{model,encoder,decoder,joiner}.onnx; do [ -f "$f" ] && $PY scripts/model/quantize.py "$f"; done
+  for f in "$out"/{model,encoder,decoder,joiner}.onnx; do if [ -f "$f" ]; then $PY scripts/model/quantize.py "$f"; fi; done
   { echo "== stage 7 (train_real.py, $CK-$kind/log.txt)"; cat "$CK-$kind/log.txt"; } >> "$out/training-log.txt"
 done
 npm run build
