@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { RESPONSE_FORMATS, type ResponseFormat, type TimestampGranularity } from './response-formats';
+import { isSupportedLanguage } from '../model/supported-languages';
 
 /**
  * The multipart fields of /v1/audio/transcriptions and /translations, as OpenAI defines them. Fields arrive
@@ -41,9 +42,6 @@ export interface TranscriptionParams {
   logprobs: boolean;
 }
 
-/** Our models transcribe English; these are the language values that mean English. */
-const ENGLISH = /^(en|eng|english)([-_][a-z0-9]+)?$/i;
-
 export function parseTranscriptionParams(body: unknown): TranscriptionParams {
   const raw = { ...(typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {}) };
   // Accept both `timestamp_granularities[]` (multer's append-field folds it to the plain name) and the plain form.
@@ -57,7 +55,7 @@ export function parseTranscriptionParams(body: unknown): TranscriptionParams {
     throw new ApiError(400, `Invalid value for '${param}': ${issue.message}.`, { param, code: 'invalid_value' });
   }
   const p = parsed.data;
-  if (p.language && !ENGLISH.test(p.language)) {
+  if (p.language && !isSupportedLanguage(p.language)) {
     throw new ApiError(400, `Language '${p.language}' is not supported by this server's models; supported: en.`, {
       param: 'language',
       code: 'unsupported_language',

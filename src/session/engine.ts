@@ -1,5 +1,6 @@
 import type { SpooledUpload } from '../audio/decode';
 import { ApiError } from '../errors';
+import { isSupportedLanguage } from '../model/supported-languages';
 import type { Services } from '../services';
 import { FileSession } from './file-session';
 import { LiveSession, type LiveSessionHandlers, type LiveSessionSettings } from './live-session';
@@ -23,13 +24,13 @@ export class Engine {
 
   /**
    * Opens a file for transcription (decoding starts; a file that does not decode throws its 4xx). Its
-   * decoded audio counts against the server budget until `signal` aborts or `release` is called.
+   * decoded audio counts against the server budget until `release` is called.
    */
   async openFile(upload: SpooledUpload, options: { modelId: string; prompt?: string; signal?: AbortSignal }): Promise<{ session: FileSession; release(): void }> {
     this.assertReady();
     const lease = this.services.audioBudget.lease();
     try {
-      const session = await FileSession.open(this.sessionDeps(lease), { upload, ...options });
+      const session = await FileSession.open({ ...this.sessionDeps(), lease }, { upload, ...options });
       return { session, release: lease.release };
     } catch (err) {
       lease.release();
@@ -54,7 +55,7 @@ export class Engine {
 
   /** The language check of every transport: the embedded and supported models are English. */
   assertLanguage(language: string | undefined | null): void {
-    if (language && !/^(en|eng|english)([-_][a-z0-9]+)?$/i.test(language)) {
+    if (language && !isSupportedLanguage(language)) {
       throw new ApiError(400, `Language '${language}' is not supported; supported: en.`, { code: 'unsupported_language', param: 'language' });
     }
   }
@@ -63,7 +64,7 @@ export class Engine {
     if (!this.services.isReady()) throw new ApiError(503, 'The models are still loading.', { code: 'not_ready', retryAfterSec: 2 });
   }
 
-  private sessionDeps(lease = this.services.audioBudget.lease()) {
+  private sessionDeps() {
     const { services } = this;
     return {
       config: services.config,
@@ -72,7 +73,6 @@ export class Engine {
         return services.vad;
       },
       recognizer: services.recognizer.bind(services),
-      lease,
     };
   }
 }

@@ -88,8 +88,6 @@ export class FileSession {
         turnDetection: 'server_vad',
         bias: this.request.prompt ? { prompt: this.request.prompt } : undefined,
         partialUpdates: false,
-        // About 10 s of audio per VAD request: fewer round trips to the detector (its results are the same).
-        vadChunksPerRequest: 320,
         mode: 'file',
       },
       { onEvent },

@@ -31,8 +31,7 @@ export interface LiveSessionSettings {
   bias?: RecognizerBias;
   /** Whether partials are made (a file transcribed offline needs only finals). Default true. */
   partialUpdates?: boolean;
-  /** VAD chunks per detector request (default 32: live streams take turns; a file fed offline sends more). */
-  vadChunksPerRequest?: number;
+
   /** Metrics label: a live stream or a file. */
   mode: 'stream' | 'file';
   /**
@@ -78,14 +77,9 @@ export class LiveSession {
   }
 
   /** The streaming config for these settings; throws a 400 naming what is out of range. */
-  static streamingConfig(config: Readonly<Config>, settings: Pick<LiveSessionSettings, 'turnDetection' | 'vad' | 'partialUpdates' | 'vadChunksPerRequest'>) {
+  static streamingConfig(config: Readonly<Config>, settings: Pick<LiveSessionSettings, 'turnDetection' | 'vad' | 'partialUpdates'>) {
     try {
-      const base = streamingConfigFor(config, settings.turnDetection, settings.vad);
-      return validateStreamingConfig({
-        ...base,
-        partialUpdates: settings.partialUpdates ?? true,
-        vadChunksPerRequest: settings.vadChunksPerRequest ?? base.vadChunksPerRequest,
-      });
+      return validateStreamingConfig({ ...streamingConfigFor(config, settings.turnDetection, settings.vad), partialUpdates: settings.partialUpdates ?? true });
     } catch (err) {
       throw new ApiError(400, `Invalid turn detection settings: ${(err as Error).message}.`, { code: 'invalid_value', param: 'vad' });
     }

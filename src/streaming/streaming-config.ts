@@ -13,11 +13,7 @@ export interface StreamingTranscriberConfig {
   updateIntervalMs: number;
   /** Whether partials are made at all (a file transcribed offline needs only the finals). */
   partialUpdates: boolean;
-  /**
-   * Most VAD chunks (512 samples) sent to the detector in one request: 32 (about 1 s) for a live stream, so
-   * streams sharing the detector take turns; more for a file fed offline (fewer round trips, same results).
-   */
-  vadChunksPerRequest: number;
+
   /** An utterance longer than this, in seconds, is finalized (at its last committed word) while speech goes on. */
   maxUtteranceSec: number;
   /** Audio held by the session at most, in seconds; must exceed `maxUtteranceSec` plus `maxLagMs`. */
@@ -41,7 +37,6 @@ export const DEFAULT_STREAMING_CONFIG: Readonly<StreamingTranscriberConfig> = Ob
   vad: DEFAULT_VAD_SEGMENTER_CONFIG,
   updateIntervalMs: 300,
   partialUpdates: true,
-  vadChunksPerRequest: 32,
   maxUtteranceSec: 30,
   maxBufferedSec: 45,
   maxLagMs: 5000,
@@ -60,7 +55,6 @@ export function validateStreamingConfig(config: StreamingTranscriberConfig): Str
     ['leftContextMs', config.leftContextMs, 0, 5000],
     ['finalPaddingMs', config.finalPaddingMs, 0, 2000],
     ['minCommitMs', config.minCommitMs, 0, 10_000],
-    ['vadChunksPerRequest', config.vadChunksPerRequest, 1, 4096],
   ];
   for (const [field, value, min, max] of checks) {
     if (!(value >= min && value <= max)) throw new RangeError(`${field} must be in [${min}, ${max}], got ${value}`);

@@ -9,6 +9,9 @@ import { FinalEvent, FinalReason, StreamingEvent } from './streaming-events';
 import { STREAM_SAMPLE_RATE_HZ, STREAM_SAMPLES_PER_MS as SAMPLES_PER_MS } from './stream-input';
 import { Utterance } from './utterance';
 
+/** Most VAD chunks sent to the detector in one request (about 1 s of audio), so streams take turns. */
+const MAX_VAD_CHUNKS_PER_REQUEST = 32;
+
 export interface StreamingTranscriberDeps {
   recognizer: Recognizer;
   /** Required with `turnDetection: 'server_vad'`. */
@@ -191,7 +194,7 @@ export class StreamingTranscriber {
     while (stream && this.state !== 'closed') {
       const start = this.segmenter.processedSample;
       const available = Math.min(this.ring.endSample, limitSample) - start;
-      const chunks = Math.min(this.config.vadChunksPerRequest, Math.floor(available / VAD_CHUNK_SAMPLES));
+      const chunks = Math.min(MAX_VAD_CHUNKS_PER_REQUEST, Math.floor(available / VAD_CHUNK_SAMPLES));
       if (chunks === 0) break;
       const generation = this.generation;
       let probabilities: Float32Array;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { ModelRegistry } from '../model/model-registry';
+import { isSupportedLanguage } from '../model/supported-languages';
 import { DEFAULT_TURN_DETECTION, LOGPROBS_INCLUDE, type RealtimeSessionState, type RealtimeTurnDetection } from './realtime-protocol';
 
 const formatSchema = z.union([
@@ -38,8 +39,6 @@ const sessionSchema = z
     include: z.array(z.string().max(256)).max(32).nullish(),
   })
   .loose();
-
-const ENGLISH = /^(en|eng|english)([-_][a-z0-9]+)?$/i;
 
 function invalid(message: string, param: string, code = 'invalid_value'): ApiError {
   return new ApiError(400, message, { param, code });
@@ -95,7 +94,7 @@ export function applySessionUpdate(state: RealtimeSessionState, session: unknown
       next.model = transcription.model; // reported as the client named it (e.g. gpt-4o-transcribe)
     }
     if (transcription.language !== undefined) {
-      if (transcription.language && !ENGLISH.test(transcription.language)) {
+      if (transcription.language && !isSupportedLanguage(transcription.language)) {
         throw invalid(`Language '${transcription.language}' is not supported by this server's models; supported: en.`, 'session.audio.input.transcription.language', 'unsupported_language');
       }
       next.language = transcription.language ?? null;

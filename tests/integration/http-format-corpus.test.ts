@@ -58,9 +58,7 @@ describe('format corpus', () => {
   });
 
   test('a silent file is a 200 with empty text and its true duration', async () => {
-    const file = path.join(dir, 'silence.flac');
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono', '-t', '7', '-c:a', 'flac', file]);
-    const result = await client.audio.transcriptions.create({ file: await toFile(readFileSync(file), 'silence.flac'), model: 'whisper-1', response_format: 'verbose_json' });
+    const result = await transcribeSilentFlac(client, dir, 7);
     expect(result.text).toBe('');
     expect(result.duration).toBeCloseTo(7, 1);
   });
@@ -111,6 +109,13 @@ describe('format corpus', () => {
   });
 });
 
+/** A FLAC of `seconds` of digital silence (8 kHz, as ffmpeg's anullsrc writes it), uploaded for verbose_json. */
+async function transcribeSilentFlac(client: OpenAI, dir: string, seconds: number): Promise<{ text: string; duration: number }> {
+  const file = path.join(dir, `silence-${seconds}.flac`);
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono', '-t', String(seconds), '-c:a', 'flac', file]);
+  return client.audio.transcriptions.create({ file: await toFile(readFileSync(file), path.basename(file)), model: 'whisper-1', response_format: 'verbose_json' });
+}
+
 function form(bytes: Uint8Array, fileName: string, responseFormat: string): FormData {
   const body = new FormData();
   body.append('file', new Blob([bytes]), fileName);
@@ -137,9 +142,7 @@ describe('long compressed files', () => {
   afterAll(() => server.close());
 
   test('a 20-minute silent FLAC transcribes to empty text with its true duration within a 400 s budget, and gives the budget back', async () => {
-    const file = path.join(dir, 'long.flac');
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono', '-t', '1200', '-c:a', 'flac', file]);
-    const result = await client.audio.transcriptions.create({ file: await toFile(readFileSync(file), 'long.flac'), model: 'whisper-1', response_format: 'verbose_json' });
+    const result = await transcribeSilentFlac(client, dir, 1200);
     expect(result.text).toBe('');
     expect(result.duration).toBeCloseTo(1200, 0);
     expect(server.services.audioBudget.inUseBytes).toBe(0);
