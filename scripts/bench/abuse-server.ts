@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './bench-util';
+import { followServerLog } from './server-log';
 
 export interface ServerProcess {
   proc: ChildProcess;
@@ -49,31 +50,9 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const logs: Record<string, unknown>[] = [];
   const exited = new Promise<{ code: number | null; atMs: number }>((resolve) => proc.once('exit', (code) => resolve({ code, atMs: Date.now() })));
-  let port = 0;
-  let buffered = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      for (const line of lines) {
-        let entry: Record<string, unknown>;
-        try {
-          entry = JSON.parse(line) as Record<string, unknown>;
-        } catch {
-          continue;
-        }
-        logs.push(entry);
-        const url = /:(\d+)$/.exec(String(entry.url ?? ''));
-        if (url) port = Number(url[1]);
-        if (String(entry.msg).startsWith('ready:')) resolve();
-      }
-    });
-    void exited.then(() => reject(new Error('the server exited before it was ready')));
-  });
-  await ready;
+  const { logs, ready } = followServerLog(proc, exited);
+  const port = await ready;
   const pid = proc.pid!;
   let peakChildren = 0;
   const sampler = setInterval(() => (peakChildren = Math.max(peakChildren, childrenRssMb(pid))), 100);

@@ -7,6 +7,7 @@ import { wavBytes } from './helpers/audio';
 import { multipartWav, RawHttpSocket, uploadHead } from './helpers/raw-http';
 import { MODELS_DIR, REPO_ROOT } from './helpers/test-server';
 import { pcm16Bytes, RecordingSocket, streamChunks } from './helpers/ws-client';
+import { followServerLog } from '../../scripts/bench/server-log';
 
 /** SIGTERM to the real process (`node dist/main.js`, issue 12 defect 1): finals delivered, prompt exit, the grace deadline. */
 describe('SIGTERM', () => {
@@ -41,26 +42,9 @@ describe('SIGTERM', () => {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MODELS_DIR, INFERENCE_WORKERS: '1', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const logs: Record<string, unknown>[] = [];
     const exited = new Promise<{ code: number | null; at: number }>((resolve) => proc.once('exit', (code) => resolve({ code, at: Date.now() })));
-    let buffered = '';
-    let port = 0;
-    const ready = new Promise<void>((resolve, reject) => {
-      proc.stdout!.on('data', (d: Buffer) => {
-        buffered += d.toString();
-        const lines = buffered.split('\n');
-        buffered = lines.pop()!;
-        for (const line of lines) {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          logs.push(entry);
-          const url = /:(\d+)$/.exec(String(entry.url ?? ''));
-          if (url) port = Number(url[1]);
-          if (String(entry.msg).startsWith('ready:')) resolve();
-        }
-      });
-      void exited.then(() => reject(new Error('the server exited before it was ready')));
-    });
-    await ready;
+    const { logs, ready } = followServerLog(proc, exited);
+    const port = await ready;
     return { proc, port, logs, exited };
   }
 
