@@ -18,7 +18,7 @@ export interface InferenceWorkerData {
 }
 
 export interface LoadedModelInfo {
-  kind: 'nemo-ctc' | 'transducer';
+  kind: ModelLayout['kind'];
   provider: ExecutionProvider;
   vocabSize: number;
   frameSec: number;
