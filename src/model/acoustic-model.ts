@@ -25,4 +25,11 @@ export interface AcousticModel {
   computeFeatures(samples: Float32Array): Features;
   /** Runs the model and its decoder (greedy or beam search with the LM and the request's hotwords). */
   decode(features: Features, text?: TextContext): Promise<DecodedToken[]>;
+  /**
+   * Optional: decodes several utterances in one model run (padded to the longest, each item's length given
+   * to the model so padding never reaches a shorter item's output), then each is decoded on its own. Must
+   * give exactly what `decode` gives item by item; families without it are run one by one (see
+   * offline-recognizer.ts `recognizeBatchWith`).
+   */
+  decodeBatch?(items: readonly Features[], texts: readonly (TextContext | undefined)[]): Promise<DecodedToken[][]>;
 }

@@ -14,3 +14,22 @@ export async function recognizeWith(model: AcousticModel, samples: Float32Array,
   const { text, words, tokens: logprobs } = tokensToWords(tokens, model.tokens, model.frameSec);
   return { text, words, durationSec: samples.length / sampleRateHz, tokens: logprobs };
 }
+
+/**
+ * The offline pipeline for several utterances at once: features per item, one batched model run when the
+ * family offers `decodeBatch` (the same results as one by one; see AcousticModel), else one run per item.
+ */
+export async function recognizeBatchWith(model: AcousticModel, items: readonly Float32Array[], contexts: readonly (TextContext | undefined)[]): Promise<RecognitionResult[]> {
+  if (!model.decodeBatch || items.length === 1) {
+    const results: RecognitionResult[] = [];
+    for (let i = 0; i < items.length; i++) results.push(await recognizeWith(model, items[i], contexts[i]));
+    return results;
+  }
+  const sampleRateHz = 16000;
+  const features = items.map((samples) => model.computeFeatures(samples));
+  const decoded = await model.decodeBatch(features, contexts);
+  return decoded.map((tokens, i) => {
+    const { text, words, tokens: logprobs } = tokensToWords(tokens, model.tokens, model.frameSec);
+    return { text, words, durationSec: items[i].length / sampleRateHz, tokens: logprobs };
+  });
+}

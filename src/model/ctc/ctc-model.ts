@@ -77,22 +77,54 @@ export class CtcModel {
 
   /** Decodes features; with beam search, `text` adds the request's hotwords and preceding text (see TextContext). */
   async decode(features: Features, text?: TextContext): Promise<DecodedToken[]> {
-    const { numFrames, dim } = features;
-    if (numFrames === 0) return [];
+    return (await this.decodeBatch([features], [text]))[0];
+  }
+
+  /**
+   * Decodes utterances in one model run: channels-first features zero-padded to the longest (N × featDim × T)
+   * with each item's frame count in `length`, so the model masks the padding; each item's log-probs are then
+   * cut to its own valid frames and decoded alone. One item is exactly `decode`.
+   */
+  async decodeBatch(items: readonly Features[], texts: readonly (TextContext | undefined)[]): Promise<DecodedToken[][]> {
+    const results: DecodedToken[][] = items.map(() => []);
+    const live = items.map((_, i) => i).filter((i) => items[i].numFrames > 0);
+    if (live.length === 0) return results;
+    const dim = items[live[0]].dim;
+    const maxFrames = Math.max(...live.map((i) => items[i].numFrames));
     // NeMo takes channels first; frame-major features are transposed (and normalized) here.
-    const transposed =
-      features.layout === 'channels'
-        ? features.data
-        : toChannelsFirst(features, this.normalizeType === 'per_feature' ? perFeatureStats(features) : undefined);
+    const channels = live.map((i) => this.channelsFirst(items[i]));
+    let signal: Float32Array;
+    if (live.length === 1) signal = channels[0];
+    else {
+      signal = new Float32Array(live.length * dim * maxFrames);
+      channels.forEach((data, b) => {
+        const frames = items[live[b]].numFrames;
+        for (let d = 0; d < dim; d++) signal.set(data.subarray(d * frames, (d + 1) * frames), (b * dim + d) * maxFrames);
+      });
+    }
     const [signalName, lengthName] = this.session.inputNames;
-    const feeds: Record<string, ReturnType<typeof tensor>> = { [signalName]: tensor('float32', transposed, [1, dim, numFrames]) };
-    if (lengthName) feeds[lengthName] = tensor('int64', BigInt64Array.of(BigInt(numFrames)), [1]);
-    const results = await this.session.run(feeds);
-    const logProbs = output(results, this.session, 'logprobs');
+    const feeds: Record<string, ReturnType<typeof tensor>> = { [signalName]: tensor('float32', signal, [live.length, dim, maxFrames]) };
+    if (lengthName) feeds[lengthName] = tensor('int64', BigInt64Array.from(live, (i) => BigInt(items[i].numFrames)), [live.length]);
+    const outputs = await this.session.run(feeds);
+    const logProbs = output(outputs, this.session, 'logprobs');
     const [, frames, vocab] = logProbs.dims;
-    // As sherpa-onnx: the valid output length is the input length divided by the subsampling factor.
-    const validFrames = Math.min(frames, Math.floor(numFrames / this.subsamplingFactor));
     const data = logProbs.data as Float32Array;
+    for (let b = 0; b < live.length; b++) {
+      const i = live[b];
+      // As sherpa-onnx: the valid output length is the input length divided by the subsampling factor.
+      const validFrames = Math.min(frames, Math.floor(items[i].numFrames / this.subsamplingFactor));
+      const own = data.subarray(b * frames * vocab, (b + 1) * frames * vocab);
+      results[i] = this.decodeLogProbs(own, validFrames, vocab, texts[i]);
+    }
+    return results;
+  }
+
+  private channelsFirst(features: Features): Float32Array {
+    if (features.layout === 'channels') return features.data;
+    return toChannelsFirst(features, this.normalizeType === 'per_feature' ? perFeatureStats(features) : undefined);
+  }
+
+  private decodeLogProbs(data: Float32Array, validFrames: number, vocab: number, text: TextContext | undefined): DecodedToken[] {
     if (this.decoding.method === 'beam_search') {
       const lm = textScorerFor(this.decoding, this.tokens, text);
       return ctcPrefixBeamSearch(data, validFrames, vocab, this.tokens.blankId, { beamSize: this.decoding.beamSize, lm });

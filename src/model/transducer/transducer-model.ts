@@ -117,22 +117,49 @@ export class TransducerModel implements TransducerStepper, TransducerBeamStepper
 
   /** Decodes features; with beam search, `text` adds the request's hotwords and preceding text (see TextContext). */
   async decode(features: Features, text?: TextContext): Promise<DecodedToken[]> {
-    const { numFrames, dim, data } = features;
-    if (numFrames === 0) return [];
-    const [xName, lensName] = this.encoder.inputNames;
-    const results = await this.encoder.run({
-      [xName]: tensor('float32', data, [1, numFrames, dim]),
-      [lensName]: tensor('int64', BigInt64Array.of(BigInt(numFrames)), [1]),
-    });
-    const encoderOut = output(results, this.encoder, 'encoder_out');
-    const lens = output(results, this.encoder, 'encoder_out_lens', 1).data as BigInt64Array;
-    const [, frames, encoderDim] = encoderOut.dims;
-    const validFrames = Math.min(frames, Number(lens[0]));
-    if (this.metadata.subsampling_factor === undefined && validFrames > 0) {
-      this.subsamplingFactor = Math.max(1, Math.round(numFrames / validFrames));
+    return (await this.decodeBatch([features], [text]))[0];
+  }
+
+  /**
+   * Decodes utterances with one encoder run: features zero-padded to the longest (N × T × 80) with each
+   * item's frame count in `x_lens`, so the encoder masks the padding; each item's `encoder_out` is cut to its
+   * own `encoder_out_lens` and searched alone (decoder and joiner per item). One item is exactly `decode`.
+   */
+  async decodeBatch(items: readonly Features[], texts: readonly (TextContext | undefined)[]): Promise<DecodedToken[][]> {
+    const results: DecodedToken[][] = items.map(() => []);
+    const live = items.map((_, i) => i).filter((i) => items[i].numFrames > 0);
+    if (live.length === 0) return results;
+    const dim = items[live[0]].dim;
+    const maxFrames = Math.max(...live.map((i) => items[i].numFrames));
+    let x: Float32Array;
+    if (live.length === 1) x = items[live[0]].data;
+    else {
+      x = new Float32Array(live.length * maxFrames * dim);
+      live.forEach((i, b) => x.set(items[i].data.subarray(0, items[i].numFrames * dim), b * maxFrames * dim));
     }
-    // Copy out of ort's buffer: the joiner takes subarray views of it.
-    const frames32 = new Float32Array(encoderOut.data as Float32Array);
+    const [xName, lensName] = this.encoder.inputNames;
+    const outputs = await this.encoder.run({
+      [xName]: tensor('float32', x, [live.length, maxFrames, dim]),
+      [lensName]: tensor('int64', BigInt64Array.from(live, (i) => BigInt(items[i].numFrames)), [live.length]),
+    });
+    const encoderOut = output(outputs, this.encoder, 'encoder_out');
+    const lens = output(outputs, this.encoder, 'encoder_out_lens', 1).data as BigInt64Array;
+    const [, frames, encoderDim] = encoderOut.dims;
+    const all = encoderOut.data as Float32Array;
+    for (let b = 0; b < live.length; b++) {
+      const i = live[b];
+      const validFrames = Math.min(frames, Number(lens[b]));
+      if (this.metadata.subsampling_factor === undefined && validFrames > 0) {
+        this.subsamplingFactor = Math.max(1, Math.round(items[i].numFrames / validFrames));
+      }
+      // Copy out of ort's buffer: the joiner takes subarray views of it.
+      const frames32 = all.slice(b * frames * encoderDim, (b + 1) * frames * encoderDim);
+      results[i] = await this.search(frames32, validFrames, encoderDim, texts[i]);
+    }
+    return results;
+  }
+
+  private search(frames32: Float32Array, validFrames: number, encoderDim: number, text: TextContext | undefined): Promise<DecodedToken[]> {
     if (this.decoding.method === 'beam_search') {
       const lm = textScorerFor(this.decoding, this.tokens, text);
       return transducerModifiedBeamSearch(this, frames32, validFrames, encoderDim, { beamSize: this.decoding.beamSize, lm });
