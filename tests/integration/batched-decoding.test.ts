@@ -4,6 +4,7 @@ import { decodeWav } from '../../src/audio/wav';
 import { GREEDY_DECODING } from '../../src/model/decoding';
 import { ModelRegistry } from '../../src/model/model-registry';
 import { loadModel, recognizeBatchWith, recognizeWith } from '../../src/model/offline-recognizer';
+import type { RecognitionResult } from '../../src/model/recognizer';
 import { MODELS_DIR } from './helpers/test-server';
 
 /**
@@ -31,7 +32,7 @@ describe('batched decoding equals one-by-one decoding', () => {
   test.each(cases)('%s (%s): same text, words, times and log-probs', async (_id, method, layout) => {
     const model = await loadModel(layout, { executionProvider: 'cpu', threads: 1 }, method === 'greedy' ? GREEDY_DECODING : { method: 'auto', beamSize: 4 });
     expect(model.decodeBatch).toBeDefined();
-    const alone = [];
+    const alone: RecognitionResult[] = [];
     for (const samples of audio) alone.push(await recognizeWith(model, samples));
     const batched = await recognizeBatchWith(model, audio, audio.map(() => undefined));
     expect(batched.map((r) => r.text)).toEqual(alone.map((r) => r.text));
