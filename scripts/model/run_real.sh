@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Stage 7: fine-tune the committed models on real recorded speech (../shared/data) mixed with synthetic speech.
+# Stages 7 and 8: fine-tune the models on real recorded speech (../shared/data) mixed with synthetic speech.
 # Resumable: every step skips work already done (data shards exist, training resumes from last.pt), so running
 # it again after an interruption continues where it stopped. Budgets are in steps; the result does not depend on
 # the machine's speed.
-#   STEPS=500 ANNEAL=200 bash scripts/model/run_real.sh [ctc|rnnt|all]
+#   STAGE=7: from the stage-6 models (commit ea2bbce), 500 steps, half of every batch real speech
+#   STAGE=8: from the stage-7 CTC model (commit ac35744), 4,000 steps, 60% real speech, peak lr 4e-4
+#   STAGE=8 bash scripts/model/run_real.sh [ctc|rnnt|all]     (STEPS / ANNEAL / INIT_REV override a stage's)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export STT_MODEL_WORKDIR="${STT_MODEL_WORKDIR:-/work/model-work}"
 PY=/usr/bin/python3
 KINDS="${1:-ctc}"; [ "$KINDS" = all ] && KINDS="ctc rnnt"
-STEPS="${STEPS:-500}"; ANNEAL="${ANNEAL:-200}"
-CK="$STT_MODEL_WORKDIR/ckpt/stage7"
+STAGE="${STAGE:-8}"
+case "$STAGE" in
+  7) D_STEPS=500; D_ANNEAL=200; D_INIT=ea2bbce; LR=5e-4; REAL_FRAC=0.5 ;;
+  8) D_STEPS=4000; D_ANNEAL=1000; D_INIT=ac35744; LR=4e-4; REAL_FRAC=0.6 ;;
+  *) echo "unknown STAGE $STAGE (7 or 8)" >&2; exit 2 ;;
+esac
+STEPS="${STEPS:-$D_STEPS}"; ANNEAL="${ANNEAL:-$D_ANNEAL}"
+CK="$STT_MODEL_WORKDIR/ckpt/stage$STAGE"
 # the tool versions the committed models were built with (scripts/model/versions.txt); a difference is reported,
 # not fatal (other versions give close, not bit-identical, results)
 grep -v '^sherpa\|^onnxruntime' scripts/model/versions.txt | while read -r pkg ver; do
@@ -21,9 +29,9 @@ done
 #    cores), FSDD split; then the real sets (decoded, split by speaker, Opus 6 kbit/s variants)
 nice -n 19 $PY scripts/model/gen_data.py --jobs 2 --max-train 8000
 nice -n 19 $PY scripts/model/real_data.py --jobs 2
-# 2. training from the stage-6 models (commit ea2bbce, the models this stage started from, whatever models/
-#    holds now), resuming from $CK-<kind>/last.pt
-INIT_REV="${INIT_REV:-ea2bbce}"
+# 2. training from the models this stage starts from (the commit named above, whatever models/ holds now),
+#    resuming from $CK-<kind>/last.pt
+INIT_REV="${INIT_REV:-$D_INIT}"
 INIT="$STT_MODEL_WORKDIR/init-$INIT_REV"
 for id in nemo-ctc-en-conv-small icefall-transducer-en-conv-small; do
   mkdir -p "$INIT/$id"
@@ -35,14 +43,14 @@ for kind in $KINDS; do
   if [ "$kind" = ctc ]; then init="$INIT/nemo-ctc-en-conv-small"; extra="--max-utt-sec 12"
   else init="$INIT/icefall-transducer-en-conv-small"; extra="--max-utt-sec 8"; fi
   nice -n 19 $PY scripts/model/train_real.py --kind "$kind" --blocks 16 --init-onnx "$init" --steps "$STEPS" --anneal-steps "$ANNEAL" \
-    --peak-lr 5e-4 --real-frac 0.5 --threads 2 --eval-every 250 --ckpt-dir "$CK-$kind" $extra
+    --peak-lr "$LR" --real-frac "$REAL_FRAC" --threads 2 --eval-every 1000 --ckpt-dir "$CK-$kind" $extra
 done
 # 3. export, int8, LM weights on dev, fixtures, manifest, eval
 for kind in $KINDS; do
   out=models/nemo-ctc-en-conv-small; [ "$kind" = rnnt ] && out=models/icefall-transducer-en-conv-small
   $PY scripts/model/export.py --kind "$kind" --ckpt "$CK-$kind/last.pt" --out "$out"
   for f in "$out"/{model,encoder,decoder,joiner}.onnx; do if [ -f "$f" ]; then $PY scripts/model/quantize.py "$f"; fi; done
-  { echo "== stage 7 (train_real.py, $CK-$kind/log.txt)"; cat "$CK-$kind/log.txt"; } >> "$out/training-log.txt"
+  { echo "== stage $STAGE (train_real.py, $CK-$kind/log.txt)"; cat "$CK-$kind/log.txt"; } >> "$out/training-log.txt"
 done
 npm run build
 for kind in $KINDS; do
@@ -51,4 +59,4 @@ for kind in $KINDS; do
 done
 $PY scripts/model/make-testdata.py --no-audio
 $PY scripts/model/manifest.py
-$PY scripts/model/eval.py --real-max 150 --json "$STT_MODEL_WORKDIR/eval/eval-stage7.json"
+$PY scripts/model/eval.py --real-max 150 --json "$STT_MODEL_WORKDIR/eval/eval-stage$STAGE.json"
