@@ -26,6 +26,6 @@ export function createApp(services: Services): Express {
   // The live-captions page at / and its files under /static/ (open paths: see admission.ts).
   app.use(webPageRoutes());
   app.use(notFoundHandler);
-  app.use(errorMiddleware(services.logger));
+  app.use(errorMiddleware(services.logger, (error) => services.metrics.refusals.countError('http', error)));
   return app;
 }

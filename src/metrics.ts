@@ -1,4 +1,7 @@
 import client from 'prom-client';
+import { InferenceMetrics } from './observability/inference-metrics';
+import { RefusalMetrics } from './observability/refusal-metrics';
+import { StreamMetrics } from './observability/stream-metrics';
 
 /** Prometheus metrics of one service instance (its own registry, so tests can build several apps). */
 export class Metrics {
@@ -20,6 +23,12 @@ export class Metrics {
     buckets: [10, 50, 100, 250, 500, 1000, 2500, 5000],
     registers: [this.registry],
   });
+  /** Per model: queue wait, batch size, inference time, RTF, shed jobs (the inference pool's observer). */
+  readonly inference = new InferenceMetrics(this.registry);
+  /** Per model: live sessions, first-partial and final latency. */
+  readonly streams = new StreamMetrics(this.registry);
+  /** Requests, streams and connections refused, by transport and reason. */
+  readonly refusals = new RefusalMetrics(this.registry);
 
   constructor() {
     client.collectDefaultMetrics({ register: this.registry });

@@ -49,7 +49,13 @@ export function createServer(services: Services): { server: http.Server; request
     ? (https.createServer({ ...options, handshakeTimeout: headersTimeout, cert: readFileSync(tlsCertFile), key: readFileSync(tlsKeyFile) }, app) as unknown as http.Server)
     : http.createServer(options, app);
   server.maxConnections = config.maxConnections;
-  limitConnections(server, { maxConnections: config.maxConnections, maxPerIp: config.maxConnectionsPerIp, firstRequestTimeoutMs: headersTimeout, tls: Boolean(tlsCertFile) });
+  limitConnections(server, {
+    maxConnections: config.maxConnections,
+    maxPerIp: config.maxConnectionsPerIp,
+    firstRequestTimeoutMs: headersTimeout,
+    tls: Boolean(tlsCertFile),
+    onRefused: (reason) => services.metrics.refusals.count('connection', reason),
+  });
   const streams = attachWebSocketRoutes(server, services);
   return { server, requests, streams };
 }

@@ -14,6 +14,8 @@ export interface ConnectionLimits {
   firstRequestTimeoutMs: number;
   /** TLS server: the first-request clock starts once the handshake is done (`handshakeTimeout` covers it). */
   tls: boolean;
+  /** Told of each connection dropped by these limits (refusal metrics). */
+  onRefused?: (reason: 'connections_per_ip' | 'evicted_idle' | 'first_request_timeout') => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
   server.on('connection', (socket: Socket) => {
     const address = clientAddress(socket.remoteAddress);
     if (!perIp.tryAcquire(address)) {
+      limits.onRefused?.('connections_per_ip');
       socket.destroy();
       return;
     }
@@ -46,6 +49,7 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
       const oldest = waiting.values().next().value;
       if (oldest) {
         waiting.delete(oldest);
+        limits.onRefused?.('evicted_idle');
         oldest.destroy();
       }
     }
@@ -59,7 +63,10 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
     if (socket.destroyed) return;
     waiting.add(socket);
     const timer = setTimeout(() => {
-      if (waiting.delete(socket)) socket.destroy();
+      if (waiting.delete(socket)) {
+        limits.onRefused?.('first_request_timeout');
+        socket.destroy();
+      }
     }, limits.firstRequestTimeoutMs);
     timer.unref();
     socket.once('close', () => {

@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { ApiError } from '../errors';
 import type { PcmEncoding } from '../audio/pcm';
 import type { Metrics } from '../metrics';
+import type { StreamLatency } from '../observability/stream-latency';
 import type { Recognizer, RecognizerBias } from '../model/recognizer';
 import { validateStreamingConfig } from '../streaming/streaming-config';
 import type { FinalEvent, PartialEvent, StreamingEvent } from '../streaming/streaming-events';
@@ -61,6 +62,10 @@ export class LiveSession {
   private finishing: Promise<void> | null = null;
   /** Samples taken by pushSamples. */
   private fileSamples = 0;
+  /** First-partial and final latencies (live streams only: files arrive faster than real time). */
+  private readonly latency: StreamLatency | null;
+  /** Takes this session off the per-model count of open sessions (idempotent). */
+  private readonly uncount: () => void;
 
   constructor(
     private readonly deps: LiveSessionDeps,
@@ -74,6 +79,8 @@ export class LiveSession {
       config,
     );
     this.guard = settings.guard ?? null;
+    this.latency = settings.mode === 'stream' ? deps.metrics.streams.latencyFor(settings.modelId) : null;
+    this.uncount = deps.metrics.streams.opened(settings.modelId, settings.mode);
   }
 
   /** The streaming config for these settings; throws a 400 naming what is out of range. */
@@ -119,7 +126,7 @@ export class LiveSession {
       throw new ApiError(400, `Invalid audio frame: ${(err as Error).message}.`, { code: 'invalid_audio_frame', param: 'audio' });
     }
     if (this.guard && !this.guard.audioReceived(this.ingest.receivedMs)) return false;
-    this.transcriber.pushAudio(samples);
+    this.accept(samples);
     return true;
   }
 
@@ -134,7 +141,18 @@ export class LiveSession {
       throw new RangeError('pushSamples takes 16 kHz float32 samples: this session converts its input (pushBytes)');
     }
     this.fileSamples += samples.length;
-    this.transcriber.pushAudio(samples);
+    this.accept(samples);
+  }
+
+  /** Into the transcriber; audio refused for lagging is counted as a refusal. */
+  private accept(samples: Float32Array): void {
+    try {
+      this.transcriber.pushAudio(samples);
+    } catch (err) {
+      if (err instanceof ApiError) this.deps.metrics.refusals.countError(this.settings.mode === 'stream' ? 'ws' : 'http', err);
+      throw err;
+    }
+    this.latency?.audioAccepted(this.transcriber.receivedMs);
   }
 
   /** Ends the current utterance now; resolves with its final. */
@@ -162,6 +180,7 @@ export class LiveSession {
         // The resampler's last few ms, refused by a lagging stream: the final goes without them.
       }
       await this.transcriber.end();
+      this.uncount();
     })();
     return this.finishing;
   }
@@ -170,10 +189,12 @@ export class LiveSession {
   close(): void {
     this.guard?.stop();
     this.transcriber.close();
+    this.uncount();
   }
 
   private onEvent(event: StreamingEvent): void {
     const { metrics } = this.deps;
+    this.latency?.onEvent(event);
     if (event.type === 'partial') {
       const lagMs = Math.round(this.transcriber.transcriptLagMs);
       metrics.streamLagMs.observe(lagMs);

@@ -49,6 +49,7 @@ export function attachWebSocketRoutes(server: Server, services: Services): WebSo
       return;
     }
     if (draining) {
+      services.metrics.refusals.count('ws', 'shutting_down');
       rejectUpgrade(socket, new ApiError(503, 'The server is shutting down; connect again shortly.', { code: 'shutting_down', retryAfterSec: 2 }));
       return;
     }
@@ -66,6 +67,7 @@ export function attachWebSocketRoutes(server: Server, services: Services): WebSo
       const address = clientAddress(req.socket.remoteAddress);
       const slot = services.admission.streams.tryAdmit(address, services.isReady());
       if (slot instanceof ApiError) {
+        services.metrics.refusals.countError('ws', slot);
         const { code, message } = slot;
         if (protocol === 'realtime') sendJson(ws, { type: 'error', event_id: 'event_limit', error: { type: 'server_error', code, message, param: null, event_id: null } });
         else sendJson(ws, { type: 'error', code, message });

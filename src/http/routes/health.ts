@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { ApiError } from '../../errors';
 import type { Services } from '../../services';
+import { modelLoadStatus } from './model-status';
 
 /** Liveness (`/health`), readiness (`/ready`: models loaded), details (`/status`) and Prometheus metrics (`/metrics`). */
 export function healthRoutes(services: Services): Router {
@@ -29,6 +30,8 @@ export function healthRoutes(services: Services): Router {
       models: pool.models,
       aliases: Object.fromEntries(registry.aliasMap),
       inference: { ...pool.stats, queue_depth_limit: config.inferenceQueueDepth, threads_per_worker: config.inferenceThreadsPerWorker, provider: config.executionProvider },
+      // Per model: queue, recent batch statistics, RTF, shed jobs, active streams (see model-status.ts).
+      per_model: modelLoadStatus(services),
       limits: {
         max_upload_bytes: config.maxUploadBytes,
         max_audio_sec_in_flight: config.maxAudioSecInFlight,
