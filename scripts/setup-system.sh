@@ -8,6 +8,12 @@ command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# Deploy tests: nginx (scale-out behind a load balancer), docker-compose 1.29 and promtool (config validation),
+# and Compose v2 as a Docker CLI plugin (scripts/deploy/install-compose-v2.sh; bookworm has only 1.29).
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+bash "$(dirname "$0")/deploy/install-compose-v2.sh" || echo "setup-system: Compose v2 not installed (the compose test checks 1.29 only)" >&2
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 echo "setup-system: installing ${missing[*]}" >&2
 SUDO=""

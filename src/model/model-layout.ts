@@ -1,10 +1,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readModelFolderMetadata } from './model-folder-metadata';
+import { detectOnlineTransducer, type OnlineTransducerLayout } from './online-transducer/online-transducer-layout';
 
 /**
  * The model folder layouts we recognize, as sherpa-onnx defines them. Each layout is one member of the union
  * below and one detector in DETECTORS (tried in order, most specific first):
+ * - `online-transducer`: streaming Zipformer2 transducer (encoder metadata `model_type=zipformer2` with `T`,
+ *   `decode_chunk_len` and the cache shapes; online-transducer/online-transducer-layout.ts)
  * - `transducer`: icefall/Zipformer offline transducer: `encoder*.onnx`, `decoder*.onnx`, `joiner*.onnx` + `tokens.txt`
  * - `nemo-ctc`: NeMo CTC export: `model.onnx` (audio_signal + length → logprobs) + `tokens.txt`
  * When a folder has both fp32 and `.int8.onnx` files, `precision` picks (fp32 by default). A layout may carry an
@@ -13,6 +16,7 @@ import { readModelFolderMetadata } from './model-folder-metadata';
 export type ModelLayout = (
   | { kind: 'nemo-ctc'; dir: string; modelPath: string; tokensPath: string }
   | { kind: 'transducer'; dir: string; encoderPath: string; decoderPath: string; joinerPath: string; tokensPath: string }
+  | OnlineTransducerLayout
 ) &
   LmFiles;
 
@@ -62,7 +66,7 @@ const detectNemoCtc: LayoutDetector = (folder) => {
 };
 
 /** Every layout's detector, most specific first (a new layout adds its line here and its loader in model-factory.ts). */
-const DETECTORS: LayoutDetector[] = [detectTransducer, detectNemoCtc];
+const DETECTORS: LayoutDetector[] = [detectOnlineTransducer, detectTransducer, detectNemoCtc];
 
 /** Detects the layout of `dir`, or explains why it is not a model folder. */
 export function detectModelLayout(dir: string, precision: ModelPrecision = 'fp32'): ModelLayout | { error: string } {

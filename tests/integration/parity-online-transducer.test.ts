@@ -1,0 +1,144 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { decodeWav } from '../../src/audio/wav';
+import { resample } from '../../src/audio/resample';
+import { GREEDY_DECODING } from '../../src/model/decoding';
+import { detectModelLayout, type ModelLayout } from '../../src/model/model-layout';
+import { isOnlineModel, type OnlineAcousticModel, type OnlineSegment } from '../../src/model/online-acoustic-model';
+import { loadModel, recognizeWith } from '../../src/model/offline-recognizer';
+import { TAIL_PADDING_SEC } from '../../src/model/online-transducer/online-transducer-stream';
+import { REPO_ROOT } from './helpers/test-server';
+
+/** The parts of sherpa-onnx-node's streaming API (streaming-asr.js) used here; the package ships no types. */
+interface SherpaOnlineStream {
+  acceptWaveform(w: { sampleRate: number; samples: Float32Array }): void;
+  inputFinished(): void;
+}
+interface SherpaOnlineResult {
+  text: string;
+  tokens: string[];
+  timestamps: number[];
+  segment: number;
+  start_time: number;
+}
+interface SherpaOnlineRecognizer {
+  createStream(): SherpaOnlineStream;
+  isReady(s: SherpaOnlineStream): boolean;
+  decode(s: SherpaOnlineStream): void;
+  reset(s: SherpaOnlineStream): void;
+  getResult(s: SherpaOnlineStream): SherpaOnlineResult;
+}
+
+const MODEL_DIR = path.join(REPO_ROOT, 'models', 'testdata', 'layouts', 'online-zipformer-transducer');
+const TESTDATA = path.join(REPO_ROOT, 'models', 'testdata');
+
+function sherpaOnline(layout: Extract<ModelLayout, { kind: 'online-transducer' }>): SherpaOnlineRecognizer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sherpa = require('sherpa-onnx-node') as { OnlineRecognizer: new (config: unknown) => SherpaOnlineRecognizer };
+  return new sherpa.OnlineRecognizer({
+    featConfig: { sampleRate: 16000, featureDim: 80 },
+    modelConfig: {
+      transducer: { encoder: layout.encoderPath, decoder: layout.decoderPath, joiner: layout.joinerPath },
+      tokens: layout.tokensPath,
+      numThreads: 1,
+      provider: 'cpu',
+      debug: 0,
+    },
+    decodingMethod: 'greedy_search',
+    enableEndpoint: 0,
+  });
+}
+
+function clips(): [string, Float32Array][] {
+  return readdirSync(TESTDATA)
+    .filter((f) => f.endsWith('.wav'))
+    .map((f) => {
+      const a = decodeWav(readFileSync(path.join(TESTDATA, f)));
+      return [f, resample(a.samples, a.sampleRateHz, 16000)];
+    });
+}
+
+/** sherpa-onnx's symbol table shows the word-boundary mark ▁ as a space. */
+const symbol = (model: OnlineAcousticModel, id: number) => model.tokens.symbols[id].replace(/\u2581/g, ' ');
+
+/** Token symbols and absolute start times (s) of one of our segments. */
+function ourTokens(model: OnlineAcousticModel, segment: OnlineSegment): { tokens: string[]; times: number[] } {
+  return { tokens: segment.tokens.map((t) => symbol(model, t.id)), times: segment.tokens.map((t) => segment.startSec + t.startFrame * model.frameSec) };
+}
+
+const squash = (s: string) => s.replace(/\u2581/g, ' ').replace(/\s+/g, ' ').trim();
+
+describe('streaming Zipformer transducer: parity with sherpa-onnx-node OnlineRecognizer', () => {
+  const detected = detectModelLayout(MODEL_DIR);
+  let model: OnlineAcousticModel;
+  let sherpa: SherpaOnlineRecognizer;
+
+  beforeAll(async () => {
+    if ('error' in detected || detected.kind !== 'online-transducer') throw new Error(`not detected as online-transducer: ${JSON.stringify(detected)}`);
+    const loaded = await loadModel(detected, { executionProvider: 'cpu', threads: 1 }, GREEDY_DECODING);
+    if (!isOnlineModel(loaded)) throw new Error('the online transducer does not open streams');
+    model = loaded;
+    sherpa = sherpaOnline(detected);
+  });
+
+  test('the folder is detected as the online layout by its encoder metadata (not as an offline transducer)', () => {
+    expect(detected).toMatchObject({ kind: 'online-transducer' });
+  });
+
+  test.each(clips())('%s: a file decodes to the same text and token times as sherpa-onnx', async (_name, samples) => {
+    const stream = sherpa.createStream();
+    stream.acceptWaveform({ sampleRate: 16000, samples });
+    stream.acceptWaveform({ sampleRate: 16000, samples: new Float32Array(Math.round(TAIL_PADDING_SEC * 16000)) });
+    stream.inputFinished();
+    while (sherpa.isReady(stream)) sherpa.decode(stream);
+    const theirs = sherpa.getResult(stream);
+
+    const decoded = await model.decode(model.computeFeatures(samples));
+    expect(decoded.map((t) => symbol(model, t.id))).toEqual(theirs.tokens);
+    decoded.forEach((t, i) => expect(t.startFrame * model.frameSec).toBeCloseTo(theirs.timestamps[i], 4));
+    const mine = await recognizeWith(model, samples);
+    expect(mine.text).toBe(squash(theirs.text));
+    expect(mine.text.length).toBeGreaterThan(0); // the tiny model is not trivially silent
+  });
+
+  test.each(clips())('%s: a stream fed in uneven pieces with endpoints gives sherpa-onnx’s segments', async (_name, samples) => {
+    const theirs = sherpa.createStream();
+    const ours = model.createStream();
+    const theirSegments: SherpaOnlineResult[] = [];
+    const ourSegments: OnlineSegment[] = [];
+    const pieces = [1234, 3200, 800, 5000, 160, 7000];
+    let offset = 0;
+    for (let i = 0; offset < samples.length; i++) {
+      const piece = samples.subarray(offset, offset + pieces[i % pieces.length]);
+      offset += piece.length;
+      theirs.acceptWaveform({ sampleRate: 16000, samples: piece });
+      while (sherpa.isReady(theirs)) sherpa.decode(theirs);
+      await ours.acceptWaveform(piece);
+      // An endpoint after every third piece: both keep the encoder state and continue the decoder context.
+      if (i % 3 === 2) {
+        theirSegments.push(sherpa.getResult(theirs));
+        sherpa.reset(theirs);
+        ourSegments.push(ours.result());
+        ours.reset();
+      }
+    }
+    theirs.acceptWaveform({ sampleRate: 16000, samples: new Float32Array(Math.round(TAIL_PADDING_SEC * 16000)) });
+    theirs.inputFinished();
+    while (sherpa.isReady(theirs)) sherpa.decode(theirs);
+    theirSegments.push(sherpa.getResult(theirs));
+    await ours.inputFinished();
+    ourSegments.push(ours.result());
+
+    expect(ourSegments.length).toBe(theirSegments.length);
+    ourSegments.forEach((segment, i) => {
+      const mine = ourTokens(model, segment);
+      expect(mine.tokens).toEqual(theirSegments[i].tokens);
+      expect(segment.index).toBe(theirSegments[i].segment);
+      expect(segment.startSec).toBeCloseTo(theirSegments[i].start_time, 4);
+      mine.times.forEach((t, j) => expect(t).toBeCloseTo(theirSegments[i].start_time + theirSegments[i].timestamps[j], 4));
+    });
+    // Endpoints do not change what is decoded: the segments joined are the whole file's tokens.
+    const whole = await model.decode(model.computeFeatures(samples));
+    expect(ourSegments.flatMap((s) => s.tokens.map((t) => t.id))).toEqual(whole.map((t) => t.id));
+  });
+});
