@@ -24,12 +24,21 @@ export function sherpaRecognizer(layout: ModelLayout): SherpaRecognizer {
   const modelConfig =
     layout.kind === 'nemo-ctc'
       ? { nemoCtc: { model: layout.modelPath } }
-      : { transducer: { encoder: layout.encoderPath, decoder: layout.decoderPath, joiner: layout.joinerPath } };
+      : layout.kind === 'moonshine'
+        ? { moonshine: sherpaMoonshineConfig(layout) }
+        : { transducer: { encoder: layout.encoderPath, decoder: layout.decoderPath, joiner: layout.joinerPath } };
   return new sherpa.OfflineRecognizer({
     featConfig: { sampleRate: 16000, featureDim: 80 },
     modelConfig: { ...modelConfig, tokens: layout.tokensPath, numThreads: 1, provider: 'cpu', debug: 0 },
     decodingMethod: 'greedy_search',
   });
+}
+
+/** sherpa-onnx-node's `moonshine` model config: v1's four graphs, or v2's encoder and merged decoder. */
+function sherpaMoonshineConfig(layout: Extract<ModelLayout, { kind: 'moonshine' }>): Record<string, string> {
+  return layout.version === 1
+    ? { preprocessor: layout.preprocessorPath, encoder: layout.encoderPath, uncachedDecoder: layout.uncachedDecoderPath, cachedDecoder: layout.cachedDecoderPath }
+    : { encoder: layout.encoderPath, mergedDecoder: layout.mergedDecoderPath };
 }
 
 /** sherpa-onnx's one-shot decode of 16 kHz samples. */

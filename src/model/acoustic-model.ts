@@ -17,8 +17,8 @@ export interface AcousticModel {
   readonly provider: ExecutionProvider;
   readonly metadata: Readonly<Record<string, string>>;
   readonly decoding: ModelDecoding;
-  /** Where features are computed: the WebAssembly module, or the JavaScript fallback. */
-  readonly featureEngine: 'wasm' | 'js';
+  /** Where features are computed: the WebAssembly module, the JavaScript fallback, or the model's own graph (raw audio in). */
+  readonly featureEngine: 'wasm' | 'js' | 'model';
   /** Seconds per output frame (after subsampling). */
   readonly frameSec: number;
   /** The model's features of 16 kHz samples, computed as sherpa-onnx computes them for this layout. */

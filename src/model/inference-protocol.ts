@@ -23,7 +23,7 @@ export interface LoadedModelInfo {
   vocabSize: number;
   frameSec: number;
   /** Where the features are computed: the WebAssembly module, or the JavaScript fallback. */
-  featureEngine: 'wasm' | 'js';
+  featureEngine: 'wasm' | 'js' | 'model';
   /** How the model decodes, and with which LM. */
   decoding: { method: DecodingMethod; beamSize: number; lm?: { file: string; unit: 'character' | 'word'; scale: number; lengthBonus: number; unknownWordPenalty: number } };
   metadata: Record<string, string>;

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     const { method, beamSize, lmFile, lmUnit, lmWeights } = m.decoding;
     const decoding = { method, beamSize, ...(lmFile && lmUnit && lmWeights ? { lm: { file: lmFile, unit: lmUnit, ...lmWeights } } : {}) };
     info[id] = { kind: m.kind, provider: m.provider, vocabSize: m.tokens.size, frameSec: m.frameSec, featureEngine: m.featureEngine, decoding, metadata: { ...m.metadata } };
-    if (m.featureEngine !== 'wasm') warnings.push(`model ${id}: the WebAssembly feature module could not be loaded; computing features in JavaScript (about 3x slower)`);
+    if (m.featureEngine === 'js') warnings.push(`model ${id}: the WebAssembly feature module could not be loaded; computing features in JavaScript (about 3x slower)`);
   }
   post({ type: 'ready', models: info, warnings });
 
