@@ -8,6 +8,8 @@ command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# bzip2 compresses the model archives the `models pull` tests serve (sherpa-onnx publishes .tar.bz2).
+command -v bzip2 >/dev/null 2>&1 || missing+=(bzip2)
 # Deploy tests: nginx (scale-out behind a load balancer), docker-compose 1.29 and promtool (config validation),
 # and Compose v2 as a Docker CLI plugin (scripts/deploy/install-compose-v2.sh; bookworm has only 1.29).
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)

@@ -3,7 +3,7 @@
  * OpenAI's shape `{"error":{"message","type","param","code"}}` by the HTTP error middleware and as an
  * `error` event by the WebSocket handlers. Anything else is a bug and is reported as a 500 without internals.
  */
-export type ApiErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ApiErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
 
 export type ApiErrorType =
   | 'invalid_request_error'
