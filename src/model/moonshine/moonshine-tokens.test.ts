@@ -20,8 +20,8 @@ describe('MoonshineTokenTable', () => {
     const t = MoonshineTokenTable.fromText(vocabulary([]), { base64: false });
     expect(t.symbols[3 + 0x41]).toBe('A');
     expect(t.symbols[3 + 0x20]).toBe(' ');
-    expect(t.byteOf(3 + 0x41)).toBeUndefined();
-    expect(t.byteOf(3 + 0xc3)).toBe(0xc3);
+    expect(t.bytesOf(3 + 0x41)).toBeUndefined();
+    expect(t.bytesOf(3 + 0xc3)).toEqual(Uint8Array.of(0xc3));
     expect(t.isSpecial(3 + 0xc3)).toBe(true);
   });
 
@@ -30,10 +30,13 @@ describe('MoonshineTokenTable', () => {
     expect(t.symbols[3]).toBe(' ');
   });
 
-  test('v2 symbols are base64', () => {
-    const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-    const t = MoonshineTokenTable.fromText(['<unk>', '<s>', '</s>', '\u2581caf\u00e9'].map((s, i) => `${b64(s)} ${i}`).join('\n'), { base64: true });
+  test('v2 symbols are base64; a symbol that is part of a character is joined with its neighbours', () => {
+    const symbols = [Buffer.from('<unk>'), Buffer.from('<s>'), Buffer.from('</s>'), Buffer.from('\u2581caf\u00e9'), Buffer.of(0xe2, 0x82), Buffer.of(0xac)];
+    const t = MoonshineTokenTable.fromText(symbols.map((b, i) => `${b.toString('base64')} ${i}`).join('\n'), { base64: true });
     expect(t.symbols[3]).toBe('\u2581caf\u00e9');
+    const joined = joinByteTokens([3, 4, 5], [-1, -2, -3], t);
+    expect(joined.ids.slice(0, 1)).toEqual([3]);
+    expect(t.symbols[joined.ids[1]]).toBe('\u20ac');
   });
 
   test.each([
