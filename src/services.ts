@@ -47,6 +47,8 @@ export class Services {
       workers: config.inferenceWorkers,
       threadsPerWorker: config.inferenceThreadsPerWorker,
       queueDepth: config.inferenceQueueDepth,
+      maxBatchSize: config.maxBatchSize,
+      maxBatchWaitMs: config.maxBatchWaitMs,
       onWarning: (m) => logger.warn(m),
       onWorkerError: (m) => logger.error(m),
     });

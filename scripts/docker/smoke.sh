@@ -72,10 +72,10 @@ done
 memory="$("$docker_cli" stats --no-stream --format '{{.MemUsage}}' "$name" | cut -d/ -f1)"
 step_done "HEALTHCHECK healthy (memory $memory)"
 
-# Drain: ~1.6 MB of WAV (the clip 4 times) sent at 400 kB/s takes ~4 s; SIGTERM arrives after ~1.5 s.
+# Drain: ~340 kB of WAV (the clip 4 times) sent at 100 kB/s takes ~3.4 s; SIGTERM arrives after ~1.5 s.
 ffmpeg -nostdin -loglevel error -i "$wav" -i "$wav" -i "$wav" -i "$wav" -filter_complex concat=n=4:v=0:a=1 -ac 1 -ar 16000 "$work/long.wav" \
   || fail "ffmpeg could not make the long WAV"
-curl -sS -o "$work/drain.json" -w '%{http_code}' --limit-rate 400k -F "file=@$work/long.wav" -F model=whisper-1 \
+curl -sS -o "$work/drain.json" -w '%{http_code}' --limit-rate 100k -F "file=@$work/long.wav" -F model=whisper-1 \
   "$base_url/v1/audio/transcriptions" > "$work/drain.status" 2> "$work/drain.err" &
 curl_pid=$!
 sleep 1.5

@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { ApiError } from '../errors';
 import { resolveWorkerScript } from '../util/worker-script';
+import { InferenceBatchQueue, type BatchQueueJob } from './inference-batch-queue';
+import type { InferenceObserver, InferenceShedReason } from './inference-observer';
 import type { InferenceWorkerData, LoadedModelInfo, WorkerRequest, WorkerResponse } from './inference-protocol';
 import type { ModelLayout } from './model-layout';
 import type { ExecutionProvider } from './ort-session';
@@ -22,17 +24,24 @@ export interface InferencePoolOptions {
   crashOnModelId?: string;
   /** How long `close` waits for running jobs before stopping the workers, in ms. Default 10 s. */
   closeGraceMs?: number;
+  /** Most jobs of one model run together in one model run (dynamic batching); 1 runs every job alone. Default 1. */
+  maxBatchSize?: number;
+  /**
+   * How long a free worker holds a batch that is not full for more jobs to join, in ms, counted from its
+   * oldest job; only while other work is in flight (a lone stream's job never waits). 0 never holds. Default 0.
+   */
+  maxBatchWaitMs?: number;
+  /** Told of every model run and every job that leaves without running (metrics, traces, /status, admission). */
+  observer?: InferenceObserver;
 }
 
 export interface TimedResult {
   result: RecognitionResult;
-  /** Time the worker spent on features + model + decoding, in ms. */
+  /** Time the worker spent on features + model + decoding of the job's whole batch, in ms. */
   inferenceMs: number;
 }
 
-interface Job {
-  id: number;
-  modelId: string;
+interface Job extends BatchQueueJob {
   samples: Float32Array;
   /** Move the samples' buffer to the worker instead of copying it. */
   transfer: boolean;
@@ -47,7 +56,10 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  job: Job | null;
+  /** The jobs running on this worker (one model run), or null when it is free. */
+  batch: Job[] | null;
+  /** Per job of `batch`: ms from queueing to dispatch. */
+  queueWaitMs: number[];
   ready: boolean;
 }
 
@@ -57,19 +69,28 @@ export interface JobOptions {
   transfer?: boolean;
   priority?: JobPriority;
   text?: TextContext;
+  /** A low job replaces the queued low job with the same key (one stream's older partial); see BatchQueueJob. */
+  supersedeKey?: unknown;
 }
 
 /**
  * A fixed set of inference worker threads, each holding every model, fed from one bounded queue in two
- * priorities (FIFO within each): normal jobs (files, live finals) before low ones (live partial updates).
- * Bounded at the edge: a full queue sheds new jobs with 503 — except that a normal job displaces the newest
- * low one, so under load partials thin out before any final is lost; an aborted queued job is dropped; a
- * crashed worker fails only its own job and is replaced.
+ * priorities (inference-batch-queue.ts): normal jobs (files, live finals) before low ones (live partial
+ * updates). A free worker takes a batch: up to `maxBatchSize` queued jobs of one model, run together
+ * (padded to the longest, lengths honoured; see AcousticModel.decodeBatch); it holds a batch that is not
+ * full up to `maxBatchWaitMs` only while other work is in flight. A stream's newer partial replaces its
+ * queued older one. Bounded at the edge: a full queue sheds new jobs with 503 — except that a normal job
+ * displaces the newest low one, so under load partials thin out before any final is lost; an aborted
+ * queued job is dropped; a crashed worker fails only its own batch and is replaced.
  */
 export class InferencePool {
   private readonly slots: Slot[] = [];
-  private readonly queue: Job[] = [];
-  private readonly lowQueue: Job[] = [];
+  private readonly queue = new InferenceBatchQueue<Job>();
+  /** Size of each model's last batch: a model that batched lately is worth holding a batch for. */
+  private readonly lastBatchSize = new Map<string, number>();
+  private holdTimer: { timer: NodeJS.Timeout; atMs: number } | null = null;
+  private readonly maxBatchSize: number;
+  private readonly maxBatchWaitMs: number;
   private nextJobId = 1;
   private closed = false;
   private readyPromise: Promise<Record<string, LoadedModelInfo>> | null = null;
@@ -78,7 +99,10 @@ export class InferencePool {
   private meanJobMs = 500;
   models: Record<string, LoadedModelInfo> = {};
 
-  constructor(private readonly options: InferencePoolOptions) {}
+  constructor(private readonly options: InferencePoolOptions) {
+    this.maxBatchSize = Math.max(1, Math.floor(options.maxBatchSize ?? 1));
+    this.maxBatchWaitMs = Math.max(0, options.maxBatchWaitMs ?? 0);
+  }
 
   /** Starts the workers and resolves once every one has loaded every model. */
   start(): Promise<Record<string, LoadedModelInfo>> {
@@ -100,7 +124,7 @@ export class InferencePool {
       crashOnModelId: this.options.crashOnModelId,
     };
     const worker = new Worker(this.script, { workerData: data });
-    const slot: Slot = { worker, job: null, ready: false };
+    const slot: Slot = { worker, batch: null, queueWaitMs: [], ready: false };
     this.slots.push(slot);
     return new Promise((resolve, reject) => {
       worker.on('message', (message: WorkerResponse) => {
@@ -115,6 +139,7 @@ export class InferencePool {
             reject(new Error(`inference worker failed to load models: ${message.message}`));
             break;
           case 'result':
+          case 'batchResult':
           case 'error':
             this.finish(slot, message);
             break;
@@ -127,8 +152,8 @@ export class InferencePool {
       worker.on('exit', (code) => {
         const index = this.slots.indexOf(slot);
         if (index >= 0) this.slots.splice(index, 1);
-        if (slot.job) slot.job.reject(new ApiError(500, 'The inference worker stopped while processing this request.', { code: 'inference_failed' }));
-        slot.job = null;
+        for (const job of slot.batch ?? []) job.reject(new ApiError(500, 'The inference worker stopped while processing this request.', { code: 'inference_failed' }));
+        slot.batch = null;
         if (!this.closed && slot.ready) {
           this.options.onWorkerError?.(`inference worker exited with code ${code}; starting a new one`);
           this.spawn().catch((err) => this.options.onWorkerError?.((err as Error).message));
@@ -137,15 +162,27 @@ export class InferencePool {
     });
   }
 
-  private finish(slot: Slot, message: Extract<WorkerResponse, { type: 'result' | 'error' }>): void {
-    const job = slot.job;
-    slot.job = null;
-    if (job && job.id === message.jobId) {
-      if (message.type === 'result') {
-        this.meanJobMs = 0.9 * this.meanJobMs + 0.1 * message.inferenceMs;
-        job.resolve({ result: message.result, inferenceMs: message.inferenceMs });
+  private finish(slot: Slot, message: Extract<WorkerResponse, { type: 'result' | 'batchResult' | 'error' }>): void {
+    const batch = slot.batch;
+    slot.batch = null;
+    if (batch && batch[0].id === message.jobId) {
+      const { modelId } = batch[0];
+      this.lastBatchSize.set(modelId, batch.length);
+      if (message.type === 'error') {
+        for (const job of batch) job.reject(new ApiError(500, 'Inference failed.', { code: 'inference_failed', cause: new Error(message.message) }));
       } else {
-        job.reject(new ApiError(500, 'Inference failed.', { code: 'inference_failed', cause: new Error(message.message) }));
+        const { inferenceMs } = message;
+        this.meanJobMs = 0.9 * this.meanJobMs + 0.1 * (inferenceMs / batch.length);
+        this.options.observer?.onBatch?.({
+          modelId,
+          batchSize: batch.length,
+          queueWaitMs: slot.queueWaitMs,
+          inferenceMs,
+          audioSec: batch.reduce((sum, job) => sum + job.samples.length, 0) / 16000,
+          priorities: batch.map((job) => job.priority),
+        });
+        const results = message.type === 'result' ? [message.result] : message.results;
+        batch.forEach((job, i) => job.resolve({ result: results[i], inferenceMs }));
       }
     }
     this.pump();
@@ -153,63 +190,119 @@ export class InferencePool {
 
   private pump(): void {
     for (const slot of this.slots) {
-      if (!slot.ready || slot.job) continue;
-      let job: Job | undefined;
-      while ((job = this.queue.shift() ?? this.lowQueue.shift()) && job.signal?.aborted) {
-        job.reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
+      if (!slot.ready || slot.batch) continue;
+      let batch: Job[] = [];
+      while (batch.length === 0) {
+        const next = this.queue.peek();
+        if (!next) return;
+        if (next.waiting < this.maxBatchSize && this.shouldHold(next.modelId, next.oldestEnqueuedAtMs)) return;
+        batch = this.queue.takeBatch(this.maxBatchSize).filter((job) => {
+          if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+          if (!job.signal?.aborted) return true;
+          this.shed(job, 'cancelled');
+          job.reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
+          return false;
+        });
       }
-      if (!job) return;
-      if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
-      slot.job = job;
-      const { samples } = job;
-      const movable = job.transfer && samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength;
-      const request: WorkerRequest = { type: 'recognize', jobId: job.id, modelId: job.modelId, samples, text: job.text };
-      slot.worker.postMessage(request, movable ? [samples.buffer as ArrayBuffer] : []);
+      this.dispatch(slot, batch);
     }
+  }
+
+  /**
+   * Whether a free worker holds a batch that is not full (arming a timer for when the wait ends): only while
+   * `maxBatchWaitMs` has not passed since its oldest job and there is load (another worker busy, or the
+   * model's last batch had company). A lone stream's job is dispatched at once.
+   */
+  private shouldHold(modelId: string, oldestEnqueuedAtMs: number): boolean {
+    if (this.maxBatchWaitMs <= 0) return false;
+    const untilMs = oldestEnqueuedAtMs + this.maxBatchWaitMs;
+    if (performance.now() >= untilMs) return false;
+    if (!this.slots.some((s) => s.batch) && (this.lastBatchSize.get(modelId) ?? 1) <= 1) return false;
+    if (!this.holdTimer || this.holdTimer.atMs > untilMs) {
+      if (this.holdTimer) clearTimeout(this.holdTimer.timer);
+      const timer = setTimeout(() => {
+        this.holdTimer = null;
+        this.pump();
+      }, Math.max(1, Math.ceil(untilMs - performance.now())));
+      timer.unref();
+      this.holdTimer = { timer, atMs: untilMs };
+    }
+    return true;
+  }
+
+  private dispatch(slot: Slot, batch: Job[]): void {
+    const now = performance.now();
+    slot.batch = batch;
+    slot.queueWaitMs = batch.map((job) => now - job.enqueuedAtMs);
+    const transfers: ArrayBuffer[] = [];
+    for (const { samples, transfer } of batch) {
+      if (transfer && samples.byteOffset === 0 && samples.byteLength === samples.buffer.byteLength) transfers.push(samples.buffer as ArrayBuffer);
+    }
+    const [first] = batch;
+    const request: WorkerRequest =
+      batch.length === 1
+        ? { type: 'recognize', jobId: first.id, modelId: first.modelId, samples: first.samples, text: first.text }
+        : { type: 'recognizeBatch', jobId: first.id, modelId: first.modelId, items: batch.map(({ samples, text }) => ({ samples, text })) };
+    slot.worker.postMessage(request, transfers);
   }
 
   /** Queues one recognition job (see JobOptions). */
   recognize(modelId: string, samples: Float32Array, options: JobOptions = {}): Promise<TimedResult> {
-    const { signal, transfer = false, priority = 'normal', text } = options;
-    if (this.closed) return Promise.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
-    if (this.queued >= this.options.queueDepth) {
-      const displaced = priority === 'normal' ? this.lowQueue.pop() : undefined;
+    const { signal, transfer = false, priority = 'normal', text, supersedeKey } = options;
+    if (this.closed) {
+      this.options.observer?.onShed?.({ modelId, reason: 'shutting_down', priority });
+      return Promise.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
+    }
+    // A partial that replaces its stream's queued one needs no room of its own.
+    const replaces = priority === 'low' && supersedeKey !== undefined && this.queue.holdsKey(supersedeKey);
+    if (!replaces && this.queue.size >= this.options.queueDepth) {
+      const displaced = priority === 'normal' ? this.queue.popNewestLow() : undefined;
       if (displaced) {
         if (displaced.onAbort) displaced.signal?.removeEventListener('abort', displaced.onAbort);
+        this.shed(displaced, 'displaced');
         displaced.reject(this.overloaded());
+      } else {
+        this.options.observer?.onShed?.({ modelId, reason: 'queue_full', priority });
+        return Promise.reject(this.overloaded());
       }
-      else return Promise.reject(this.overloaded());
     }
     return new Promise<TimedResult>((resolve, reject) => {
-      const job: Job = { id: this.nextJobId++, modelId, samples, transfer, signal, text, resolve, reject };
-      const queue = priority === 'low' ? this.lowQueue : this.queue;
+      const job: Job = { id: this.nextJobId++, modelId, priority, supersedeKey, enqueuedAtMs: performance.now(), samples, transfer, signal, text, resolve, reject };
       if (signal) {
         // One request may queue many jobs on one signal (a long file's pieces): each removes its listener.
         job.onAbort = () => {
-          const index = queue.indexOf(job);
-          if (index >= 0) {
-            queue.splice(index, 1);
+          if (this.queue.remove(job)) {
+            this.shed(job, 'cancelled');
             reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
           }
         };
         signal.addEventListener('abort', job.onAbort, { once: true });
       }
-      queue.push(job);
+      const superseded = this.queue.push(job);
+      if (superseded) {
+        if (superseded.onAbort) superseded.signal?.removeEventListener('abort', superseded.onAbort);
+        this.shed(superseded, 'superseded');
+        superseded.reject(new ApiError(409, 'A newer update of the same stream replaced this one.', { code: 'superseded' }));
+      }
       this.pump();
     });
   }
 
+  private shed(job: Job, reason: InferenceShedReason): void {
+    this.options.observer?.onShed?.({ modelId: job.modelId, reason, priority: job.priority });
+  }
+
   private get queued(): number {
-    return this.queue.length + this.lowQueue.length;
+    return this.queue.size;
   }
 
   private overloaded(): ApiError {
-    const waitSec = Math.ceil(((this.queued / Math.max(1, this.slots.length)) * this.meanJobMs) / 1000);
+    const waitSec = Math.ceil(((this.queued / Math.max(1, this.slots.length * this.maxBatchSize)) * this.meanJobMs * this.maxBatchSize) / 1000);
     return new ApiError(503, 'The server is at capacity; retry shortly.', { code: 'server_overloaded', retryAfterSec: Math.max(1, waitSec) });
   }
 
   get stats(): { workers: number; busy: number; queued: number } {
-    return { workers: this.slots.length, busy: this.slots.filter((s) => s.job).length, queued: this.queued };
+    return { workers: this.slots.length, busy: this.slots.filter((s) => s.batch).length, queued: this.queued };
   }
 
   /**
@@ -218,9 +311,15 @@ export class InferencePool {
    */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of [...this.queue.splice(0), ...this.lowQueue.splice(0)]) job.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
+    if (this.holdTimer) clearTimeout(this.holdTimer.timer);
+    this.holdTimer = null;
+    for (const job of this.queue.drain()) {
+      if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+      this.shed(job, 'shutting_down');
+      job.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
+    }
     const deadline = Date.now() + (this.options.closeGraceMs ?? 10_000);
-    while (this.slots.some((s) => s.job) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (this.slots.some((s) => s.batch) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

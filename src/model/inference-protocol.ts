@@ -29,10 +29,14 @@ export interface LoadedModelInfo {
   metadata: Record<string, string>;
 }
 
-export type WorkerRequest = { type: 'recognize'; jobId: number; modelId: string; samples: Float32Array; text?: TextContext };
+export type WorkerRequest =
+  | { type: 'recognize'; jobId: number; modelId: string; samples: Float32Array; text?: TextContext }
+  /** Several jobs of one model in one run (see InferencePool's batching); answered by one `batchResult` (or `error`) under the first job's id. */
+  | { type: 'recognizeBatch'; jobId: number; modelId: string; items: { samples: Float32Array; text?: TextContext }[] };
 
 export type WorkerResponse =
   | { type: 'ready'; models: Record<string, LoadedModelInfo>; warnings: string[] }
   | { type: 'fatal'; message: string }
   | { type: 'result'; jobId: number; result: RecognitionResult; inferenceMs: number }
+  | { type: 'batchResult'; jobId: number; results: RecognitionResult[]; inferenceMs: number }
   | { type: 'error'; jobId: number; message: string };

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InferenceWorkerData, LoadedModelInfo, WorkerRequest, WorkerResponse } from './inference-protocol';
-import { loadModel, recognizeWith, type AcousticModel } from './offline-recognizer';
+import { loadModel, recognizeBatchWith, recognizeWith, type AcousticModel } from './offline-recognizer';
 
 /**
  * An inference worker thread: loads every model once, then runs recognition jobs one at a time. onnxruntime's
@@ -51,6 +51,11 @@ async function main(): Promise<void> {
     }
     const started = performance.now();
     try {
+      if (request.type === 'recognizeBatch') {
+        const results = await recognizeBatchWith(model, request.items.map((i) => i.samples), request.items.map((i) => i.text));
+        post({ type: 'batchResult', jobId: request.jobId, results, inferenceMs: performance.now() - started });
+        return;
+      }
       const result = await recognizeWith(model, request.samples, request.text);
       post({ type: 'result', jobId: request.jobId, result, inferenceMs: performance.now() - started });
     } catch (err) {

@@ -12,8 +12,8 @@ export class PooledRecognizer implements Recognizer {
   ) {}
 
   async recognize(samples: Float32Array, options: RecognizeOptions = {}): Promise<RecognitionResult> {
-    const { signal, transferSamples: transfer, priority, precedingText } = options;
+    const { signal, transferSamples: transfer, priority, precedingText, supersedeKey } = options;
     const text = { prompt: this.bias.prompt, precedingText };
-    return (await this.pool.recognize(this.modelId, samples, { signal, transfer, priority, text })).result;
+    return (await this.pool.recognize(this.modelId, samples, { signal, transfer, priority, text, supersedeKey })).result;
   }
 }

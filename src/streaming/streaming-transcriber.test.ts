@@ -122,14 +122,38 @@ describe('StreamingTranscriber with server VAD', () => {
     expect(h.events.filter((e) => e.type === 'speech_started').map((e) => e.utteranceIndex)).toEqual([0, 1]);
   });
 
-  test('never more than one recognition in flight; a slow recognizer is skipped ahead, not queued', async () => {
+  test('at most two recognitions in flight (one running, one waiting that the next replaces); a slow recognizer is skipped ahead, not queued', async () => {
     const h = harness([[0.5, 9.5]], wordsFrom(Array.from({ length: 22 }, (_, i) => `w${i}`).join(' '), 0.6));
     h.recognizer.latencyMs = 60;
     await h.feed(0, 10, 20);
     await h.transcriber.end();
-    expect(h.recognizer.maxInFlight).toBe(1);
+    expect(h.recognizer.maxInFlight).toBe(2);
     expect(h.recognizer.calls.length).toBeLessThan(9 / 0.2);
     expect(finals(h.events)[0].text.split(' ')).toHaveLength(22);
+    // Partials are low priority and carry the stream's supersede key (the pool replaces a waiting one); the final does not.
+    const partialCalls = h.recognizer.calls.slice(0, -1);
+    expect(partialCalls.every((c) => c.priority === 'low' && c.supersedeKey === h.transcriber)).toBe(true);
+    expect(h.recognizer.calls[h.recognizer.calls.length - 1]).toMatchObject({ priority: undefined, supersedeKey: undefined });
+  });
+
+  test('under load partials are spaced by partialIntervalScale; the final is unchanged', async () => {
+    const words = wordsFrom(Array.from({ length: 22 }, (_, i) => `w${i}`).join(' '), 0.6);
+    const count = async (scale: number) => {
+      const recognizer = new ScriptedRecognizer(words);
+      const events: StreamingEvent[] = [];
+      const transcriber = new StreamingTranscriber({ recognizer, vad: new ScriptedVad([[0.5, 9.5]]), onEvent: (e) => events.push(e), partialIntervalScale: () => scale }, config);
+      for (let at = 0; at < 10 * RATE; at += 320) {
+        transcriber.pushAudio(codedAudio(at, at + 320));
+        await tick();
+      }
+      await transcriber.end();
+      return { calls: recognizer.calls.length - 1, final: finals(events)[0].text };
+    };
+    const normal = await count(1);
+    const stretched = await count(3);
+    expect(stretched.calls).toBeLessThanOrEqual(Math.ceil(normal.calls / 3) + 1);
+    expect(stretched.calls).toBeGreaterThan(0);
+    expect(stretched.final).toBe(normal.final);
   });
 
   test('the window is trimmed at committed words, so each partial update costs O(window); the final decodes the whole utterance', async () => {

@@ -12,12 +12,20 @@ import { Utterance } from './utterance';
 /** Most VAD chunks sent to the detector in one request (about 1 s of audio), so streams take turns. */
 const MAX_VAD_CHUNKS_PER_REQUEST = 32;
 
+/** Partial recognitions in flight at most: one running and one waiting, which a newer window replaces. */
+const MAX_PARTIALS_IN_FLIGHT = 2;
+
 export interface StreamingTranscriberDeps {
   recognizer: Recognizer;
   /** Required with `turnDetection: 'server_vad'`. */
   vad?: SpeechProbabilitySource;
   /** Receives every event, synchronously, in order. */
   onEvent(event: StreamingEvent): void;
+  /**
+   * How much longer than `updateIntervalMs` partial updates are spaced now (>= 1; read at every update): the
+   * service stretches them under load, before it refuses new work. 1 when not given.
+   */
+  partialIntervalScale?: () => number;
 }
 
 
@@ -25,8 +33,8 @@ export interface StreamingTranscriberDeps {
  * One live transcription stream, independent of its transport. Audio (16 kHz mono float32, see
  * `stream-input.ts`) goes in through
  * `pushAudio`; the VAD splits it into utterances; while one continues, its uncommitted window is
- * re-transcribed every `updateIntervalMs` (never more than one recognition in flight, always of the newest
- * audio) and stabilized with LocalAgreement-2; at its end the whole utterance is transcribed as its `final`.
+ * re-transcribed every `updateIntervalMs` (times `partialIntervalScale` under load; at most one recognition
+ * running and one waiting, which a newer window replaces in the pool's queue: always the newest audio) and stabilized with LocalAgreement-2; at its end the whole utterance is transcribed as its `final`.
  * VAD processing and utterance finalization run in order on one task chain; partial updates run beside it.
  */
 export class StreamingTranscriber {
@@ -38,7 +46,7 @@ export class StreamingTranscriber {
   private nextUtteranceIndex = 0;
   /** Audio before this sample belongs to committed or cleared utterances. */
   private consumedSample = 0;
-  private partial: { controller: AbortController; done: Promise<void> } | null = null;
+  private readonly partials = new Set<{ controller: AbortController; done: Promise<void> }>();
   private tasks: Promise<void> = Promise.resolve();
   private pumpQueued = false;
   /** Bumped by clear(): VAD results for audio from before it are dropped. */
@@ -276,40 +284,47 @@ export class StreamingTranscriber {
     }
   }
 
-  /** Starts a re-transcription of the current window if one is due and none is in flight. */
+  /**
+   * Starts a re-transcription of the current window if one is due. While an older one is still waiting in
+   * the pool's queue this one replaces it there (same supersede key); one still running is left to finish.
+   */
   private maybeUpdatePartial(): void {
     const utterance = this.utterance;
-    if (!utterance || this.partial || this.state === 'closed' || !this.config.partialUpdates) return;
+    if (!utterance || this.partials.size >= MAX_PARTIALS_IN_FLIGHT || this.state === 'closed' || !this.config.partialUpdates) return;
     const windowEnd = this.vadStream ? this.segmenter.processedSample : this.ring.endSample;
-    if (windowEnd - utterance.requestedEndSample < this.config.updateIntervalMs * SAMPLES_PER_MS) return;
+    const scale = Math.max(1, this.deps.partialIntervalScale?.() ?? 1);
+    if (windowEnd - utterance.requestedEndSample < this.config.updateIntervalMs * scale * SAMPLES_PER_MS) return;
     utterance.requestedEndSample = windowEnd;
     const decodeStart = utterance.decodeStartSample(this.leftContextSamples);
     const samples = this.ring.read(decodeStart, windowEnd);
     const precedingText = utterance.committedTextBefore(decodeStart);
     const controller = new AbortController();
     // A partial update is superseded by the next one: under load it yields to finals and files.
-    const done = this.deps.recognizer.recognize(samples, { signal: controller.signal, priority: 'low', precedingText }).then(
+    const options = { signal: controller.signal, priority: 'low' as const, precedingText, supersedeKey: this };
+    const done = this.deps.recognizer.recognize(samples, options).then(
       (result) => {
-        if (controller.signal.aborted || this.utterance !== utterance) return;
+        // A newer window may have come back first (another worker): an older one is stale.
+        if (controller.signal.aborted || this.utterance !== utterance || windowEnd <= utterance.recognizedEndSample) return;
         const event = utterance.applyHypothesis(Utterance.toStreamWords(result.words, decodeStart), windowEnd);
         if (event) this.emit(event);
         this.discardUnneeded();
       },
-      () => undefined, // a failed or refused partial is skipped; the next interval tries again
+      () => undefined, // a failed, refused or superseded partial is skipped; the next interval tries again
     );
-    this.partial = { controller, done };
+    const partial = { controller, done };
+    this.partials.add(partial);
     void done.then(() => {
-      if (this.partial?.done === done) this.partial = null;
+      this.partials.delete(partial);
       this.maybeUpdatePartial();
     });
   }
 
   private async abortPartial(): Promise<void> {
-    const partial = this.partial;
-    if (!partial) return;
-    this.partial = null;
-    partial.controller.abort();
-    await partial.done;
+    if (this.partials.size === 0) return;
+    const partials = [...this.partials];
+    this.partials.clear();
+    for (const partial of partials) partial.controller.abort();
+    await Promise.all(partials.map((p) => p.done));
   }
 
   /** Forgets audio no utterance, VAD decision or padding can need any more. */

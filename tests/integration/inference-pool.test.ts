@@ -1,7 +1,9 @@
 import { getEventListeners } from 'node:events';
 import { ApiError } from '../../src/errors';
+import type { InferenceBatchEvent, InferenceShedEvent } from '../../src/model/inference-observer';
 import { InferencePool } from '../../src/model/inference-pool';
 import { ModelRegistry } from '../../src/model/model-registry';
+import type { RecognitionResult } from '../../src/model/recognizer';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { MODELS_DIR } from './helpers/test-server';
 
@@ -96,4 +98,82 @@ describe('InferencePool', () => {
     const after = await pool.recognize(modelId, speech.samples.slice());
     expect(typeof after.result.text).toBe('string');
   }, 30_000);
+});
+
+/** Dynamic batching: queued jobs of one model run together, give what they give alone, and report through the observer. */
+describe('InferencePool with batching', () => {
+  const { registry } = ModelRegistry.scan(MODELS_DIR);
+  const speech = loadSpeechFixture();
+  const batches: InferenceBatchEvent[] = [];
+  const shed: InferenceShedEvent[] = [];
+  let pool: InferencePool;
+  // Different lengths: padding must not reach the shorter clips.
+  const clips = [speech.samples, speech.samples.subarray(0, speech.speech[0].endSample + 4000), speech.samples.subarray(speech.speech[1].startSample - 4000)];
+
+  beforeAll(async () => {
+    const observer = { onBatch: (e: InferenceBatchEvent) => batches.push(e), onShed: (e: InferenceShedEvent) => shed.push(e) };
+    pool = new InferencePool({ layouts: registry.layouts(), executionProvider: 'cpu', workers: 1, threadsPerWorker: 1, queueDepth: 16, maxBatchSize: 4, maxBatchWaitMs: 20, observer });
+    await pool.start();
+  });
+  afterAll(() => pool.close());
+  beforeEach(() => {
+    batches.length = 0;
+    shed.length = 0;
+  });
+
+  test.each(registry.entries.map((e) => [e.id]))('%s: jobs queued behind a running one run as one batch with the same results as alone', async (modelId) => {
+    const alone: RecognitionResult[] = [];
+    for (const clip of clips) alone.push((await pool.recognize(modelId, clip.slice())).result);
+    expect(batches.map((b) => b.batchSize)).toEqual([1, 1, 1]); // one at a time: never held back, never batched
+    batches.length = 0;
+    const running = pool.recognize(modelId, speech.samples.slice());
+    const together = await Promise.all(clips.map((clip) => pool.recognize(modelId, clip.slice())));
+    await running;
+    expect(together.map((r) => r.result.text)).toEqual(alone.map((r) => r.text));
+    const timed = (words: RecognitionResult['words']) => words.map((w) => [w.word, w.startSec, w.endSec]);
+    expect(together.map((r) => timed(r.result.words))).toEqual(alone.map((r) => timed(r.words)));
+    expect(batches.map((b) => b.batchSize)).toEqual([1, 3]);
+    const [, batch] = batches;
+    expect(batch.modelId).toBe(modelId);
+    expect(batch.queueWaitMs).toHaveLength(3);
+    expect(batch.priorities).toEqual(['normal', 'normal', 'normal']);
+    expect(batch.audioSec).toBeCloseTo(clips.reduce((sum, c) => sum + c.length, 0) / 16000, 6);
+    expect(batch.inferenceMs).toBeGreaterThan(0);
+  });
+
+  test('finals before partials, and a stream\'s waiting partial is replaced by its newer one', async () => {
+    const modelId = registry.defaultId;
+    const order: string[] = [];
+    const track = (name: string, p: Promise<unknown>) =>
+      p.then(
+        () => order.push(name),
+        (e: unknown) => order.push(`${name}:${(e as ApiError).code}`),
+      );
+    const streamA = {};
+    const streamB = {};
+    // A model that batched lately holds a lone job for company (up to maxBatchWaitMs); this one ran alone.
+    await pool.recognize(modelId, clips[1].slice());
+    batches.length = 0;
+    const running = track('running', pool.recognize(modelId, speech.samples.slice()));
+    const a1 = track('a1', pool.recognize(modelId, clips[1].slice(), { priority: 'low', supersedeKey: streamA }));
+    const b1 = track('b1', pool.recognize(modelId, clips[1].slice(), { priority: 'low', supersedeKey: streamB }));
+    const a2 = track('a2', pool.recognize(modelId, clips[2].slice(), { priority: 'low', supersedeKey: streamA }));
+    const final = track('final', pool.recognize(modelId, clips[0].slice()));
+    await Promise.all([running, a1, b1, a2, final]);
+    expect(order).toEqual(['a1:superseded', 'running', 'final', 'b1', 'a2']);
+    expect(shed).toEqual([{ modelId, reason: 'superseded', priority: 'low' }]);
+    // One batch: the final first, then the partials that filled it.
+    expect(batches[1].priorities).toEqual(['normal', 'low', 'low']);
+  });
+
+  test('shed jobs are reported with their reason', async () => {
+    const modelId = registry.defaultId;
+    const controller = new AbortController();
+    const running = pool.recognize(modelId, speech.samples.slice());
+    const cancelled = pool.recognize(modelId, speech.samples.slice(), { signal: controller.signal, priority: 'low' });
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ code: 'cancelled' });
+    await running;
+    expect(shed).toEqual([{ modelId, reason: 'cancelled', priority: 'low' }]);
+  });
 });

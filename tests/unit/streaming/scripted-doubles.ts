@@ -62,7 +62,7 @@ export class ScriptedVad implements SpeechProbabilitySource {
 export class ScriptedRecognizer implements Recognizer {
   readonly modelId = 'scripted';
   readonly sampleRateHz = RATE;
-  readonly calls: { startSample: number; endSample: number; precedingText?: string }[] = [];
+  readonly calls: { startSample: number; endSample: number; precedingText?: string; priority?: string; supersedeKey?: unknown }[] = [];
   inFlight = 0;
   maxInFlight = 0;
   /** Milliseconds each call takes (real timers). */
@@ -75,7 +75,7 @@ export class ScriptedRecognizer implements Recognizer {
   async recognize(samples: Float32Array, options: RecognizeOptions = {}): Promise<RecognitionResult> {
     const startSample = positionOf(samples);
     const endSample = startSample + samples.length;
-    this.calls.push({ startSample, endSample, precedingText: options.precedingText });
+    this.calls.push({ startSample, endSample, precedingText: options.precedingText, priority: options.priority, supersedeKey: options.supersedeKey });
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
