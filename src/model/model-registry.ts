@@ -57,8 +57,9 @@ export class ModelRegistry {
     for (const name of readdirSync(modelsDir).sort()) {
       const dir = path.join(modelsDir, name);
       if (!statSync(dir).isDirectory()) continue;
-      // Folders without any ONNX file (test data, docs) are not models and not worth a warning.
-      if (!readdirSync(dir).some((f) => f.endsWith('.onnx'))) continue;
+      // Folders without any ONNX file (test data, docs) are not models and not worth a warning (`.ort`: ONNX
+      // Runtime's own format, which Moonshine v2 folders ship).
+      if (!readdirSync(dir).some((f) => f.endsWith('.onnx') || f.endsWith('.ort'))) continue;
       const layout = detectModelLayout(dir, options.precision);
       if ('error' in layout) skipped.push({ dir, reason: layout.error });
       else entries.push({ id: name, layout, createdSec: Math.floor(statSync(dir).mtimeMs / 1000) });
