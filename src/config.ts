@@ -109,6 +109,18 @@ export const configSchema = z.object({
   INFERENCE_THREADS_PER_WORKER: int(1, 64).default(1),
   /** Jobs allowed to wait for a worker before new requests are shed with 503 + Retry-After. */
   INFERENCE_QUEUE_DEPTH: int(1, 100000).default(64),
+  /** Most queued jobs of one model run together in one model run (dynamic batching, padded to the longest); 1 = no batching. */
+  MAX_BATCH_SIZE: int(1, 256).default(8),
+  /** How long a free worker holds a batch that is not full for more jobs, in ms, only while other work is in flight (a lone stream never waits). */
+  MAX_BATCH_WAIT_MS: int(0, 1000).default(5),
+  /** Admit new streams and uploads only while measured capacity allows (see ADMISSION_MAX_UTILIZATION); the fixed caps stay as outer bounds. */
+  CAPACITY_ADMISSION: z.enum(['true', 'false']).default('true'),
+  /** Busy fraction of the inference workers (over the last 5 s) at which new streams and uploads are refused with 503; partials slow down before it. */
+  ADMISSION_MAX_UTILIZATION: z.coerce.number().min(0.1).max(1).default(0.9),
+  /** Queue wait of finals and file pieces (90th percentile over the last 5 s), in ms, at which new streams and uploads are refused with 503. */
+  ADMISSION_MAX_QUEUE_WAIT_MS: int(10, 600_000).default(1000),
+  /** Under load the partial interval (STREAM_UPDATE_INTERVAL_MS) is stretched up to this many times before anything is refused. */
+  STREAM_UPDATE_INTERVAL_MAX_SCALE: int(1, 20).default(4),
   /** Largest accepted upload, in bytes (OpenAI: 25 MiB). */
   MAX_UPLOAD_BYTES: int(1, 2 ** 31).default(25 * 1024 * 1024),
   /** Longest accepted audio, in seconds, for file transcription. */
@@ -128,18 +140,6 @@ export const configSchema = z.object({
   /**
    * Time a connection has to send a complete request head, in seconds, from its first byte (a new connection:
    * from accepting it). Slower ones get 408 or are dropped, so half-open connections cannot hold capacity.
-  /** Most queued jobs of one model run together in one model run (dynamic batching, padded to the longest); 1 = no batching. */
-  MAX_BATCH_SIZE: int(1, 256).default(8),
-  /** How long a free worker holds a batch that is not full for more jobs, in ms, only while other work is in flight (a lone stream never waits). */
-  MAX_BATCH_WAIT_MS: int(0, 1000).default(5),
-  /** Admit new streams and uploads only while measured capacity allows (see ADMISSION_MAX_UTILIZATION); the fixed caps stay as outer bounds. */
-  CAPACITY_ADMISSION: z.enum(['true', 'false']).default('true'),
-  /** Busy fraction of the inference workers (over the last 5 s) at which new streams and uploads are refused with 503; partials slow down before it. */
-  ADMISSION_MAX_UTILIZATION: z.coerce.number().min(0.1).max(1).default(0.9),
-  /** Queue wait of finals and file pieces (90th percentile over the last 5 s), in ms, at which new streams and uploads are refused with 503. */
-  ADMISSION_MAX_QUEUE_WAIT_MS: int(10, 600_000).default(1000),
-  /** Under load the partial interval (STREAM_UPDATE_INTERVAL_MS) is stretched up to this many times before anything is refused. */
-  STREAM_UPDATE_INTERVAL_MAX_SCALE: int(1, 20).default(4),
    */
   HEADERS_TIMEOUT_SEC: int(1, 600).default(10),
   /** Concurrent HTTP transcription requests (decode + inference) before 429 + Retry-After. */
@@ -219,6 +219,10 @@ export interface Config {
   inferenceWorkers: number;
   inferenceThreadsPerWorker: number;
   inferenceQueueDepth: number;
+  maxBatchSize: number;
+  maxBatchWaitMs: number;
+  /** Capacity-based admission (src/admission/capacity-monitor.ts); null when CAPACITY_ADMISSION=false. */
+  capacityAdmission: Readonly<{ maxUtilization: number; maxQueueWaitMs: number; maxPartialIntervalScale: number }> | null;
   maxUploadBytes: number;
   uploadTimeoutSec: number;
   minUploadBytesPerSec: number;
@@ -258,10 +262,6 @@ export class ConfigError extends Error {
 export function parseConfig(env: Record<string, string | undefined>): Readonly<Config> {
   const present: Record<string, string> = {};
   for (const key of Object.keys(configSchema.shape)) {
-  maxBatchSize: number;
-  maxBatchWaitMs: number;
-  /** Capacity-based admission (src/admission/capacity-monitor.ts); null when CAPACITY_ADMISSION=false. */
-  capacityAdmission: Readonly<{ maxUtilization: number; maxQueueWaitMs: number; maxPartialIntervalScale: number }> | null;
     const value = env[key];
     if (value !== undefined && value !== '') present[key] = value;
   }
@@ -289,6 +289,12 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     inferenceWorkers: c.INFERENCE_WORKERS,
     inferenceThreadsPerWorker: c.INFERENCE_THREADS_PER_WORKER,
     inferenceQueueDepth: c.INFERENCE_QUEUE_DEPTH,
+    maxBatchSize: c.MAX_BATCH_SIZE,
+    maxBatchWaitMs: c.MAX_BATCH_WAIT_MS,
+    capacityAdmission:
+      c.CAPACITY_ADMISSION === 'true'
+        ? Object.freeze({ maxUtilization: c.ADMISSION_MAX_UTILIZATION, maxQueueWaitMs: c.ADMISSION_MAX_QUEUE_WAIT_MS, maxPartialIntervalScale: c.STREAM_UPDATE_INTERVAL_MAX_SCALE })
+        : null,
     maxUploadBytes: c.MAX_UPLOAD_BYTES,
     uploadTimeoutSec: c.UPLOAD_TIMEOUT_SEC,
     minUploadBytesPerSec: c.MIN_UPLOAD_BYTES_PER_SEC,
@@ -318,9 +324,3 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     logLevel: c.LOG_LEVEL,
   });
 }
-    maxBatchSize: c.MAX_BATCH_SIZE,
-    maxBatchWaitMs: c.MAX_BATCH_WAIT_MS,
-    capacityAdmission:
-      c.CAPACITY_ADMISSION === 'true'
-        ? Object.freeze({ maxUtilization: c.ADMISSION_MAX_UTILIZATION, maxQueueWaitMs: c.ADMISSION_MAX_QUEUE_WAIT_MS, maxPartialIntervalScale: c.STREAM_UPDATE_INTERVAL_MAX_SCALE })
-        : null,

@@ -48,6 +48,11 @@ export interface RecognizeOptions {
    * and an LM, the LM continues it rather than starting a sentence. Greedy search ignores it.
    */
   precedingText?: string;
+  /**
+   * Ties 'low' jobs of one source (a live stream's partials): while one waits to run, a newer one with the
+   * same key takes its place and the older one rejects with 409 `superseded`. Compared by identity.
+   */
+  supersedeKey?: unknown;
 }
 
 /** What a recognizer is asked to favour for one client (OpenAI's `prompt`). */
@@ -62,11 +67,6 @@ export interface RecognizerBias {
 export type JobPriority = 'normal' | 'low';
 
 export interface Recognizer {
-  /**
-   * Ties 'low' jobs of one source (a live stream's partials): while one waits to run, a newer one with the
-   * same key takes its place and the older one rejects with 409 `superseded`. Compared by identity.
-   */
-  supersedeKey?: unknown;
   /** The model id (its folder name under the models directory). */
   readonly modelId: string;
   /** The sample rate `recognize` expects, in Hz (16000 for every model we load). */
