@@ -3,6 +3,7 @@ import { admissionMiddleware } from './http/admission-middleware';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware';
 import { requestContext } from './http/request-context';
 import { healthRoutes } from './http/routes/health';
+import { modelPullRoutes } from './http/routes/model-pull';
 import { modelRoutes } from './http/routes/models';
 import { transcriptionRoutes } from './http/routes/transcriptions';
 import { webPageRoutes } from './http/web-page';
@@ -22,6 +23,7 @@ export function createApp(services: Services): Express {
   app.use(admissionMiddleware(services.admission));
   app.use(healthRoutes(services));
   app.use(modelRoutes(services.registry));
+  app.use(modelPullRoutes(services));
   app.use(transcriptionRoutes(services));
   // The live-captions page at / and its files under /static/ (open paths: see admission.ts).
   app.use(webPageRoutes());

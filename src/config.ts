@@ -94,6 +94,18 @@ export const configSchema = z.object({
   MODEL_ALIASES: aliasMap.default({}),
   /** Which files a model folder holding both `*.onnx` and `*.int8.onnx` runs (a folder with one kind runs that). */
   MODEL_PRECISION: z.enum(['fp32', 'int8']).default('fp32'),
+  /** Catalog models (`models/catalog.json`) pulled into MODELS_DIR at startup, before the models are scanned: `name,...` (installed ones are skipped). */
+  MODELS_PULL: z
+    .string()
+    .transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean))
+    .default([]),
+  /** A base URL model archives are fetched from instead of their published URLs (`BASE/NAME.tar.bz2`), e.g. an internal mirror. */
+  MODEL_MIRROR_URL: z.url({ protocol: /^https?$/ }).default(''),
+  /**
+   * `POST /v1/models/{id}` (pull a catalog model while serving): with API keys configured any valid key may pull;
+   * without keys it is refused (403) unless this is true.
+   */
+  ALLOW_MODEL_PULL: z.enum(['true', 'false']).default('false'),
   /** onnxruntime execution provider. `cuda` falls back to `cpu` with a warning if unavailable. */
   EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   /**
@@ -214,6 +226,12 @@ export interface Config {
   defaultModel: string;
   modelAliases: Readonly<Record<string, string>>;
   modelPrecision: ModelPrecision;
+  /** MODELS_PULL: catalog names pulled at startup. */
+  modelsPull: readonly string[];
+  /** MODEL_MIRROR_URL; empty = the published URLs. */
+  modelMirrorUrl: string;
+  /** ALLOW_MODEL_PULL: POST /v1/models/{id} on a server without API keys. */
+  allowModelPull: boolean;
   executionProvider: 'cpu' | 'cuda';
   decoding: Readonly<DecodingConfig>;
   inferenceWorkers: number;
@@ -284,6 +302,9 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     defaultModel: c.DEFAULT_MODEL,
     modelAliases: Object.freeze({ ...c.MODEL_ALIASES }),
     modelPrecision: c.MODEL_PRECISION,
+    modelsPull: Object.freeze([...new Set(c.MODELS_PULL)]),
+    modelMirrorUrl: c.MODEL_MIRROR_URL,
+    allowModelPull: c.ALLOW_MODEL_PULL === 'true',
     executionProvider: c.EXECUTION_PROVIDER,
     decoding: Object.freeze({ method: c.DECODING_METHOD, beamSize: c.DECODING_BEAM_SIZE }),
     inferenceWorkers: c.INFERENCE_WORKERS,

@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import pino from 'pino';
 import { ConfigError, parseConfig } from './config';
+import { pullStartupModels } from './model-store/startup-pull';
 import { startServer } from './server';
 import { Services } from './services';
 
@@ -17,6 +18,13 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = pino({ level: config.logLevel });
+  // MODELS_PULL: download before the models folder is scanned, so the pulled models are served.
+  try {
+    await pullStartupModels(config, logger);
+  } catch (err) {
+    logger.fatal({ err }, `MODELS_PULL failed: ${(err as Error).message}`);
+    process.exit(1);
+  }
   const services = new Services(config, logger);
   const running = await startServer(services, config.port, config.host);
   logger.info({ url: running.url }, `listening on ${config.host}:${running.port}`);

@@ -5,7 +5,9 @@ import type { Config } from './config';
 import { Metrics } from './metrics';
 import { InferencePool } from './model/inference-pool';
 import type { LoadedModelInfo } from './model/inference-protocol';
-import { ModelRegistry } from './model/model-registry';
+import { ModelRegistry, type ModelEntry } from './model/model-registry';
+import type { ModelLayout } from './model/model-layout';
+import { ModelPuller } from './model-store/model-puller';
 import { PooledRecognizer } from './model/pooled-recognizer';
 import { Engine } from './session/engine';
 import type { Recognizer, RecognizerBias } from './model/recognizer';
@@ -30,6 +32,10 @@ export class Services {
   private readonly recognizers = new Map<string, Recognizer>();
   /** File and live sessions on these services: what every transport uses. */
   readonly engine: Engine = new Engine(this);
+  /** Pulls models into MODELS_DIR (POST /v1/models/{id}). */
+  readonly modelStore: ModelPuller;
+  /** Models being added while serving, by id: concurrent pulls of one share its loading. */
+  private readonly adding = new Map<string, Promise<ModelEntry>>();
 
   constructor(
     readonly config: Readonly<Config>,
@@ -38,6 +44,7 @@ export class Services {
     const { registry, skipped } = ModelRegistry.scan(config.modelsDir, { defaultModel: config.defaultModel, aliases: config.modelAliases, precision: config.modelPrecision });
     for (const s of skipped) logger.warn({ dir: s.dir }, `skipping ${s.dir}: ${s.reason}`);
     this.registry = registry;
+    this.modelStore = new ModelPuller({ modelsDir: config.modelsDir, mirrorUrl: config.modelMirrorUrl, precision: config.modelPrecision });
     this.audioBudget = new DecodedAudioBudget(config.maxAudioSecInFlight * 16000 * 4);
     this.admission = Admission.fromConfig(config, logger);
     this.pool = new InferencePool({
@@ -110,6 +117,29 @@ export class Services {
       this.recognizers.set(modelId, r);
     }
     return r;
+  }
+
+  /**
+   * Pulls a catalog model while serving and makes it usable at once: listed by GET /v1/models and loaded into
+   * every inference worker. `downloaded` is false when it was on disk already.
+   */
+  async pullModel(name: string): Promise<{ entry: ModelEntry; downloaded: boolean }> {
+    const pulled = await this.modelStore.pull(name);
+    if (this.registry.has(pulled.id)) return { entry: this.registry.resolve(pulled.id), downloaded: !pulled.alreadyInstalled };
+    let adding = this.adding.get(pulled.id);
+    if (!adding) {
+      adding = this.addModel(pulled.id, pulled.layout).finally(() => this.adding.delete(pulled.id));
+      this.adding.set(pulled.id, adding);
+    }
+    return { entry: await adding, downloaded: !pulled.alreadyInstalled };
+  }
+
+  private async addModel(id: string, layout: ModelLayout): Promise<ModelEntry> {
+    const info = await this.pool.addModel(id, layout);
+    const entry: ModelEntry = { id, layout, createdSec: Math.floor(Date.now() / 1000) };
+    this.registry.add(entry);
+    this.logger.info({ model: id, kind: info.kind, provider: info.provider }, `added model ${id} (${info.kind}) on ${info.provider} while serving`);
+    return entry;
   }
 
   async close(): Promise<void> {

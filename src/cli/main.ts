@@ -6,6 +6,7 @@ import dotenv from 'dotenv';
 import { RESPONSE_FORMATS, type ResponseFormat, type TimestampGranularity } from '../http/response-formats';
 import { CliError, EXIT, EXIT_CODES_HELP, type ExitCode } from './exit-codes';
 import { modelsCommand } from './models-command';
+import { modelsPullCommand } from './models-pull-command';
 import { serveCommand } from './serve-command';
 import { DEFAULT_URL } from './server-url';
 import { streamCommand } from './stream-command';
@@ -122,9 +123,25 @@ Examples:
     .addOption(apiKeyOption())
     .addOption(modelsDirOption())
     .option('--json', 'JSON instead of a table')
-    .addHelpText('after', '\n(`models pull` comes with a later release.)')
     .action(async (opts: { url?: string; apiKey?: string; modelsDir?: string; json?: boolean }) => {
       setExitCode(await modelsCommand({ ...opts, json: opts.json === true }, io));
+    })
+    .command('pull')
+    .description('download a model into the models folder: a name from the catalog (models/catalog.json), or the URL of a sherpa-onnx .tar.bz2')
+    .argument('<name-or-url>', 'catalog name (e.g. sherpa-onnx-nemo-parakeet-tdt-0.6b-v2-int8) or archive URL')
+    .addOption(modelsDirOption())
+    .option('--no-progress', 'no progress bar, even on a terminal')
+    .addHelpText('after', `
+An interrupted download is resumed (the partial file is kept as MODELS_DIR/NAME.tar.bz2.partial). The archive is
+unpacked beside the models and renamed into place only when complete and loadable. MODEL_MIRROR_URL=BASE fetches
+BASE/NAME.tar.bz2 instead of the published URL. A running server picks a pulled model up at its next start, or at
+once through POST /v1/models/{id}.
+
+Examples:
+  $ onnx-stt-server models pull sherpa-onnx-nemo-parakeet-tdt-0.6b-v2-int8
+  $ onnx-stt-server models pull https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models/sherpa-onnx-zipformer-en-2023-06-26.tar.bz2`)
+    .action(async (nameOrUrl: string, opts: { modelsDir?: string; progress: boolean }) => {
+      setExitCode(await modelsPullCommand(nameOrUrl, opts, io));
     });
 
   return program;

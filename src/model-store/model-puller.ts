@@ -95,6 +95,7 @@ export class ModelPuller {
   private async download(source: ArchiveSource, events: PullEvents): Promise<PulledModel> {
     const { modelsDir } = this.options;
     const partialPath = path.join(modelsDir, `${source.name}.tar.bz2.partial`);
+    await mkdir(modelsDir, { recursive: true });
     events.onStage?.('download');
     try {
       await downloadResumable({ url: source.url, partialPath, onProgress: events.onProgress, ...this.options.download });

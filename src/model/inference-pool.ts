@@ -3,7 +3,7 @@ import { ApiError } from '../errors';
 import { resolveWorkerScript } from '../util/worker-script';
 import { InferenceBatchQueue, type BatchQueueJob } from './inference-batch-queue';
 import type { InferenceObserver, InferenceShedReason } from './inference-observer';
-import type { InferenceWorkerData, LoadedModelInfo, WorkerRequest, WorkerResponse } from './inference-protocol';
+import type { InferenceWorkerData, LoadedModelInfo, ModelAddResponse, WorkerRequest, WorkerResponse } from './inference-protocol';
 import type { ModelLayout } from './model-layout';
 import type { ExecutionProvider } from './ort-session';
 import type { JobPriority, RecognitionResult } from './recognizer';
@@ -92,6 +92,9 @@ export class InferencePool {
   private readonly maxBatchSize: number;
   private readonly maxBatchWaitMs: number;
   private nextJobId = 1;
+  /** addModel requests waiting for a worker's answer, by request id. */
+  private readonly modelAdds = new Map<number, (message: ModelAddResponse) => void>();
+  private nextModelAddId = 1;
   private closed = false;
   private readyPromise: Promise<Record<string, LoadedModelInfo>> | null = null;
   private readonly script = resolveWorkerScript(__dirname, 'inference-worker');
@@ -134,6 +137,10 @@ export class InferencePool {
             message.warnings.forEach((w) => this.options.onWarning?.(w));
             resolve(message.models);
             this.pump();
+            break;
+          case 'modelAdded':
+          case 'modelAddFailed':
+            this.modelAdds.get(message.requestId)?.(message);
             break;
           case 'fatal':
             reject(new Error(`inference worker failed to load models: ${message.message}`));
@@ -299,6 +306,36 @@ export class InferencePool {
   private overloaded(): ApiError {
     const waitSec = Math.ceil(((this.queued / Math.max(1, this.slots.length * this.maxBatchSize)) * this.meanJobMs * this.maxBatchSize) / 1000);
     return new ApiError(503, 'The server is at capacity; retry shortly.', { code: 'server_overloaded', retryAfterSec: Math.max(1, waitSec) });
+  }
+
+  /**
+   * Loads one more model into every running worker (a model pulled while serving; workers started later load
+   * it with the rest) and resolves with its info once all of them hold it.
+   */
+  async addModel(modelId: string, layout: ModelLayout): Promise<LoadedModelInfo> {
+    await this.start();
+    this.options.layouts[modelId] = layout;
+    const infos = await Promise.all(
+      this.slots
+        .filter((slot) => slot.ready)
+        .map(
+          (slot) =>
+            new Promise<LoadedModelInfo>((resolve, reject) => {
+              const requestId = this.nextModelAddId++;
+              this.modelAdds.set(requestId, (message) => {
+                this.modelAdds.delete(requestId);
+                if (message.type === 'modelAddFailed') return reject(new Error(`inference worker failed to load model ${modelId}: ${message.message}`));
+                message.warnings.forEach((w) => this.options.onWarning?.(w));
+                resolve(message.info);
+              });
+              const request: WorkerRequest = { type: 'addModel', requestId, modelId, layout };
+              slot.worker.postMessage(request);
+            }),
+        ),
+    );
+    if (infos.length === 0) throw new Error(`no inference worker is running to load model ${modelId}`);
+    this.models[modelId] = infos[0];
+    return infos[0];
   }
 
   get stats(): { workers: number; busy: number; queued: number } {

@@ -32,11 +32,25 @@ export interface LoadedModelInfo {
 export type WorkerRequest =
   | { type: 'recognize'; jobId: number; modelId: string; samples: Float32Array; text?: TextContext }
   /** Several jobs of one model in one run (see InferencePool's batching); answered by one `batchResult` (or `error`) under the first job's id. */
-  | { type: 'recognizeBatch'; jobId: number; modelId: string; items: { samples: Float32Array; text?: TextContext }[] };
+  | { type: 'recognizeBatch'; jobId: number; modelId: string; items: { samples: Float32Array; text?: TextContext }[] }
+  | ModelAddRequest;
 
 export type WorkerResponse =
   | { type: 'ready'; models: Record<string, LoadedModelInfo>; warnings: string[] }
   | { type: 'fatal'; message: string }
   | { type: 'result'; jobId: number; result: RecognitionResult; inferenceMs: number }
   | { type: 'batchResult'; jobId: number; results: RecognitionResult[]; inferenceMs: number }
-  | { type: 'error'; jobId: number; message: string };
+  | { type: 'error'; jobId: number; message: string }
+  | ModelAddResponse;
+
+/** Loads one more model into a running worker (a model pulled while serving); answered by `modelAdded` or `modelAddFailed`. */
+export interface ModelAddRequest {
+  type: 'addModel';
+  requestId: number;
+  modelId: string;
+  layout: ModelLayout;
+}
+
+export type ModelAddResponse =
+  | { type: 'modelAdded'; requestId: number; modelId: string; info: LoadedModelInfo; warnings: string[] }
+  | { type: 'modelAddFailed'; requestId: number; modelId: string; message: string };

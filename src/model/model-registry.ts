@@ -73,6 +73,17 @@ export class ModelRegistry {
     return { registry: new ModelRegistry(entries, { ...options, defaultModel: options.defaultModel || folderDefault }), skipped };
   }
 
+  /** Whether `id` is a model (not an alias). */
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /** Adds a model installed while serving (POST /v1/models/{id}); its id must be new. */
+  add(entry: ModelEntry): void {
+    if (this.byId.has(entry.id)) throw new Error(`model ${entry.id} is already registered`);
+    this.byId.set(entry.id, entry);
+  }
+
   get entries(): ModelEntry[] {
     return [...this.byId.values()];
   }
