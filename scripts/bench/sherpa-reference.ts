@@ -18,12 +18,20 @@ export interface SherpaRecognizer {
   getResult(stream: unknown): SherpaResult;
 }
 
-export function sherpaRecognizer(layout: ModelLayout): SherpaRecognizer {
+/** sherpa-onnx-node's Whisper options: `language` ('' detects), `task` ('transcribe' or 'translate'). */
+export interface SherpaWhisperOptions {
+  language?: string;
+  task?: 'transcribe' | 'translate';
+}
+
+export function sherpaRecognizer(layout: ModelLayout, whisper: SherpaWhisperOptions = {}): SherpaRecognizer {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sherpa = require('sherpa-onnx-node') as { OfflineRecognizer: new (config: unknown) => SherpaRecognizer };
   const modelConfig =
     layout.kind === 'nemo-ctc'
       ? { nemoCtc: { model: layout.modelPath } }
+      : layout.kind === 'whisper'
+        ? { whisper: { encoder: layout.encoderPath, decoder: layout.decoderPath, language: whisper.language ?? '', task: whisper.task ?? 'transcribe', tailPaddings: -1 } }
       : layout.kind === 'moonshine'
         ? { moonshine: sherpaMoonshineConfig(layout) }
         : { transducer: { encoder: layout.encoderPath, decoder: layout.decoderPath, joiner: layout.joinerPath } };

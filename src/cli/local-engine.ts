@@ -77,7 +77,7 @@ export class LocalTranscriber implements Transcriber {
       });
       const modelId = this.engine.resolveModel(params.model);
       const totalSec = this.showProgress ? await probeDurationSec(file, config.ffmpegPath) : undefined;
-      const { session, release } = await this.engine.openFile(file, { modelId, prompt: params.prompt });
+      const { session, release } = await this.engine.openFile(file, { modelId, prompt: params.prompt, language: params.language });
       try {
         progress.onStage('audio', totalSec);
         const transcript = await session.transcribe({ onProgress: (sec) => progress.onAdvance(sec) });

@@ -41,7 +41,6 @@ describe('parseTranscriptionParams', () => {
     [{ temperature: '3' }, 'temperature'],
     [{ stream: 'maybe' }, 'stream'],
     [{ timestamp_granularities: ['char'] }, 'timestamp_granularities'],
-    [{ language: 'de' }, 'language'],
     [{ stream: 'true', response_format: 'srt' }, 'stream'],
     [{ model: ['a', 'b'] }, 'model'],
   ])('rejects %j naming %s', (body, param) => {

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { RESPONSE_FORMATS, type ResponseFormat, type TimestampGranularity } from './response-formats';
-import { isSupportedLanguage } from '../model/supported-languages';
 
 /**
  * The multipart fields of /v1/audio/transcriptions and /translations, as OpenAI defines them. Fields arrive
  * as strings (arrays for `name[]` repeats); unknown fields are ignored. Each bad value is a 400 naming its
- * parameter.
+ * parameter. `language` is checked against the model when the file is opened (Engine.openFile).
  */
 const toArray = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -55,12 +54,6 @@ export function parseTranscriptionParams(body: unknown): TranscriptionParams {
     throw new ApiError(400, `Invalid value for '${param}': ${issue.message}.`, { param, code: 'invalid_value' });
   }
   const p = parsed.data;
-  if (p.language && !isSupportedLanguage(p.language)) {
-    throw new ApiError(400, `Language '${p.language}' is not supported by this server's models; supported: en.`, {
-      param: 'language',
-      code: 'unsupported_language',
-    });
-  }
   if (p.stream && p.response_format !== 'json' && p.response_format !== 'text') {
     throw new ApiError(400, `Streaming is supported with response_format 'json' or 'text', not '${p.response_format}'.`, {
       param: 'stream',

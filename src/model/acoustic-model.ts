@@ -3,6 +3,7 @@ import type { DecodedToken } from './decoded-token';
 import type { ModelDecoding, TextContext } from './decoding';
 import type { ModelLayout } from './model-layout';
 import type { ExecutionProvider } from './ort-session';
+import type { RecognitionResult } from './recognizer';
 import type { TokenTable } from './tokens';
 
 /**
@@ -25,6 +26,11 @@ export interface AcousticModel {
   computeFeatures(samples: Float32Array): Features;
   /** Runs the model and its decoder (greedy or beam search with the LM and the request's hotwords). */
   decode(features: Features, text?: TextContext): Promise<DecodedToken[]>;
+  /**
+   * The whole recognition of 16 kHz samples, for families whose output has no frames to time words by
+   * (sequence-to-sequence models such as Whisper): run instead of features → decode → words when present.
+   */
+  recognize?(samples: Float32Array, text?: TextContext): Promise<RecognitionResult>;
   /**
    * Optional: decodes several utterances in one model run (padded to the longest, each item's length given
    * to the model so padding never reaches a shorter item's output), then each is decoded on its own. Must

@@ -52,6 +52,13 @@ export interface TextContext {
    * instead of starting a new sentence at the window's first word.
    */
   precedingText?: string;
+  /**
+   * The audio's language, an ISO-639-1 code the model has (supported-languages.ts checks it): a multilingual
+   * Whisper model decodes in it, or detects the language when it is absent. Other models transcribe English.
+   */
+  language?: string;
+  /** 'translate': a multilingual Whisper model translates into English; other models transcribe. */
+  task?: 'transcribe' | 'translate';
 }
 
 /**

@@ -6,6 +6,7 @@ import { MoonshineModel } from './moonshine/moonshine-model';
 import { OnlineTransducerModel } from './online-transducer/online-transducer-model';
 import type { SessionOptions } from './ort-session';
 import { TransducerModel } from './transducer/transducer-model';
+import { WhisperModel } from './whisper/whisper-model';
 
 type Loader<K extends ModelLayout['kind']> = (layout: Extract<ModelLayout, { kind: K }>, options: SessionOptions, decoding?: Readonly<DecodingConfig>) => Promise<AcousticModel>;
 
@@ -13,6 +14,7 @@ type Loader<K extends ModelLayout['kind']> = (layout: Extract<ModelLayout, { kin
 const LOADERS: { [K in ModelLayout['kind']]: Loader<K> } = {
   'nemo-ctc': (layout, options, decoding) => CtcModel.load(layout, options, decoding),
   transducer: (layout, options, decoding) => TransducerModel.load(layout, options, decoding),
+  whisper: (layout, options) => WhisperModel.load(layout, options),
   'online-transducer': (layout, options, decoding) => OnlineTransducerModel.load(layout, options, decoding),
   moonshine: (layout, options, decoding) => MoonshineModel.load(layout, options, decoding),
 };

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readModelFolderMetadata } from './model-folder-metadata';
+import { detectWhisper, type WhisperLayout } from './whisper/whisper-layout';
 import { detectMoonshine, type MoonshineLayout } from './moonshine/moonshine-layout';
 import { detectOnlineTransducer, type OnlineTransducerLayout } from './online-transducer/online-transducer-layout';
 
@@ -10,6 +11,8 @@ import { detectOnlineTransducer, type OnlineTransducerLayout } from './online-tr
  * - `online-transducer`: streaming Zipformer2 transducer (encoder metadata `model_type=zipformer2` with `T`,
  *   `decode_chunk_len` and the cache shapes; online-transducer/online-transducer-layout.ts)
  * - `transducer`: icefall/Zipformer offline transducer: `encoder*.onnx`, `decoder*.onnx`, `joiner*.onnx` + `tokens.txt`
+ * - `whisper`: Whisper encoder/decoder (`<name>-encoder.onnx`, `<name>-decoder.onnx`, `<name>-tokens.txt`),
+ *   told by the encoder's Whisper metadata (whisper/whisper-layout.ts)
  * - `nemo-ctc`: NeMo CTC export: `model.onnx` (audio_signal + length → logprobs) + `tokens.txt`
  * - `moonshine`: Moonshine v1 (`preprocess`, `encode`, `uncached_decode`, `cached_decode`) or v2 (`encoder_model`,
  *   `decoder_model_merged`) + `tokens.txt` (moonshine/moonshine-layout.ts)
@@ -19,6 +22,7 @@ import { detectOnlineTransducer, type OnlineTransducerLayout } from './online-tr
 export type ModelLayout = (
   | { kind: 'nemo-ctc'; dir: string; modelPath: string; tokensPath: string }
   | { kind: 'transducer'; dir: string; encoderPath: string; decoderPath: string; joinerPath: string; tokensPath: string }
+  | WhisperLayout
   | MoonshineLayout
   | OnlineTransducerLayout
 ) &
@@ -70,7 +74,7 @@ const detectNemoCtc: LayoutDetector = (folder) => {
 };
 
 /** Every layout's detector, most specific first (a new layout adds its line here and its loader in model-factory.ts). */
-const DETECTORS: LayoutDetector[] = [detectMoonshine, detectOnlineTransducer, detectTransducer, detectNemoCtc];
+const DETECTORS: LayoutDetector[] = [detectWhisper, detectMoonshine, detectOnlineTransducer, detectTransducer, detectNemoCtc];
 
 /** Detects the layout of `dir`, or explains why it is not a model folder. */
 export function detectModelLayout(dir: string, precision: ModelPrecision = 'fp32'): ModelLayout | { error: string } {

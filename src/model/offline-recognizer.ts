@@ -9,6 +9,7 @@ export { loadModel } from './model-factory';
 /** The whole offline pipeline for one utterance of 16 kHz samples, run where the model lives (a worker). */
 export async function recognizeWith(model: AcousticModel, samples: Float32Array, context?: TextContext): Promise<RecognitionResult> {
   const sampleRateHz = 16000;
+  if (model.recognize) return model.recognize(samples, context);
   const features = model.computeFeatures(samples);
   const tokens = await model.decode(features, context);
   const { text, words, tokens: logprobs } = tokensToWords(tokens, model.tokens, model.frameSec);

@@ -13,7 +13,8 @@ export class PooledRecognizer implements Recognizer {
 
   async recognize(samples: Float32Array, options: RecognizeOptions = {}): Promise<RecognitionResult> {
     const { signal, transferSamples: transfer, priority, precedingText, supersedeKey } = options;
-    const text = { prompt: this.bias.prompt, precedingText };
+    const { prompt, language, task } = this.bias;
+    const text = { prompt, precedingText, language, task };
     return (await this.pool.recognize(this.modelId, samples, { signal, transfer, priority, text, supersedeKey })).result;
   }
 }

@@ -28,6 +28,8 @@ export interface RecognitionResult {
   durationSec: number;
   /** The tokens behind `text`, in order, with log probabilities. */
   tokens: TokenLogprob[];
+  /** The language the model decoded in (ISO-639-1: the one asked for, or detected); absent for English-only models. */
+  language?: string;
 }
 
 export interface RecognizeOptions {
@@ -62,6 +64,10 @@ export interface RecognizerBias {
    * bonus, taken back if the word does not finish as one); greedy search ignores it.
    */
   prompt?: string;
+  /** The audio's language (an ISO-639-1 code the model has); absent: detected (multilingual Whisper) or English. */
+  language?: string;
+  /** 'translate': a multilingual Whisper model translates into English (`/v1/audio/translations`). */
+  task?: 'transcribe' | 'translate';
 }
 
 export type JobPriority = 'normal' | 'low';

@@ -1,7 +1,50 @@
-/** Our models transcribe English; these are the language values that mean English (`en`, `eng`, `english`, `en-GB`, ...). */
+import type { ModelLayout } from './model-layout';
+import { WHISPER_LANGUAGE_NAMES } from './whisper/whisper-languages';
+
+/** The language values that mean English (`en`, `eng`, `english`, `en-GB`, ...): what English-only models accept. */
 const ENGLISH = /^(en|eng|english)([-_][a-z0-9]+)?$/i;
 
-/** Whether a client's `language` names a language the models transcribe. */
-export function isSupportedLanguage(language: string): boolean {
-  return ENGLISH.test(language);
+/**
+ * The one language rule of the service (HTTP, Realtime, captions, CLI). A multilingual Whisper model takes
+ * any ISO-639-1 code among its `all_language_codes` (a region suffix such as `de-AT` is dropped; an English
+ * name such as `german` is taken too), and without
+ * one it detects the language; every other model (NeMo CTC, transducers, `.en` Whisper models) transcribes
+ * English and accepts only the values that mean English.
+ */
+export type LanguageCheck = { ok: true; code: string | undefined } | { ok: false; message: string };
+
+/** The language codes a model transcribes: its Whisper `languageCodes` when it is multilingual, else English. */
+export function modelLanguages(layout: ModelLayout): readonly string[] {
+  return layout.kind === 'whisper' && layout.languageCodes.length > 0 ? layout.languageCodes : ['en'];
+}
+
+const CODE_OF_NAME = new Map(Object.entries(WHISPER_LANGUAGE_NAMES).map(([code, name]) => [name, code]));
+
+/** `de`, `DE`, `de-AT`, `de_AT`, `German` → `de`. */
+export function toLanguageCode(language: string): string {
+  const value = language.trim().toLowerCase();
+  return CODE_OF_NAME.get(value) ?? value.split(/[-_]/)[0];
+}
+
+/** Checks a client's `language` for a model: the code to decode with (undefined: detect, or English), or why not. */
+export function checkLanguage(layout: ModelLayout, language: string | null | undefined, modelId = 'this model'): LanguageCheck {
+  if (!language) return { ok: true, code: undefined };
+  const codes = modelLanguages(layout);
+  if (codes.length === 1 && codes[0] === 'en') {
+    if (ENGLISH.test(language)) return { ok: true, code: 'en' };
+    return { ok: false, message: `Language '${language}' is not supported by model '${modelId}'; supported: en.` };
+  }
+  const code = toLanguageCode(language);
+  if (codes.includes(code)) return { ok: true, code };
+  return { ok: false, message: `Language '${language}' is not supported by model '${modelId}'; supported: ${codes.join(', ')} (ISO-639-1 codes).` };
+}
+
+/** Whether the model can translate into English (`/v1/audio/translations`): a multilingual Whisper model. */
+export function canTranslate(layout: ModelLayout): boolean {
+  return layout.kind === 'whisper' && layout.languageCodes.length > 0;
+}
+
+/** The language's name as OpenAI's verbose_json reports it (`english`, `german`); the code itself when unknown. */
+export function languageName(code: string | undefined): string {
+  return WHISPER_LANGUAGE_NAMES[code ?? 'en'] ?? code ?? 'english';
 }

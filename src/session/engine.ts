@@ -1,6 +1,6 @@
 import type { SpooledUpload } from '../audio/decode';
 import { ApiError } from '../errors';
-import { isSupportedLanguage } from '../model/supported-languages';
+import { canTranslate, checkLanguage } from '../model/supported-languages';
 import type { Services } from '../services';
 import { FileSession } from './file-session';
 import { LiveSession, type LiveSessionHandlers, type LiveSessionSettings } from './live-session';
@@ -26,11 +26,17 @@ export class Engine {
    * Opens a file for transcription (decoding starts; a file that does not decode throws its 4xx). Its
    * decoded audio counts against the server budget until `release` is called.
    */
-  async openFile(upload: SpooledUpload, options: { modelId: string; prompt?: string; signal?: AbortSignal }): Promise<{ session: FileSession; release(): void }> {
+  async openFile(
+    upload: SpooledUpload,
+    options: { modelId: string; prompt?: string; language?: string; task?: 'transcribe' | 'translate'; signal?: AbortSignal },
+  ): Promise<{ session: FileSession; release(): void }> {
     this.assertReady();
+    const language = this.assertLanguage(options.modelId, options.language);
+    // A model that cannot translate transcribes: it hears English only, which is its own translation.
+    const task = options.task === 'translate' && this.canTranslate(options.modelId) ? 'translate' : 'transcribe';
     const lease = this.services.audioBudget.lease();
     try {
-      const session = await FileSession.open({ ...this.sessionDeps(), lease }, { upload, ...options });
+      const session = await FileSession.open({ ...this.sessionDeps(), lease }, { upload, ...options, language, task });
       return { session, release: lease.release };
     } catch (err) {
       lease.release();
@@ -53,11 +59,19 @@ export class Engine {
     );
   }
 
-  /** The language check of every transport: the embedded and supported models are English. */
-  assertLanguage(language: string | undefined | null): void {
-    if (language && !isSupportedLanguage(language)) {
-      throw new ApiError(400, `Language '${language}' is not supported; supported: en.`, { code: 'unsupported_language', param: 'language' });
-    }
+  /**
+   * The language check of every transport (model/supported-languages.ts): the code `modelId` decodes
+   * `language` in (undefined: detected, or English), or a 400 `unsupported_language` naming `param`.
+   */
+  assertLanguage(modelId: string, language: string | undefined | null, param = 'language'): string | undefined {
+    const check = checkLanguage(this.services.registry.resolve(modelId).layout, language, modelId);
+    if (!check.ok) throw new ApiError(400, check.message, { code: 'unsupported_language', param });
+    return check.code;
+  }
+
+  /** Whether `modelId` translates speech into English (a multilingual Whisper model). */
+  canTranslate(modelId: string): boolean {
+    return canTranslate(this.services.registry.resolve(modelId).layout);
   }
 
   private assertReady(): void {

@@ -2,7 +2,8 @@ import { openAudio, type SpooledUpload } from '../audio/decode';
 import type { DecodedAudioLease } from '../audio/decoded-audio-budget';
 import { overBudget } from '../audio/over-budget';
 import { primeChunks } from '../audio/primed-chunks';
-import type { TokenLogprob } from '../model/recognizer';
+import type { Recognizer, RecognizerBias, TokenLogprob } from '../model/recognizer';
+import { languageName } from '../model/supported-languages';
 import type { StreamWord } from '../streaming/local-agreement';
 import { spelledTokens } from '../streaming/word-tokens';
 import { segmentWords, type Transcript } from '../transcription/transcript';
@@ -19,6 +20,10 @@ export interface FileSessionRequest {
   modelId: string;
   /** OpenAI's `prompt`: its words are favoured as hotwords (beam search). */
   prompt?: string;
+  /** The audio's language code (checked against the model); absent: detected (multilingual Whisper) or English. */
+  language?: string;
+  /** 'translate': the model translates into English (only models that can are asked to). */
+  task?: 'transcribe' | 'translate';
   signal?: AbortSignal;
 }
 
@@ -27,6 +32,19 @@ export interface FileTranscribeOptions {
   onDelta?: (delta: string, logprobs: TokenLogprob[]) => void;
   /** Seconds of audio through the VAD and finals so far (for a progress bar). */
   onProgress?: (audioSec: number) => void;
+}
+
+/** `recognizer`, telling `onLanguage` the language of each result that reports one. */
+function reportingLanguage(recognizer: Recognizer, onLanguage: (code: string) => void): Recognizer {
+  return {
+    modelId: recognizer.modelId,
+    sampleRateHz: recognizer.sampleRateHz,
+    async recognize(samples, options) {
+      const result = await recognizer.recognize(samples, options);
+      if (result.language) onLanguage(result.language);
+      return result;
+    },
+  };
 }
 
 /** Audio handed to the session per step, in samples (1 s at 16 kHz). */
@@ -80,13 +98,19 @@ export class FileSession {
         }
       } else if (event.type === 'error') failure ??= event.error;
     };
+    // The language the model decoded in, as it reports it (a multilingual Whisper model detects it per utterance).
+    let decodedLanguage: string | undefined;
+    const deps = Object.create(this.deps, {
+      recognizer: { value: (id: string, bias?: RecognizerBias) => reportingLanguage(this.deps.recognizer(id, bias), (l) => (decodedLanguage ??= l)) },
+    }) as FileSessionDeps;
+    const { prompt, language, task } = this.request;
     const session = new LiveSession(
-      this.deps,
+      deps,
       {
         modelId: this.request.modelId,
         input: { encoding: 'float32', sampleRateHz: 16000 },
         turnDetection: 'server_vad',
-        bias: this.request.prompt ? { prompt: this.request.prompt } : undefined,
+        bias: prompt || language || task ? { prompt, language, task } : undefined,
         partialUpdates: false,
         mode: 'file',
       },
@@ -124,7 +148,8 @@ export class FileSession {
     const timed = words.map((w) => ({ word: w.word, startSec: w.startSec, endSec: w.endSec }));
     return {
       text: finals.join(' '),
-      language: 'english',
+      // OpenAI's verbose_json: a translation's language is its output's (english); else the audio's.
+      language: languageName(task === 'translate' ? 'en' : (language ?? decodedLanguage)),
       durationSec: totalSamples / 16000,
       segments: segmentWords(timed),
       words: timed,

@@ -43,7 +43,7 @@ export function applyCaptionsConfig(current: CaptionsSettings, message: Captions
     turn_detection: message.turn_detection ?? current.turn_detection,
     vad: message.vad ?? current.vad,
   };
-  engine.assertLanguage(next.language);
+  engine.assertLanguage(next.model, next.language);
   LiveSession.streamingConfig(engine.config, liveSettingsOf(next));
   return next;
 }
@@ -55,6 +55,7 @@ export function liveSettingsOf(s: CaptionsSettings): Omit<LiveSessionSettings, '
     input: { encoding: s.encoding, sampleRateHz: s.sample_rate },
     turnDetection: s.turn_detection,
     vad: { threshold: s.vad?.threshold, silenceDurationMs: s.vad?.min_silence_ms, prefixPaddingMs: s.vad?.prefix_padding_ms, minSpeechMs: s.vad?.min_speech_ms },
+    bias: { language: s.language },
     mode: 'stream',
   };
 }

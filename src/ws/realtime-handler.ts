@@ -52,6 +52,9 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
           get prompt() {
             return [state.prompt, ...state.keywords].join(' ');
           },
+          get language() {
+            return state.language ?? undefined;
+          },
         },
         mode: 'stream',
         guard,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import type { ModelRegistry } from '../model/model-registry';
-import { isSupportedLanguage } from '../model/supported-languages';
+import { checkLanguage } from '../model/supported-languages';
 import { DEFAULT_TURN_DETECTION, LOGPROBS_INCLUDE, type RealtimeSessionState, type RealtimeTurnDetection } from './realtime-protocol';
 
 const formatSchema = z.union([
@@ -94,9 +94,8 @@ export function applySessionUpdate(state: RealtimeSessionState, session: unknown
       next.model = transcription.model; // reported as the client named it (e.g. gpt-4o-transcribe)
     }
     if (transcription.language !== undefined) {
-      if (transcription.language && !isSupportedLanguage(transcription.language)) {
-        throw invalid(`Language '${transcription.language}' is not supported by this server's models; supported: en.`, 'session.audio.input.transcription.language', 'unsupported_language');
-      }
+      const check = checkLanguage(registry.resolve(next.model).layout, transcription.language, next.model);
+      if (!check.ok) throw invalid(check.message, 'session.audio.input.transcription.language', 'unsupported_language');
       next.language = transcription.language ?? null;
     }
     if (transcription.prompt !== undefined) next.prompt = transcription.prompt ?? '';

@@ -44,7 +44,8 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
   // The prompt's words are favoured as hotwords (beam search); OpenAI models use it for vocabulary and style.
   const { session, release } = await engine.openFile(
     { filePath: file.path, sizeBytes: file.size, fileName: file.originalname, mimeType: file.mimetype },
-    { modelId, prompt: params.prompt, signal: abort.signal },
+    // translate: a multilingual Whisper model's translate task; other models hear English and transcribe it.
+    { modelId, prompt: params.prompt, language: params.language, task, signal: abort.signal },
   );
   res.on('close', release);
   // A WAV header that declares more audio than the file holds: what is there is transcribed, and said so.
