@@ -5,9 +5,11 @@ import { InferenceBatchQueue, type BatchQueueJob } from './inference-batch-queue
 import type { InferenceObserver, InferenceShedReason } from './inference-observer';
 import type { InferenceWorkerData, LoadedModelInfo, ModelAddResponse, WorkerRequest, WorkerResponse } from './inference-protocol';
 import type { ModelLayout } from './model-layout';
+import type { OnlineRecognizerStream } from './online-recognizer-stream';
 import type { ExecutionProvider } from './ort-session';
 import type { JobPriority, RecognitionResult } from './recognizer';
 import { GREEDY_DECODING, type DecodingConfig, type TextContext } from './decoding';
+import { StreamPinning } from './stream-pinning';
 
 export interface InferencePoolOptions {
   layouts: Record<string, ModelLayout>;
@@ -98,6 +100,8 @@ export class InferencePool {
   private closed = false;
   private readyPromise: Promise<Record<string, LoadedModelInfo>> | null = null;
   private readonly script = resolveWorkerScript(__dirname, 'inference-worker');
+  /** Streams of online models, each pinned to the worker holding its state. */
+  private readonly streams = new StreamPinning();
   /** Mean job time, for Retry-After estimates. */
   private meanJobMs = 500;
   models: Record<string, LoadedModelInfo> = {};
@@ -142,6 +146,10 @@ export class InferencePool {
           case 'modelAddFailed':
             this.modelAdds.get(message.requestId)?.(message);
             break;
+          case 'streamResult':
+          case 'streamError':
+            this.streams.onMessage(message);
+            break;
           case 'fatal':
             reject(new Error(`inference worker failed to load models: ${message.message}`));
             break;
@@ -159,6 +167,7 @@ export class InferencePool {
       worker.on('exit', (code) => {
         const index = this.slots.indexOf(slot);
         if (index >= 0) this.slots.splice(index, 1);
+        this.streams.onWorkerExit(worker);
         for (const job of slot.batch ?? []) job.reject(new ApiError(500, 'The inference worker stopped while processing this request.', { code: 'inference_failed' }));
         slot.batch = null;
         if (!this.closed && slot.ready) {
@@ -336,6 +345,20 @@ export class InferencePool {
     if (infos.length === 0) throw new Error(`no inference worker is running to load model ${modelId}`);
     this.models[modelId] = infos[0];
     return infos[0];
+  }
+
+  /**
+   * Opens a stream of an online model (see OnlineRecognizerStream), pinned for its whole life to the ready worker
+   * holding the fewest streams. Throws a 503 while shutting down or before any worker is ready.
+   */
+  openStream(modelId: string): OnlineRecognizerStream {
+    if (this.closed) throw new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 });
+    return this.streams.open(modelId, this.slots.filter((s) => s.ready).map((s) => s.worker));
+  }
+
+  /** Streams of online models: open now, opened in all, samples sent in all (each sample once). */
+  get streamStats(): { open: number; opened: number; samplesSent: number } {
+    return this.streams.stats;
   }
 
   get stats(): { workers: number; busy: number; queued: number } {

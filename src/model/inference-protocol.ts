@@ -2,6 +2,7 @@ import type { DecodingConfig, DecodingMethod, TextContext } from './decoding';
 import type { ModelLayout } from './model-layout';
 import type { ExecutionProvider } from './ort-session';
 import type { RecognitionResult } from './recognizer';
+import type { StreamRequest, StreamResponse } from './stream-protocol';
 
 /** Messages between the inference pool (main thread) and its worker threads. */
 export interface InferenceWorkerData {
@@ -33,6 +34,7 @@ export type WorkerRequest =
   | { type: 'recognize'; jobId: number; modelId: string; samples: Float32Array; text?: TextContext }
   /** Several jobs of one model in one run (see InferencePool's batching); answered by one `batchResult` (or `error`) under the first job's id. */
   | { type: 'recognizeBatch'; jobId: number; modelId: string; items: { samples: Float32Array; text?: TextContext }[] }
+  | StreamRequest
   | ModelAddRequest;
 
 export type WorkerResponse =
@@ -41,6 +43,7 @@ export type WorkerResponse =
   | { type: 'result'; jobId: number; result: RecognitionResult; inferenceMs: number }
   | { type: 'batchResult'; jobId: number; results: RecognitionResult[]; inferenceMs: number }
   | { type: 'error'; jobId: number; message: string }
+  | StreamResponse
   | ModelAddResponse;
 
 /** Loads one more model into a running worker (a model pulled while serving); answered by `modelAdded` or `modelAddFailed`. */

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InferenceWorkerData, LoadedModelInfo, WorkerRequest, WorkerResponse } from './inference-protocol';
+import { WorkerStreams } from './worker-streams';
 import { addModelInWorker } from './inference-worker-model-add';
 import { loadModel, recognizeBatchWith, recognizeWith, type AcousticModel } from './offline-recognizer';
 
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
   }
   post({ type: 'ready', models: info, warnings });
 
+  const streams = new WorkerStreams(models, post);
   port.on('message', async (request: WorkerRequest) => {
+    if (request.type === 'stream') return streams.handle(request);
     if (request.type === 'addModel') return post(await addModelInWorker(request, models, data));
     if (data.crashOnModelId !== undefined && request.modelId === data.crashOnModelId) process.exit(70);
     const model = models.get(request.modelId);

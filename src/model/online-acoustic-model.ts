@@ -37,3 +37,10 @@ export interface OnlineSegment {
 export function isOnlineModel(model: AcousticModel): model is OnlineAcousticModel {
   return typeof (model as Partial<OnlineAcousticModel>).createStream === 'function';
 }
+
+/** The layouts whose models are online (open streams): the pool's model info tells a session which to use. */
+const ONLINE_MODEL_KINDS: ReadonlySet<string> = new Set(['online-transducer']);
+
+export function isOnlineModelKind(kind: string | undefined): boolean {
+  return kind !== undefined && ONLINE_MODEL_KINDS.has(kind);
+}

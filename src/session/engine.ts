@@ -1,6 +1,7 @@
 import type { SpooledUpload } from '../audio/decode';
 import { ApiError } from '../errors';
 import { canTranslate, checkLanguage } from '../model/supported-languages';
+import { isOnlineModelKind } from '../model/online-acoustic-model';
 import type { Services } from '../services';
 import { FileSession } from './file-session';
 import { LiveSession, type LiveSessionHandlers, type LiveSessionSettings } from './live-session';
@@ -87,6 +88,7 @@ export class Engine {
         return services.vad;
       },
       recognizer: services.recognizer.bind(services),
+      openOnlineStream: (modelId: string) => (isOnlineModelKind(services.pool.models[modelId]?.kind) ? services.pool.openStream(modelId) : undefined),
     };
   }
 }

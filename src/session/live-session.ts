@@ -8,6 +8,9 @@ import { validateStreamingConfig } from '../streaming/streaming-config';
 import type { FinalEvent, PartialEvent, StreamingEvent } from '../streaming/streaming-events';
 import { STREAM_SAMPLE_RATE_HZ } from '../streaming/stream-input';
 import { StreamingTranscriber } from '../streaming/streaming-transcriber';
+import type { LiveTranscriber } from '../streaming/live-transcriber';
+import { OnlineStreamingTranscriber } from '../streaming/online-streaming-transcriber';
+import type { OnlineRecognizerStream } from '../model/online-recognizer-stream';
 import type { SpeechProbabilitySource } from '../vad/speech-probability';
 import { AudioIngest } from './audio-ingest';
 import type { StreamGuard } from './stream-guard';
@@ -19,6 +22,11 @@ export interface LiveSessionDeps {
   metrics: Metrics;
   vad: SpeechProbabilitySource;
   recognizer(modelId: string, bias?: RecognizerBias): Recognizer;
+  /**
+   * A stream of `modelId` when it is an online model (decoded chunk by chunk from state in one worker): the
+   * session then runs OnlineStreamingTranscriber instead of re-decoding windows. Undefined for other models.
+   */
+  openOnlineStream?(modelId: string): OnlineRecognizerStream | undefined;
 }
 
 export interface LiveSessionSettings {
@@ -56,7 +64,7 @@ export interface LiveSessionHandlers {
  * of metrics. Transports only parse their protocol and render the events.
  */
 export class LiveSession {
-  private readonly transcriber: StreamingTranscriber;
+  private readonly transcriber: LiveTranscriber;
   private readonly ingest: AudioIngest;
   private readonly guard: StreamGuard | null;
   private finishing: Promise<void> | null = null;
@@ -74,7 +82,10 @@ export class LiveSession {
   ) {
     const config = LiveSession.streamingConfig(deps.config, settings);
     this.ingest = new AudioIngest(settings.input.encoding, settings.input.sampleRateHz);
-    this.transcriber = new StreamingTranscriber(
+    const online = deps.openOnlineStream?.(settings.modelId);
+    this.transcriber = online
+      ? new OnlineStreamingTranscriber({ stream: online, vad: deps.vad, onEvent: (event) => this.onEvent(event) }, config)
+      : new StreamingTranscriber(
       { recognizer: deps.recognizer(settings.modelId, settings.bias), vad: deps.vad, onEvent: (event) => this.onEvent(event) },
       config,
     );

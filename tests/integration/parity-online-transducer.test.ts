@@ -1,5 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import OpenAI, { toFile } from 'openai';
+import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { decodeWav } from '../../src/audio/wav';
 import { resample } from '../../src/audio/resample';
 import { GREEDY_DECODING } from '../../src/model/decoding';
@@ -7,7 +10,9 @@ import { detectModelLayout, type ModelLayout } from '../../src/model/model-layou
 import { isOnlineModel, type OnlineAcousticModel, type OnlineSegment } from '../../src/model/online-acoustic-model';
 import { loadModel, recognizeWith } from '../../src/model/offline-recognizer';
 import { TAIL_PADDING_SEC } from '../../src/model/online-transducer/online-transducer-stream';
-import { REPO_ROOT } from './helpers/test-server';
+import { wavBytes } from './helpers/audio';
+import { REPO_ROOT, startTestServer, type TestServer } from './helpers/test-server';
+import { pcm16Bytes, RecordingSocket, streamChunks } from './helpers/ws-client';
 
 /** The parts of sherpa-onnx-node's streaming API (streaming-asr.js) used here; the package ships no types. */
 interface SherpaOnlineStream {
@@ -141,4 +146,89 @@ describe('streaming Zipformer transducer: parity with sherpa-onnx-node OnlineRec
     const whole = await model.decode(model.computeFeatures(samples));
     expect(ourSegments.flatMap((s) => s.tokens.map((t) => t.id))).toEqual(whole.map((t) => t.id));
   });
+});
+
+/**
+ * The real server (port 0) serving only the online model: a file upload and a live captions stream are both
+ * decoded chunk by chunk from state, each sample once; the live partials only ever extend (nothing is
+ * re-decoded) and the finals are the file's transcription.
+ */
+describe('streaming Zipformer transducer: live captions through the real server', () => {
+  const MODEL_ID = 'online-zipformer';
+  const speech = loadSpeechFixture();
+  let modelsDir: string;
+  let server: TestServer;
+  let fileText = '';
+
+  beforeAll(async () => {
+    modelsDir = mkdtempSync(path.join(os.tmpdir(), 'online-models-'));
+    symlinkSync(MODEL_DIR, path.join(modelsDir, MODEL_ID));
+    server = await startTestServer({ MODELS_DIR: modelsDir, MAX_STREAMS: '4' });
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const before = server.services.pool.streamStats;
+    fileText = (await client.audio.transcriptions.create({ file: await toFile(wavBytes(speech.samples, 16000), 'a.wav'), model: MODEL_ID })).text;
+    // The file went through one stream too, every sample once.
+    const after = server.services.pool.streamStats;
+    expect(after.opened - before.opened).toBe(1);
+    expect(after.samplesSent - before.samplesSent).toBe(speech.samples.length);
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(modelsDir, { recursive: true, force: true });
+  });
+
+  test('the file transcription is the token sequence sherpa-onnx decodes from the whole file', async () => {
+    const detected = detectModelLayout(MODEL_DIR);
+    if ('error' in detected || detected.kind !== 'online-transducer') throw new Error('layout not detected');
+    const recognizer = sherpaOnline(detected);
+    const stream = recognizer.createStream();
+    stream.acceptWaveform({ sampleRate: 16000, samples: speech.samples });
+    stream.acceptWaveform({ sampleRate: 16000, samples: new Float32Array(Math.round(TAIL_PADDING_SEC * 16000)) });
+    stream.inputFinished();
+    while (recognizer.isReady(stream)) recognizer.decode(stream);
+    expect(fileText.length).toBeGreaterThan(0);
+    // The same tokens; the service ends a segment at each VAD endpoint (as sherpa-onnx's endpointing would),
+    // so a word the model continues across one is split there.
+    const letters = (s: string) => s.replace(/\s+/g, '');
+    expect(letters(fileText)).toBe(letters(recognizer.getResult(stream).text));
+  });
+
+  test.each([
+    ['5x real time, 100 ms chunks', 5, 100],
+    ['in real time, 40 ms chunks', 1, 40],
+  ])('streamed %s: partials grow from state, each sample decoded once; finals are the file text', async (_name, speed, chunkMs) => {
+    const before = server.services.pool.streamStats;
+    const s = new RecordingSocket(server.url.replace(/^http/, 'ws') + `/v1/audio/transcriptions?model=${MODEL_ID}`);
+    await s.opened;
+    await s.waitForType('ready');
+    await streamChunks((c) => s.ws.send(c), pcm16Bytes(speech.samples), 32, chunkMs, speed);
+    s.sendJson({ type: 'end' });
+    await s.waitForType('end', 60_000);
+    expect(await s.closed()).toBe(1000);
+    expect(s.ofType('error')).toEqual([]);
+
+    // One stream, fed each sample exactly once (no window is decoded again).
+    const after = server.services.pool.streamStats;
+    expect(after.opened - before.opened).toBe(1);
+    expect(after.samplesSent - before.samplesSent).toBe(speech.samples.length);
+    expect(after.open).toBe(0);
+
+    // Partials come straight from the decoder: within an utterance each one extends the last, text and stable text.
+    const partials = s.ofType('partial');
+    expect(partials.length).toBeGreaterThan(2);
+    const last = new Map<number, { text: string; stable: string }>();
+    for (const p of partials) {
+      const id = p.utterance_id as number;
+      const previous = last.get(id) ?? { text: '', stable: '' };
+      expect((p.text as string).startsWith(previous.text)).toBe(true);
+      expect((p.stable_text as string).startsWith(previous.stable)).toBe(true);
+      expect(previous.stable + (p.delta as string)).toBe(p.stable_text);
+      last.set(id, { text: p.text as string, stable: p.stable_text as string });
+    }
+    // Each final is its utterance's last partial grown by what the model decoded after it, and together they are the file's text.
+    const finals = s.ofType('final');
+    expect(finals.length).toBeGreaterThan(0);
+    for (const f of finals) expect((f.text as string).startsWith(last.get(f.utterance_id as number)?.text ?? '')).toBe(true);
+    expect(finals.map((f) => f.text as string).filter(Boolean).join(' ')).toBe(fileText);
+  }, 60_000);
 });
