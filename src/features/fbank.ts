@@ -51,6 +51,18 @@ export const NEMO_FBANK_OPTIONS: Readonly<FbankOptions> = Object.freeze({
   librosaMel: true,
 });
 
+/**
+ * What sherpa-onnx switches to for NeMo transducers (offline-recognizer-transducer-nemo-impl.h): librosa mel
+ * filters from 0 Hz, no DC removal, but unlike NeMo CTC it keeps the povey window and the 7600 Hz upper edge.
+ * `numMelBins` comes from the model's `feat_dim` (128 for Parakeet TDT v2/v3).
+ */
+export const NEMO_TRANSDUCER_FBANK_OPTIONS: Readonly<FbankOptions> = Object.freeze({
+  ...KALDI_FBANK_OPTIONS,
+  lowFreqHz: 0,
+  removeDcOffset: false,
+  librosaMel: true,
+});
+
 export type { Features } from './features';
 
 const LOG_FLOOR = 1.1920928955078125e-7; // float epsilon, as kaldi-native-fbank floors energies

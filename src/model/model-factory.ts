@@ -2,6 +2,7 @@ import type { AcousticModel } from './acoustic-model';
 import { CtcModel } from './ctc/ctc-model';
 import type { DecodingConfig } from './decoding';
 import type { ModelLayout } from './model-layout';
+import { NemoTransducerModel } from './nemo-transducer/nemo-transducer-model';
 import { MoonshineModel } from './moonshine/moonshine-model';
 import { OnlineTransducerModel } from './online-transducer/online-transducer-model';
 import type { SessionOptions } from './ort-session';
@@ -15,6 +16,7 @@ const LOADERS: { [K in ModelLayout['kind']]: Loader<K> } = {
   'nemo-ctc': (layout, options, decoding) => CtcModel.load(layout, options, decoding),
   transducer: (layout, options, decoding) => TransducerModel.load(layout, options, decoding),
   whisper: (layout, options) => WhisperModel.load(layout, options),
+  'nemo-transducer': (layout, options) => NemoTransducerModel.load(layout, options),
   'online-transducer': (layout, options, decoding) => OnlineTransducerModel.load(layout, options, decoding),
   moonshine: (layout, options, decoding) => MoonshineModel.load(layout, options, decoding),
 };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readModelFolderMetadata } from './model-folder-metadata';
 import { detectWhisper, type WhisperLayout } from './whisper/whisper-layout';
 import { detectMoonshine, type MoonshineLayout } from './moonshine/moonshine-layout';
+import { detectNemoTransducer, type NemoTransducerLayout } from './nemo-transducer/nemo-transducer-layout';
 import { detectOnlineTransducer, type OnlineTransducerLayout } from './online-transducer/online-transducer-layout';
 
 /**
@@ -10,6 +11,8 @@ import { detectOnlineTransducer, type OnlineTransducerLayout } from './online-tr
  * below and one detector in DETECTORS (tried in order, most specific first):
  * - `online-transducer`: streaming Zipformer2 transducer (encoder metadata `model_type=zipformer2` with `T`,
  *   `decode_chunk_len` and the cache shapes; online-transducer/online-transducer-layout.ts)
+ * - `nemo-transducer`: NeMo RNN-T/TDT (Parakeet): the same three files, told apart by the encoder's `model_type`
+ *   metadata (nemo-transducer/nemo-transducer-layout.ts)
  * - `transducer`: icefall/Zipformer offline transducer: `encoder*.onnx`, `decoder*.onnx`, `joiner*.onnx` + `tokens.txt`
  * - `whisper`: Whisper encoder/decoder (`<name>-encoder.onnx`, `<name>-decoder.onnx`, `<name>-tokens.txt`),
  *   told by the encoder's Whisper metadata (whisper/whisper-layout.ts)
@@ -24,6 +27,7 @@ export type ModelLayout = (
   | { kind: 'transducer'; dir: string; encoderPath: string; decoderPath: string; joinerPath: string; tokensPath: string }
   | WhisperLayout
   | MoonshineLayout
+  | NemoTransducerLayout
   | OnlineTransducerLayout
 ) &
   LmFiles;
@@ -74,7 +78,7 @@ const detectNemoCtc: LayoutDetector = (folder) => {
 };
 
 /** Every layout's detector, most specific first (a new layout adds its line here and its loader in model-factory.ts). */
-const DETECTORS: LayoutDetector[] = [detectWhisper, detectMoonshine, detectOnlineTransducer, detectTransducer, detectNemoCtc];
+const DETECTORS: LayoutDetector[] = [detectWhisper, detectMoonshine, detectOnlineTransducer, detectNemoTransducer, detectTransducer, detectNemoCtc];
 
 /** Detects the layout of `dir`, or explains why it is not a model folder. */
 export function detectModelLayout(dir: string, precision: ModelPrecision = 'fp32'): ModelLayout | { error: string } {
