@@ -63,6 +63,25 @@ const originList = z.string().transform((raw, ctx) => {
   return out;
 });
 
+/** `key1=value1,key2=value2` (OTEL_EXPORTER_OTLP_HEADERS: values URL-encoded, as the OpenTelemetry SDKs read them). */
+const headerList = z.string().transform((raw, ctx) => {
+  const out: Record<string, string> = {};
+  for (const pair of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      ctx.addIssue({ code: 'custom', message: 'expected key=value pairs separated by commas' });
+      return z.NEVER;
+    }
+    try {
+      out[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'a header key or value is not valid URL encoding' });
+      return z.NEVER;
+    }
+  }
+  return out;
+});
+
 /** Keys of an API_KEYS_FILE: one per line; blank lines and lines starting with `#` are ignored. */
 function readApiKeysFile(file: string): string[] {
   let text: string;
@@ -213,6 +232,26 @@ export const configSchema = z.object({
    * not browsers and pass). Empty: no CORS headers and no browser WebSockets.
    */
   CORS_ORIGINS: originList.default([]),
+  /**
+   * OpenTelemetry traces of file transcriptions (spans for upload, decode, queue wait, inference, features and
+   * decoding, each with the request id): `true` or `false`. Unset: on when OTEL_TRACES_EXPORTER=otlp or an
+   * OTLP endpoint is set, else off (tracing off costs nothing: the OpenTelemetry packages are not even loaded).
+   */
+  OTEL_TRACES_ENABLED: z.enum(['true', 'false']).optional(),
+  /** `otlp` or `none` (none turns tracing off whatever else is set), as the OpenTelemetry SDKs read it. */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'none']).optional(),
+  /** OTLP/HTTP base URL; traces go to `<it>/v1/traces`. Default http://localhost:4318. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** OTLP/HTTP traces URL used as is (overrides OTEL_EXPORTER_OTLP_ENDPOINT). */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** OTLP/HTTP encoding: `http/protobuf` or `http/json`. */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  /** Headers sent with every export (`key=value,...`, URL-encoded values), e.g. a collector's API key. Never logged. */
+  OTEL_EXPORTER_OTLP_HEADERS: headerList.default({}),
+  /** The `service.name` resource attribute of every span. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('onnx-stt-server'),
+  /** Longest a finished span waits before it is exported, in ms (spans are exported in batches). */
+  OTEL_BSP_SCHEDULE_DELAY: int(1, 600_000).default(5000),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -270,6 +309,19 @@ export interface Config {
   /** Allowed browser origins, normalized (`scheme://host[:port]`); `*` = any; empty = none. */
   corsOrigins: readonly string[];
   logLevel: RawConfig['LOG_LEVEL'];
+  /** OpenTelemetry traces; null when off. */
+  tracing: Readonly<TracingConfig> | null;
+}
+
+/** Where and how traces are exported (OTLP over HTTP). */
+export interface TracingConfig {
+  /** The OTLP/HTTP traces URL. */
+  url: string;
+  protocol: 'http/protobuf' | 'http/json';
+  headers: Readonly<Record<string, string>>;
+  serviceName: string;
+  /** Longest a finished span waits before export, in ms. */
+  scheduleDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -286,7 +338,7 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     // API keys are secrets: their variable is named, never its value.
-    const shown = (name: string) => (name === 'API_KEYS' ? '<redacted>' : JSON.stringify(present[name]));
+    const shown = (name: string) => (name === 'API_KEYS' || name === 'OTEL_EXPORTER_OTLP_HEADERS' ? '<redacted>' : JSON.stringify(present[name]));
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
@@ -343,5 +395,21 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     apiKeys: Object.freeze(apiKeys),
     corsOrigins: Object.freeze([...new Set(c.CORS_ORIGINS)]),
     logLevel: c.LOG_LEVEL,
+    tracing: tracingConfig(c),
+  });
+}
+
+/** Tracing on or off (see OTEL_TRACES_ENABLED), and where its spans go. */
+function tracingConfig(c: RawConfig): Readonly<TracingConfig> | null {
+  const endpointSet = c.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined;
+  const enabled = c.OTEL_TRACES_EXPORTER === 'none' ? false : c.OTEL_TRACES_ENABLED !== undefined ? c.OTEL_TRACES_ENABLED === 'true' : c.OTEL_TRACES_EXPORTER === 'otlp' || endpointSet;
+  if (!enabled) return null;
+  const base = (c.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/+$/, '');
+  return Object.freeze({
+    url: c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${base}/v1/traces`,
+    protocol: c.OTEL_EXPORTER_OTLP_PROTOCOL,
+    headers: Object.freeze({ ...c.OTEL_EXPORTER_OTLP_HEADERS }),
+    serviceName: c.OTEL_SERVICE_NAME,
+    scheduleDelayMs: c.OTEL_BSP_SCHEDULE_DELAY,
   });
 }

@@ -3,6 +3,7 @@ import { Admission } from './admission/admission';
 import { DecodedAudioBudget } from './audio/decoded-audio-budget';
 import type { Config } from './config';
 import { Metrics } from './metrics';
+import type { Tracing } from './observability/trace-span';
 import { InferencePool } from './model/inference-pool';
 import type { LoadedModelInfo } from './model/inference-protocol';
 import { ModelRegistry, type ModelEntry } from './model/model-registry';
@@ -26,6 +27,8 @@ export class Services {
   readonly audioBudget: DecodedAudioBudget;
   /** Who may use the service (API keys, browser origins): asked by HTTP and WebSocket alike. */
   readonly admission: Admission;
+  /** OpenTelemetry traces (TracingConfig); null when off. Started by `start`. */
+  tracing: Tracing | null = null;
   private vadClient: VadWorkerClient | null = null;
   private ready = false;
   private shuttingDown = false;
@@ -63,6 +66,12 @@ export class Services {
 
   async start(): Promise<Record<string, LoadedModelInfo>> {
     const started = performance.now();
+    if (this.config.tracing) {
+      // Loaded only when on: tracing off never requires the OpenTelemetry packages.
+      const { startTracing } = await import('./observability/otel-tracing');
+      this.tracing = await startTracing(this.config.tracing, (message) => this.logger.warn({ tracesUrl: this.config.tracing?.url }, `trace export failed: ${message}`));
+      this.logger.info({ url: this.config.tracing.url, protocol: this.config.tracing.protocol }, 'exporting traces');
+    }
     const [models, vad] = await Promise.all([this.pool.start(), VadWorkerClient.start({ maxQueuedRequests: 4 * this.config.maxStreams + 64 })]);
     this.vadClient = vad;
     for (const [id, info] of Object.entries(models)) {
@@ -145,5 +154,7 @@ export class Services {
   async close(): Promise<void> {
     this.ready = false;
     await Promise.all([this.pool.close(), this.vadClient?.close()]);
+    // The last spans (the requests the drain waited for) are exported before the process ends.
+    await this.tracing?.shutdown().catch(() => undefined);
   }
 }

@@ -10,10 +10,13 @@ export { loadModel } from './model-factory';
 export async function recognizeWith(model: AcousticModel, samples: Float32Array, context?: TextContext): Promise<RecognitionResult> {
   const sampleRateHz = 16000;
   if (model.recognize) return model.recognize(samples, context);
+  const featuresStarted = performance.now();
   const features = model.computeFeatures(samples);
+  const decodingStarted = performance.now();
   const tokens = await model.decode(features, context);
+  const timings = { featuresMs: decodingStarted - featuresStarted, decodingMs: performance.now() - decodingStarted };
   const { text, words, tokens: logprobs } = tokensToWords(tokens, model.tokens, model.frameSec);
-  return { text, words, durationSec: samples.length / sampleRateHz, tokens: logprobs };
+  return { text, words, durationSec: samples.length / sampleRateHz, tokens: logprobs, timings };
 }
 
 /**
@@ -27,10 +30,14 @@ export async function recognizeBatchWith(model: AcousticModel, items: readonly F
     return results;
   }
   const sampleRateHz = 16000;
+  const featuresStarted = performance.now();
   const features = items.map((samples) => model.computeFeatures(samples));
+  const decodingStarted = performance.now();
   const decoded = await model.decodeBatch(features, contexts);
+  // The batch's figures, for each of its items (as the pool reports the batch's inference time).
+  const timings = { featuresMs: decodingStarted - featuresStarted, decodingMs: performance.now() - decodingStarted };
   return decoded.map((tokens, i) => {
     const { text, words, tokens: logprobs } = tokensToWords(tokens, model.tokens, model.frameSec);
-    return { text, words, durationSec: items[i].length / sampleRateHz, tokens: logprobs };
+    return { text, words, durationSec: items[i].length / sampleRateHz, tokens: logprobs, timings };
   });
 }

@@ -15,6 +15,7 @@ export class PooledRecognizer implements Recognizer {
     const { signal, transferSamples: transfer, priority, precedingText, supersedeKey } = options;
     const { prompt, language, task } = this.bias;
     const text = { prompt, precedingText, language, task };
-    return (await this.pool.recognize(this.modelId, samples, { signal, transfer, priority, text, supersedeKey })).result;
+    const { result, inferenceMs } = await this.pool.recognize(this.modelId, samples, { signal, transfer, priority, text, supersedeKey });
+    return { ...result, timings: { ...result.timings, inferenceMs } };
   }
 }

@@ -30,6 +30,18 @@ export interface RecognitionResult {
   tokens: TokenLogprob[];
   /** The language the model decoded in (ISO-639-1: the one asked for, or detected); absent for English-only models. */
   language?: string;
+  /** Where the time went, in ms, when measured (for traces). */
+  timings?: RecognitionTimings;
+}
+
+/** Time spent on one recognition, in ms. With batching, the worker's figures are those of the whole batch. */
+export interface RecognitionTimings {
+  /** The worker's time: features + model + decoding. */
+  inferenceMs?: number;
+  /** Computing the features. */
+  featuresMs?: number;
+  /** The model and the token search (interleaved in transducers, so timed together). */
+  decodingMs?: number;
 }
 
 export interface RecognizeOptions {

@@ -4,6 +4,7 @@ import { overBudget } from '../audio/over-budget';
 import { primeChunks } from '../audio/primed-chunks';
 import type { Recognizer, RecognizerBias, TokenLogprob } from '../model/recognizer';
 import { languageName } from '../model/supported-languages';
+import type { TraceSpan } from '../observability/trace-span';
 import type { StreamWord } from '../streaming/local-agreement';
 import { spelledTokens } from '../streaming/word-tokens';
 import { segmentWords, type Transcript } from '../transcription/transcript';
@@ -32,6 +33,8 @@ export interface FileTranscribeOptions {
   onDelta?: (delta: string, logprobs: TokenLogprob[]) => void;
   /** Seconds of audio through the VAD and finals so far (for a progress bar). */
   onProgress?: (audioSec: number) => void;
+  /** The request's trace: the transcription becomes a `stt.transcribe` span under it, with its recognitions. */
+  trace?: TraceSpan;
 }
 
 /** `recognizer`, telling `onLanguage` the language of each result that reports one. */
@@ -85,6 +88,18 @@ export class FileSession {
 
   async transcribe(options: FileTranscribeOptions = {}): Promise<Transcript> {
     const started = performance.now();
+    const span = options.trace?.start('stt.transcribe', started);
+    try {
+      return await this.run(options, started, span);
+    } catch (err) {
+      span?.end(performance.now(), err);
+      throw err;
+    } finally {
+      span?.end();
+    }
+  }
+
+  private async run(options: FileTranscribeOptions, started: number, span: TraceSpan | undefined): Promise<Transcript> {
     const { signal } = this.request;
     const words: StreamWord[] = [];
     const finals: string[] = [];
@@ -113,6 +128,7 @@ export class FileSession {
         bias: prompt || language || task ? { prompt, language, task } : undefined,
         partialUpdates: false,
         mode: 'file',
+        trace: span,
       },
       { onEvent },
     );

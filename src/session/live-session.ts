@@ -3,6 +3,8 @@ import { ApiError } from '../errors';
 import type { PcmEncoding } from '../audio/pcm';
 import type { Metrics } from '../metrics';
 import type { StreamLatency } from '../observability/stream-latency';
+import type { TraceSpan } from '../observability/trace-span';
+import { TracedRecognizer } from '../observability/traced-recognizer';
 import type { Recognizer, RecognizerBias } from '../model/recognizer';
 import { validateStreamingConfig } from '../streaming/streaming-config';
 import type { FinalEvent, PartialEvent, StreamingEvent } from '../streaming/streaming-events';
@@ -43,11 +45,18 @@ export interface LiveSessionSettings {
 
   /** Metrics label: a live stream or a file. */
   mode: 'stream' | 'file';
+  /** Traced: each recognition becomes spans under this one (see TracedRecognizer). */
+  trace?: TraceSpan;
   /**
    * The stream's idle, audio and wall-clock limits (none for a file): started by the transport when the
    * connection opens (a client that never sends audio is closed too), told of every frame here, stopped at the end.
    */
   guard?: StreamGuard;
+}
+
+/** The recognizer, its recognitions recorded as spans under `trace` when there is one. */
+function traced(recognizer: Recognizer, trace: TraceSpan | undefined): Recognizer {
+  return trace ? new TracedRecognizer(recognizer, trace) : recognizer;
 }
 
 /** A partial carries how far its text trails the audio received. */
@@ -86,7 +95,7 @@ export class LiveSession {
     this.transcriber = online
       ? new OnlineStreamingTranscriber({ stream: online, vad: deps.vad, onEvent: (event) => this.onEvent(event) }, config)
       : new StreamingTranscriber(
-      { recognizer: deps.recognizer(settings.modelId, settings.bias), vad: deps.vad, onEvent: (event) => this.onEvent(event) },
+      { recognizer: traced(deps.recognizer(settings.modelId, settings.bias), settings.trace), vad: deps.vad, onEvent: (event) => this.onEvent(event) },
       config,
     );
     this.guard = settings.guard ?? null;

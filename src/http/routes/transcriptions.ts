@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { ApiError } from '../../errors';
 import type { Services } from '../../services';
 import { requestSlots } from '../request-context';
+import { traceRequest } from '../request-trace';
 import { logprobEntries } from '../../transcription/logprob-entries';
 import { durationUsage, renderTranscript } from '../response-formats';
 import { parseTranscriptionParams } from '../transcription-params';
@@ -28,6 +29,9 @@ export function transcriptionRoutes(services: Services): Router {
 
 async function handle(services: Services, task: Task, req: Request, res: Response): Promise<void> {
   const started = performance.now();
+  // Spans for upload, decode and transcription (with queue wait, inference, features, decoding) when tracing is on.
+  const trace = traceRequest(services.tracing, req, res);
+  trace?.record('stt.upload', (res.locals.startedAtMs as number | undefined) ?? started, started, { 'stt.upload_bytes': req.file?.size ?? 0 });
   const params = parseTranscriptionParams(req.body);
   const file = req.file;
   if (!file) throw new ApiError(400, "Missing the audio 'file' field.", { param: 'file', code: 'missing_file' });
@@ -42,11 +46,12 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
   });
   const decodeStarted = performance.now();
   // The prompt's words are favoured as hotwords (beam search); OpenAI models use it for vocabulary and style.
+  trace?.setAttributes({ 'stt.model': modelId });
   const { session, release } = await engine.openFile(
     { filePath: file.path, sizeBytes: file.size, fileName: file.originalname, mimeType: file.mimetype },
     // translate: a multilingual Whisper model's translate task; other models hear English and transcribe it.
     { modelId, prompt: params.prompt, language: params.language, task, signal: abort.signal },
-  );
+  ).finally(() => trace?.record('stt.audio_decode', decodeStarted, performance.now()));
   res.on('close', release);
   // A WAV header that declares more audio than the file holds: what is there is transcribed, and said so.
   if (session.truncated) res.setHeader('X-Audio-Truncated', 'true');
@@ -59,6 +64,7 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
     try {
       // A delta as each utterance is final, while later audio is still being decoded and processed.
       const transcript = await session.transcribe({
+        trace,
         onDelta: (delta, logprobs) => send({ type: 'transcript.text.delta', delta, ...(params.logprobs ? { logprobs: logprobEntries(logprobs) } : {}) }),
       });
       send({
@@ -79,7 +85,7 @@ async function handle(services: Services, task: Task, req: Request, res: Respons
   }
 
   const transcribeStarted = performance.now();
-  const transcript = await session.transcribe();
+  const transcript = await session.transcribe({ trace });
   const finished = performance.now();
   const { contentType, body } = renderTranscript(transcript, params.responseFormat, {
     granularities: params.timestampGranularities,

@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { followServerLog } from '../../scripts/bench/server-log';
+import { loadSpeechFixture } from '../fixtures/speech-fixture';
+import { wavBytes } from './helpers/audio';
+import { ensureBuilt } from './helpers/cli';
+import { attribute, jsonSpans, startOtlpReceiver, waitFor } from './helpers/otlp-receiver';
+import { MODELS_DIR, REPO_ROOT } from './helpers/test-server';
+
+interface ServerProcess {
+  url: string;
+  logs: Record<string, unknown>[];
+  /** SIGTERM, then waits for the exit (the drain exports the last spans). */
+  stop(): Promise<void>;
+}
+
+/**
+ * The real server process (`node dist/main.js`): the OTLP exporter loads Node's http module with a dynamic
+ * `import()`, which jest's module sandbox cannot run, so the traced server runs as in production.
+ */
+async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+  const proc: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'main.js')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MODELS_DIR, INFERENCE_WORKERS: '1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const { logs, ready } = followServerLog(proc, exited);
+  const port = await ready;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    logs,
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * OpenTelemetry traces end to end: the real server exports over OTLP/HTTP to a local receiver; one file
+ * transcription gives one trace whose spans carry the request id; with tracing off nothing is sent.
+ */
+describe('OpenTelemetry traces', () => {
+  const speech = loadSpeechFixture();
+  const wav = wavBytes(speech.samples, speech.sampleRateHz);
+
+  beforeAll(() => ensureBuilt(), 180_000);
+
+  const transcribe = (server: ServerProcess, headers: Record<string, string>) => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(wav)], { type: 'audio/wav' }), 'speech.wav');
+    form.append('model', 'whisper-1');
+    return fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', body: form, headers });
+  };
+
+  test('OTLP/HTTP JSON: one trace with upload, decode, queue wait, inference, features and decoding spans, each with the request id', async () => {
+    const receiver = await startOtlpReceiver();
+    const server = await spawnServer({ OTEL_TRACES_ENABLED: 'true', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '50' });
+    try {
+      const requestId = 'trace-test-json-1';
+      // The caller's W3C trace context is continued.
+      const callerTraceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const res = await transcribe(server, { 'x-request-id': requestId, traceparent: `00-${callerTraceId}-00f067aa0ba902b7-01` });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { text: string }).text.length).toBeGreaterThan(0);
+
+      const mine = () => jsonSpans(receiver.exports).filter((s) => attribute(s, 'stt.request_id') === requestId);
+      expect(await waitFor(() => mine().some((s) => s.name === 'POST /v1/audio/transcriptions'), 10_000)).toBe(true);
+      const spans = mine();
+      expect(receiver.exports.every((e) => e.path === '/v1/traces' && e.contentType.startsWith('application/json'))).toBe(true);
+      const names = new Set(spans.map((s) => s.name));
+      for (const name of ['POST /v1/audio/transcriptions', 'stt.upload', 'stt.audio_decode', 'stt.transcribe', 'stt.recognize', 'stt.queue_wait', 'stt.inference', 'stt.features', 'stt.decoding']) {
+        expect(names).toContain(name);
+      }
+      // One trace (the caller's), and each span under the one it belongs to.
+      expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([callerTraceId]));
+      const byId = new Map(spans.map((s) => [s.spanId, s]));
+      const parentName = (name: string) => new Set(spans.filter((s) => s.name === name).map((s) => byId.get(s.parentSpanId ?? '')?.name));
+      const root = spans.find((s) => s.name === 'POST /v1/audio/transcriptions')!;
+      expect(root.parentSpanId).toBe('00f067aa0ba902b7');
+      expect(attribute(root, 'http.response.status_code')).toBe('200');
+      expect(parentName('stt.upload')).toEqual(new Set(['POST /v1/audio/transcriptions']));
+      expect(parentName('stt.audio_decode')).toEqual(new Set(['POST /v1/audio/transcriptions']));
+      expect(parentName('stt.transcribe')).toEqual(new Set(['POST /v1/audio/transcriptions']));
+      expect(parentName('stt.recognize')).toEqual(new Set(['stt.transcribe']));
+      expect(parentName('stt.queue_wait')).toEqual(new Set(['stt.recognize']));
+      expect(parentName('stt.inference')).toEqual(new Set(['stt.recognize']));
+      expect(parentName('stt.features')).toEqual(new Set(['stt.inference']));
+      expect(parentName('stt.decoding')).toEqual(new Set(['stt.inference']));
+      // Two utterances in the clip: a final each.
+      expect(spans.filter((s) => s.name === 'stt.recognize').length).toBeGreaterThanOrEqual(2);
+      for (const s of spans) expect(BigInt(s.endTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(s.startTimeUnixNano));
+      // Children lie within the request (clocks: the same monotonic origin).
+      for (const s of spans) {
+        expect(BigInt(s.startTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(root.startTimeUnixNano));
+        expect(BigInt(s.endTimeUnixNano)).toBeLessThanOrEqual(BigInt(root.endTimeUnixNano));
+      }
+    } finally {
+      await server.stop();
+      await receiver.close();
+    }
+  });
+
+  test('OTLP/HTTP protobuf (the default encoding) reaches the receiver', async () => {
+    const receiver = await startOtlpReceiver();
+    const server = await spawnServer({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' });
+    try {
+      const requestId = 'trace-test-proto-1';
+      expect((await transcribe(server, { 'x-request-id': requestId })).status).toBe(200);
+      // Protobuf strings are their UTF-8 bytes: the request id and the span names are in the body.
+      const body = () => Buffer.concat(receiver.exports.map((e) => e.body)).toString('latin1');
+      expect(await waitFor(() => body().includes(requestId) && body().includes('POST /v1/audio/transcriptions'), 10_000)).toBe(true);
+      expect(receiver.exports.every((e) => e.contentType === 'application/x-protobuf')).toBe(true);
+      for (const name of ['stt.upload', 'stt.audio_decode', 'stt.queue_wait', 'stt.inference', 'stt.decoding']) expect(body()).toContain(name);
+    } finally {
+      await server.stop();
+      await receiver.close();
+    }
+  });
+
+  test('with tracing off (OTEL_TRACES_ENABLED=false) nothing is sent, even with an endpoint set', async () => {
+    const receiver = await startOtlpReceiver();
+    const server = await spawnServer({ OTEL_TRACES_ENABLED: 'false', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' });
+    try {
+      expect((await transcribe(server, { 'x-request-id': 'trace-test-off' })).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      await server.stop(); // a tracer would export its last spans here
+    }
+    expect(server.logs.some((l) => l.msg === 'exporting traces')).toBe(false);
+    expect(receiver.exports).toHaveLength(0);
+    await receiver.close();
+  });
+});
