@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import { Admission } from './admission/admission';
+import { CapacityMonitor } from './admission/capacity-monitor';
 import { DecodedAudioBudget } from './audio/decoded-audio-budget';
 import type { Config } from './config';
 import { Metrics } from './metrics';
 import type { Tracing } from './observability/trace-span';
 import { InferencePool } from './model/inference-pool';
+import { combineObservers } from './model/inference-observer';
 import type { LoadedModelInfo } from './model/inference-protocol';
 import { ModelRegistry, type ModelEntry } from './model/model-registry';
 import type { ModelLayout } from './model/model-layout';
@@ -27,6 +29,11 @@ export class Services {
   readonly audioBudget: DecodedAudioBudget;
   /** Who may use the service (API keys, browser origins): asked by HTTP and WebSocket alike. */
   readonly admission: Admission;
+  /**
+   * Measured capacity (the pool's batches): refuses new streams and uploads when it is used up and stretches
+   * partials before that; null when CAPACITY_ADMISSION=false.
+   */
+  readonly capacity: CapacityMonitor | null;
   /** OpenTelemetry traces (TracingConfig); null when off. Started by `start`. */
   tracing: Tracing | null = null;
   private vadClient: VadWorkerClient | null = null;
@@ -49,7 +56,8 @@ export class Services {
     this.registry = registry;
     this.modelStore = new ModelPuller({ modelsDir: config.modelsDir, mirrorUrl: config.modelMirrorUrl, precision: config.modelPrecision });
     this.audioBudget = new DecodedAudioBudget(config.maxAudioSecInFlight * 16000 * 4);
-    this.admission = Admission.fromConfig(config, logger);
+    this.capacity = config.capacityAdmission ? new CapacityMonitor({ ...config.capacityAdmission, workers: config.inferenceWorkers }) : null;
+    this.admission = Admission.fromConfig(config, logger, this.capacity ?? undefined);
     this.pool = new InferencePool({
       layouts: registry.layouts(),
       executionProvider: config.executionProvider,

@@ -5,7 +5,7 @@ import { ApiError } from '../errors';
 import { ApiKeySet } from './api-keys';
 import { CorsPolicy } from './cors-policy';
 import { headerCredentials, selectSubprotocol, upgradeCredentials } from './credentials';
-import { StreamSlots } from './stream-slots';
+import { StreamSlots, type CapacityCheck } from './stream-slots';
 
 /**
  * Paths open without a key: probes must work for load balancers and orchestrators that hold none; the
@@ -21,8 +21,8 @@ const wrongKey = () => new ApiError(401, 'Incorrect API key provided.', { code: 
 /**
  * The one place where a request is let in or refused before any work is done for it: HTTP requests (through
  * http/admission-middleware.ts) and WebSocket upgrades (ws/ws-router.ts) ask the same object. It checks
- * API keys (API_KEYS / API_KEYS_FILE), browser origins (CORS_ORIGINS), and for live streams readiness and the
- * stream slots (MAX_STREAMS, MAX_STREAMS_PER_IP). HTTP transcriptions take their request slot after the upload
+ * API keys (API_KEYS / API_KEYS_FILE), browser origins (CORS_ORIGINS), and for live streams readiness, the
+ * stream slots (MAX_STREAMS, MAX_STREAMS_PER_IP) and measured capacity (CAPACITY_ADMISSION). HTTP transcriptions take their request slot after the upload
  * (http/request-context.ts) and meet readiness in the engine.
  */
 export class Admission {
@@ -30,15 +30,18 @@ export class Admission {
   readonly streams: StreamSlots;
   private readonly keys: ApiKeySet;
 
-  constructor(options: { apiKeys: readonly string[]; corsOrigins: readonly string[]; maxStreams?: number; maxStreamsPerIp?: number }) {
+  constructor(options: { apiKeys: readonly string[]; corsOrigins: readonly string[]; maxStreams?: number; maxStreamsPerIp?: number; capacity?: CapacityCheck }) {
     this.keys = new ApiKeySet(options.apiKeys);
     this.cors = new CorsPolicy(options.corsOrigins);
-    this.streams = new StreamSlots(options.maxStreams ?? Number.MAX_SAFE_INTEGER, options.maxStreamsPerIp ?? Number.MAX_SAFE_INTEGER);
+    this.streams = new StreamSlots(options.maxStreams ?? Number.MAX_SAFE_INTEGER, options.maxStreamsPerIp ?? Number.MAX_SAFE_INTEGER, options.capacity);
   }
 
-  /** Builds it from the config and says at startup whether the service is open to anyone (a warning). */
-  static fromConfig(config: Pick<Config, 'apiKeys' | 'corsOrigins'> & Partial<Pick<Config, 'maxStreams' | 'maxStreamsPerIp'>>, logger: Logger): Admission {
-    const admission = new Admission(config);
+  /**
+   * Builds it from the config and says at startup whether the service is open to anyone (a warning);
+   * `capacity` (capacity-monitor.ts) also refuses new streams while measured capacity is used up.
+   */
+  static fromConfig(config: Pick<Config, 'apiKeys' | 'corsOrigins'> & Partial<Pick<Config, 'maxStreams' | 'maxStreamsPerIp'>>, logger: Logger, capacity?: CapacityCheck): Admission {
+    const admission = new Admission({ ...config, capacity });
     if (admission.keysRequired) logger.info({ apiKeys: admission.keys.size, corsOrigins: config.corsOrigins }, 'API keys required on every route but /health, /ready and the page');
     else logger.warn({ corsOrigins: config.corsOrigins }, 'no API keys configured (API_KEYS, API_KEYS_FILE): every route is open to anyone who can reach the server');
     return admission;

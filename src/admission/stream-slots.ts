@@ -1,13 +1,19 @@
 import { ApiError } from '../errors';
 import { PerIpCounter } from '../util/per-ip-counter';
 
+/** Measured capacity (capacity-monitor.ts): the refusal for new work, or null while it is admitted. */
+export interface CapacityCheck {
+  check(): ApiError | null;
+}
+
 /** A stream let in: give its slot back once (extra calls are harmless). */
 export type ReleaseSlot = () => void;
 
 /**
- * Live-stream slots: at most `maxStreams` open at once and `maxStreamsPerIp` from one client address, and
- * none while the models load. A refusal is an ApiError (503 `not_ready`, 429-like `too_many_streams` that
- * the WebSocket transports send as an error event and close 1013).
+ * Live-stream slots: at most `maxStreams` open at once and `maxStreamsPerIp` from one client address, none
+ * while the models load, and (given `capacity`) none while the measured capacity is used up. A refusal is
+ * an ApiError (503 `not_ready`, 503 `server_overloaded`, 429-like `too_many_streams`) that the WebSocket
+ * transports send as an error event and close 1013.
  */
 export class StreamSlots {
   private open = 0;
@@ -16,6 +22,7 @@ export class StreamSlots {
   constructor(
     readonly maxStreams: number,
     readonly maxStreamsPerIp: number,
+    private readonly capacity?: CapacityCheck,
   ) {
     this.perIp = new PerIpCounter(maxStreamsPerIp);
   }
@@ -28,6 +35,8 @@ export class StreamSlots {
   tryAdmit(address: string, ready: boolean): ReleaseSlot | ApiError {
     if (!ready) return new ApiError(503, 'The models are still loading; retry shortly.', { code: 'not_ready', retryAfterSec: 2 });
     if (this.open >= this.maxStreams) return tooMany(`limit ${this.maxStreams}`);
+    const overloaded = this.capacity?.check();
+    if (overloaded) return overloaded;
     if (!this.perIp.tryAcquire(address)) return tooMany(`limit ${this.maxStreamsPerIp} per client address`);
     this.open++;
     let released = false;

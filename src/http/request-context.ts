@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { CapacityCheck } from '../admission/stream-slots';
 import { ApiError } from '../errors';
 
 const VALID_ID = /^[\w.:-]{1,128}$/;
@@ -23,15 +24,16 @@ export function requestContext(logger: Logger): RequestHandler {
 /**
  * Transcription request slots: at most `max` requests decode and recognize at once; beyond that, 429 +
  * Retry-After. A slot is taken once the upload has arrived (`acquire`, after the body parser), so a slow
- * upload holds no slot; `precheck` (before the body) refuses at once while every slot is busy, so a client
- * is not made to upload a large file only to be told to come back.
+ * upload holds no slot; `precheck` (before the body) refuses at once while every slot is busy, or (given
+ * `capacity`) with 503 + Retry-After while measured capacity is used up, so a client is not made to upload a
+ * large file only to be told to come back.
  */
-export function requestSlots(max: number, onChange?: (inFlight: number) => void): { precheck: RequestHandler; acquire: RequestHandler } {
+export function requestSlots(max: number, onChange?: (inFlight: number) => void, capacity?: CapacityCheck): { precheck: RequestHandler; acquire: RequestHandler } {
   let inFlight = 0;
   const busy = () =>
     new ApiError(429, `Too many concurrent transcription requests (limit ${max}); retry shortly.`, { code: 'too_many_requests', retryAfterSec: 1 });
   return {
-    precheck: (_req, _res, next) => next(inFlight >= max ? busy() : undefined),
+    precheck: (_req, _res, next) => next(inFlight >= max ? busy() : (capacity?.check() ?? undefined)),
     acquire: (_req, res, next) => {
       if (inFlight >= max) {
         next(busy());

@@ -33,3 +33,12 @@ export interface InferenceShedEvent {
   reason: InferenceShedReason;
   priority: 'normal' | 'low';
 }
+
+/** One observer telling several (metrics and capacity admission, say); absent ones are skipped. */
+export function combineObservers(...observers: (InferenceObserver | null | undefined)[]): InferenceObserver {
+  const present = observers.filter((o): o is InferenceObserver => !!o);
+  return {
+    onBatch: (event) => present.forEach((o) => o.onBatch?.(event)),
+    onShed: (event) => present.forEach((o) => o.onShed?.(event)),
+  };
+}

@@ -18,7 +18,10 @@ export interface InferencePoolOptions {
   decoding?: DecodingConfig;
   workers: number;
   threadsPerWorker: number;
-  /** Jobs allowed to wait; beyond it `recognize` rejects with 503 + Retry-After. */
+  /**
+   * Jobs allowed to wait; beyond it a low job is refused with 503 + Retry-After and a normal one takes the
+   * newest low one's place (or queues anyway: finals of admitted streams are never dropped).
+   */
   queueDepth: number;
   onWarning?: (message: string) => void;
   onWorkerError?: (message: string) => void;
@@ -81,8 +84,8 @@ export interface JobOptions {
  * updates). A free worker takes a batch: up to `maxBatchSize` queued jobs of one model, run together
  * (padded to the longest, lengths honoured; see AcousticModel.decodeBatch); it holds a batch that is not
  * full up to `maxBatchWaitMs` only while other work is in flight. A stream's newer partial replaces its
- * queued older one. Bounded at the edge: a full queue sheds new jobs with 503 — except that a normal job
- * displaces the newest low one, so under load partials thin out before any final is lost; an aborted
+ * queued older one. Bounded at the edge: a full queue sheds new low jobs with 503, and a normal job
+ * displaces the newest low one (or queues beyond the depth), so under load partials thin out and no final is lost; an aborted
  * queued job is dropped; a crashed worker fails only its own batch and is replaced.
  */
 export class InferencePool {
@@ -269,7 +272,8 @@ export class InferencePool {
       this.options.observer?.onShed?.({ modelId, reason: 'shutting_down', priority });
       return Promise.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
     }
-    // A partial that replaces its stream's queued one needs no room of its own.
+    // A partial that replaces its stream's queued one needs no room of its own. A normal job (a final, a file
+    // piece) is never refused here: each admitted session has at most one waiting, so admission bounds them.
     const replaces = priority === 'low' && supersedeKey !== undefined && this.queue.holdsKey(supersedeKey);
     if (!replaces && this.queue.size >= this.options.queueDepth) {
       const displaced = priority === 'normal' ? this.queue.popNewestLow() : undefined;
@@ -277,7 +281,7 @@ export class InferencePool {
         if (displaced.onAbort) displaced.signal?.removeEventListener('abort', displaced.onAbort);
         this.shed(displaced, 'displaced');
         displaced.reject(this.overloaded());
-      } else {
+      } else if (priority === 'low') {
         this.options.observer?.onShed?.({ modelId, reason: 'queue_full', priority });
         return Promise.reject(this.overloaded());
       }

@@ -88,6 +88,7 @@ export class Engine {
         return services.vad;
       },
       recognizer: services.recognizer.bind(services),
+      partialIntervalScale: () => services.capacity?.partialIntervalScale() ?? 1,
       openOnlineStream: (modelId: string) => (isOnlineModelKind(services.pool.models[modelId]?.kind) ? services.pool.openStream(modelId) : undefined),
     };
   }

@@ -24,6 +24,8 @@ export interface LiveSessionDeps {
   metrics: Metrics;
   vad: SpeechProbabilitySource;
   recognizer(modelId: string, bias?: RecognizerBias): Recognizer;
+  /** How much longer partials are spaced under load (capacity admission); 1 when not given. */
+  partialIntervalScale?: () => number;
   /**
    * A stream of `modelId` when it is an online model (decoded chunk by chunk from state in one worker): the
    * session then runs OnlineStreamingTranscriber instead of re-decoding windows. Undefined for other models.
@@ -95,7 +97,7 @@ export class LiveSession {
     this.transcriber = online
       ? new OnlineStreamingTranscriber({ stream: online, vad: deps.vad, onEvent: (event) => this.onEvent(event) }, config)
       : new StreamingTranscriber(
-      { recognizer: traced(deps.recognizer(settings.modelId, settings.bias), settings.trace), vad: deps.vad, onEvent: (event) => this.onEvent(event) },
+      { recognizer: traced(deps.recognizer(settings.modelId, settings.bias), settings.trace), vad: deps.vad, onEvent: (event) => this.onEvent(event), partialIntervalScale: deps.partialIntervalScale },
       config,
     );
     this.guard = settings.guard ?? null;

@@ -28,14 +28,17 @@ describe('InferencePool', () => {
     }
   });
 
-  test('beyond the queue depth new jobs are shed with 503 and Retry-After', async () => {
-    const jobs = Array.from({ length: 3 }, () => pool.recognize(modelId, speech.samples.slice()));
-    const overflow = await pool.recognize(modelId, speech.samples.slice()).catch((e: unknown) => e);
+  test('beyond the queue depth new low jobs are shed with 503 and Retry-After; normal ones (finals) always queue', async () => {
+    const jobs = Array.from({ length: 3 }, () => pool.recognize(modelId, speech.samples.slice(), { priority: 'low' }));
+    const overflow = await pool.recognize(modelId, speech.samples.slice(), { priority: 'low' }).catch((e: unknown) => e);
     expect(overflow).toBeInstanceOf(ApiError);
     expect((overflow as ApiError).status).toBe(503);
     expect((overflow as ApiError).retryAfterSec).toBeGreaterThanOrEqual(1);
     const results = await Promise.all(jobs);
     expect(new Set(results.map((r) => r.result.text)).size).toBe(1);
+    // A queue full of finals still takes one more: each admitted session has at most one waiting.
+    const finals = await Promise.all(Array.from({ length: 4 }, () => pool.recognize(modelId, speech.samples.slice())));
+    expect(new Set(finals.map((r) => r.result.text))).toEqual(new Set(results.map((r) => r.result.text)));
   });
 
   test('transferred samples give the same result, and only a whole buffer is moved', async () => {

@@ -14,7 +14,7 @@ type Task = 'transcribe' | 'translate';
 export function transcriptionRoutes(services: Services): Router {
   const { config, metrics } = services;
   const router = Router();
-  const slots = requestSlots(config.maxConcurrentRequests, (n) => metrics.inFlightRequests.set(n));
+  const slots = requestSlots(config.maxConcurrentRequests, (n) => metrics.inFlightRequests.set(n), services.capacity ?? undefined);
   const upload = audioUpload({
     maxUploadBytes: config.maxUploadBytes,
     timeoutMs: config.uploadTimeoutSec * 1000,

@@ -1,0 +1,97 @@
+import type { InferenceBatchEvent } from '../model/inference-observer';
+import { CapacityMonitor, DEGRADE_FROM_PRESSURE } from './capacity-monitor';
+
+/** A monitor on a hand-driven clock, fed synthetic batch events. */
+function setup(workers = 2) {
+  let nowMs = 10_000;
+  const monitor = new CapacityMonitor({ workers, maxUtilization: 0.8, maxQueueWaitMs: 500, maxPartialIntervalScale: 4, windowMs: 5000, now: () => nowMs });
+  nowMs += 5000; // a full window has passed since start
+  const batch = (over: Partial<InferenceBatchEvent> = {}): InferenceBatchEvent => ({
+    modelId: 'm',
+    batchSize: 1,
+    queueWaitMs: [0],
+    inferenceMs: 100,
+    audioSec: 2,
+    priorities: ['normal'],
+    ...over,
+  });
+  /** `seconds` of steady load: each worker busy `busyFraction` of the time, in 100 ms batches. */
+  const load = (seconds: number, busyFraction: number, over: Partial<InferenceBatchEvent> = {}) => {
+    for (let t = 0; t < seconds * 10; t++) {
+      nowMs += 100;
+      for (let w = 0; w < workers; w++) monitor.onBatch(batch({ inferenceMs: 100 * busyFraction, ...over }));
+    }
+  };
+  return { monitor, load, advance: (ms: number) => (nowMs += ms), batch };
+}
+
+describe('CapacityMonitor', () => {
+  test('an idle server admits, with partials at their normal interval', () => {
+    const { monitor } = setup();
+    expect(monitor.utilization()).toBe(0);
+    expect(monitor.pressure()).toBe(0);
+    expect(monitor.partialIntervalScale()).toBe(1);
+    expect(monitor.check()).toBeNull();
+  });
+
+  test.each([
+    [0.2, 1, true],
+    [0.5, 1, true],
+    [0.7, 2.75, true], // pressure 0.875: partials stretched (1 + 3 x 0.175 / 0.3), still admitting
+    [0.8, 4, false], // at the limit: partials at the most stretch, new work refused
+    [1.0, 4, false],
+  ])('workers busy %p of the time: partial interval x%p, admits: %p', (busy, scale, admits) => {
+    const { monitor, load } = setup();
+    load(6, busy);
+    expect(monitor.utilization()).toBeCloseTo(busy, 6);
+    expect(monitor.partialIntervalScale()).toBeCloseTo(scale, 6);
+    expect(monitor.check() === null).toBe(admits);
+  });
+
+  test('partials degrade before anything is refused', () => {
+    const { monitor, load } = setup();
+    for (let busy = 0; busy <= 1.0001; busy += 0.02) {
+      load(6, busy);
+      if (monitor.check() !== null) expect(monitor.partialIntervalScale()).toBe(4);
+      if (monitor.pressure() > DEGRADE_FROM_PRESSURE) expect(monitor.partialIntervalScale()).toBeGreaterThan(1);
+    }
+  });
+
+  test('a refusal is a 503 with Retry-After in OpenAI\'s shape', () => {
+    const { monitor, load } = setup();
+    load(6, 1);
+    const refusal = monitor.check();
+    expect(refusal).toMatchObject({ status: 503, code: 'server_overloaded' });
+    expect(refusal!.retryAfterSec).toBeGreaterThanOrEqual(1);
+    expect(refusal!.toBody().error.type).toBe('service_unavailable_error');
+  });
+
+  test('long queue waits of finals refuse even when the workers look idle; partials\' waits do not count', () => {
+    const { monitor, load } = setup();
+    load(6, 0.1, { queueWaitMs: [900, 50], priorities: ['low', 'normal'], batchSize: 2 });
+    expect(monitor.check()).toBeNull();
+    load(6, 0.1, { queueWaitMs: [900, 50], priorities: ['normal', 'low'], batchSize: 2 });
+    expect(monitor.queueWaitP90Ms()).toBe(900);
+    expect(monitor.check()).not.toBeNull();
+  });
+
+  test('load older than the window is forgotten: admission reopens once the burst is over', () => {
+    const { monitor, load, advance } = setup();
+    load(6, 1);
+    expect(monitor.check()).not.toBeNull();
+    advance(2500);
+    expect(monitor.utilization()).toBeCloseTo(0.5, 6);
+    advance(2600);
+    expect(monitor.utilization()).toBe(0);
+    expect(monitor.check()).toBeNull();
+  });
+
+  test('per model: real-time factor (batch time over its audio) and queue wait', () => {
+    const { monitor, batch } = setup();
+    monitor.onBatch(batch({ modelId: 'a', inferenceMs: 200, audioSec: 4, batchSize: 2, queueWaitMs: [10, 30], priorities: ['normal', 'normal'] }));
+    monitor.onBatch(batch({ modelId: 'b', inferenceMs: 300, audioSec: 1 }));
+    const stats = monitor.perModel();
+    expect(stats.a).toEqual({ realTimeFactor: 0.05, queueWaitP90Ms: 30, batches: 1 });
+    expect(stats.b.realTimeFactor).toBeCloseTo(0.3, 6);
+  });
+});
