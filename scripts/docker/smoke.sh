@@ -37,6 +37,9 @@ fail() {
 }
 
 docker_cli="$(bash scripts/docker/ensure-docker.sh)" || fail "container tools could not be installed or dockerd started"
+for tool in curl ffmpeg; do # the smoke test's own clients
+  command -v "$tool" >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$tool" >&2 || fail "cannot install $tool"
+done
 step_done "tools: docker.io, mmdebstrap, dockerd"
 if [ -z "${BASE_IMAGE:-}" ] || [ "${BASE_IMAGE}" = onnx-stt-base:trixie ]; then
   bash scripts/docker/build-base-image.sh onnx-stt-base:trixie || fail "base image from Debian packages"
