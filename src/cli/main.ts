@@ -140,7 +140,9 @@ once through POST /v1/models/{id}.
 Examples:
   $ onnx-stt-server models pull sherpa-onnx-nemo-parakeet-tdt-0.6b-v2-int8
   $ onnx-stt-server models pull https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models/sherpa-onnx-zipformer-en-2023-06-26.tar.bz2`)
-    .action(async (nameOrUrl: string, opts: { modelsDir?: string; progress: boolean }) => {
+    .action(async (nameOrUrl: string, _opts: unknown, command: Command) => {
+      // `--models-dir` after `pull` is taken by `models` (it has the same option): read both.
+      const opts = command.optsWithGlobals<{ modelsDir?: string; progress: boolean }>();
       setExitCode(await modelsPullCommand(nameOrUrl, opts, io));
     });
 
