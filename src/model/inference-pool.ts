@@ -383,7 +383,7 @@ export class InferencePool {
       job.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
     }
     const deadline = Date.now() + (this.options.closeGraceMs ?? 10_000);
-    while (this.slots.some((s) => s.batch) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while ((this.slots.some((s) => s.batch) || this.streams.inFlight > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

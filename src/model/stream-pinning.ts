@@ -35,6 +35,11 @@ export class StreamPinning {
     return { open: this.streams.size, opened: this.opened, samplesSent: this.samplesSent };
   }
 
+  /** Stream requests a worker is still answering (the pool waits for them before stopping its workers). */
+  get inFlight(): number {
+    return this.requests.size;
+  }
+
   /** Opens a stream of `modelId` on the least loaded of `workers` (the ready ones). */
   open(modelId: string, workers: readonly Worker[]): OnlineRecognizerStream {
     if (workers.length === 0) throw new ApiError(503, 'No inference worker is ready.', { code: 'not_ready', retryAfterSec: 2 });
