@@ -21,6 +21,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     HOST: '127.0.0.1',
     MODELS_DIR,
     INFERENCE_WORKERS: '1',
+    // Measured capacity depends on how busy the (shared) test machine is: tests of it turn it on themselves.
+    CAPACITY_ADMISSION: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
