@@ -6,7 +6,9 @@
 
 Writes what the published `sherpa-onnx-moonshine-tiny-en-int8` folder holds (scripts/moonshine/run.sh in
 sherpa-onnx): `preprocess.onnx` (float32), `encode.int8.onnx`, `uncached_decode.int8.onnx`,
-`cached_decode.int8.onnx` (weight-only int8 by scripts/model/quantize.py) and `tokens.txt`.
+`cached_decode.int8.onnx` (weight-only int8 by scripts/model/quantize.py) and `tokens.txt`; with --out-v2 also
+the v2 folder (scripts/moonshine/v2/run.sh): `encoder_model.ort`, `decoder_model_merged.ort` (converted by
+onnxruntime-node) and a base64 `tokens.txt`, from the same weights.
 
 The graphs have the interface sherpa-onnx's offline-moonshine-model.cc binds *by position*:
 - preprocess: audio float32 (1, num_samples) -> features float32 (1, T, dim); T = num_samples / 384 (as the real
@@ -25,6 +27,7 @@ tokens.txt lists <unk> 0, <s> 1, </s> 2, the byte-fallback tokens <0x00>..<0xFF>
 Llama-style tokenizer), then the digit word pieces; `symbol<TAB>id` per line as the published file.
 """
 import argparse
+import base64
 import math
 import os
 import subprocess
@@ -38,9 +41,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 OPSET = 14
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DIM = 64
 HEADS = 4
 HEAD_DIM = DIM // HEADS
+BANDS = 32
 DEC_LAYERS = 2
 SOS, EOS = 1, 2
 PIECES = {
@@ -56,6 +61,17 @@ def vocabulary():
             if p not in symbols:
                 symbols.append(p)
     return symbols
+
+
+def sinusoid_bank():
+    """(2 × BANDS, 1, 127): Hann-windowed cosines then sines at mel-spaced frequencies from 100 Hz to 7 kHz."""
+    mel = np.linspace(2595 * np.log10(1 + 100 / 700), 2595 * np.log10(1 + 7000 / 700), BANDS)
+    hz = 700 * (10 ** (mel / 2595) - 1)
+    t = np.arange(127) / 16000.0
+    window = np.hanning(127)
+    cos = [window * np.cos(2 * np.pi * f * t) for f in hz]
+    sin = [window * np.sin(2 * np.pi * f * t) for f in hz]
+    return torch.tensor(np.array(cos + sin), dtype=torch.float32).unsqueeze(1)
 
 
 def sinusoid(positions, dim):
@@ -121,9 +137,12 @@ class EncoderLayer(nn.Module):
 class TinyMoonshine(nn.Module):
     def __init__(self, vocab):
         super().__init__()
-        self.conv1 = nn.Conv1d(1, DIM, 127, stride=64, bias=False)
-        self.norm1 = nn.GroupNorm(1, DIM)
-        self.conv2 = nn.Conv1d(DIM, DIM, 7, stride=3)
+        # The first convolution is a fixed bank of windowed sinusoids (cosine and sine at BANDS frequencies, mel
+        # spaced): its magnitudes are a short-time spectrum, so a brief training finds the words.
+        self.conv1 = nn.Conv1d(1, 2 * BANDS, 127, stride=64, bias=False)
+        self.conv1.weight.data.copy_(sinusoid_bank())
+        self.conv1.weight.requires_grad_(False)
+        self.conv2 = nn.Conv1d(BANDS, DIM, 7, stride=3)
         self.conv3 = nn.Conv1d(DIM, DIM, 3, stride=2)
         self.enc = EncoderLayer()
         self.enc_norm = nn.LayerNorm(DIM)
@@ -134,17 +153,21 @@ class TinyMoonshine(nn.Module):
         self.head = nn.Linear(DIM, vocab)
 
     def preprocess(self, audio):
-        x = torch.tanh(self.conv1(audio.unsqueeze(1)))
-        x = self.norm1(x)
-        x = F.gelu(self.conv2(x))
-        x = F.gelu(self.conv3(x))
+        x = self.conv1(audio.unsqueeze(1))
+        magnitude = torch.sqrt(x[:, :BANDS] ** 2 + x[:, BANDS:] ** 2 + 1e-10)
+        x = torch.log(magnitude + 1e-4)
+        x = x - x.mean(dim=1, keepdim=True)  # per frame: the same whatever the gain
+        x = self.conv2(x)
+        x = self.conv3(x + 0.1 * F.gelu(x))
         return x.transpose(1, 2)
 
-    def encode(self, features, features_len):
+    def encode(self, features, features_len=None):
         t = features.shape[1]
         x = features + 0.1 * sinusoid(torch.arange(t, dtype=torch.float32), DIM)
-        pad = torch.arange(t).unsqueeze(0) >= features_len.to(torch.int64).unsqueeze(1)
-        bias = (pad.to(torch.float32) * -1e4)[:, None, None, :]
+        bias = None
+        if features_len is not None:
+            pad = torch.arange(t).unsqueeze(0) >= features_len.to(torch.int64).unsqueeze(1)
+            bias = (pad.to(torch.float32) * -1e4)[:, None, None, :]
         return self.enc_norm(self.enc(x, bias))
 
     def decode(self, tokens, positions, encoder_out, states=None, cross_bias=None):
@@ -216,6 +239,40 @@ class CachedDecode(nn.Module):
         return (logits, *out)
 
 
+class V2Encoder(nn.Module):
+    """v2 `encoder_model`: input_values (1, samples) -> last_hidden_state (1, T, dim)."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, input_values):
+        return self.m.encode(self.m.preprocess(input_values))
+
+
+class V2MergedDecoder(nn.Module):
+    """v2 `decoder_model_merged`: input_ids int64 (1, 1), encoder_hidden_states, past_key_values.{i}.{decoder,encoder}
+    .{key,value} (1, heads, length, head_dim), use_cache_branch bool (1) -> logits, present.* in the same order.
+    The token's position is the decoder cache's length. The cross-attention keys and values are recomputed from
+    encoder_hidden_states every step (the same values the first step cached), so both branches give the same."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, input_ids, encoder_hidden_states, *rest):
+        past, use_cache_branch = rest[:-1], rest[-1]
+        positions = torch.ones(1) * past[0].shape[2]
+        states = []
+        for i, layer in enumerate(self.m.layers):
+            ck, cv = layer.cross_kv(encoder_hidden_states)
+            unused = 0.0 * (past[4 * i + 2].sum() + past[4 * i + 3].sum())
+            states += [past[4 * i].transpose(1, 2), past[4 * i + 1].transpose(1, 2), ck + unused, cv + unused]
+        logits, out = self.m.decode(input_ids, positions, encoder_hidden_states, states)
+        logits = logits + 0.0 * use_cache_branch.to(torch.float32).sum()
+        return (logits, *[s.transpose(1, 2) for s in out])
+
+
 def read_fsdd(folder, symbols):
     """[(16 kHz samples, token ids)] for every clip `<digit>_<speaker>_<n>.wav` (8 kHz PCM16)."""
     clips = []
@@ -256,7 +313,7 @@ def batch(clips, rng, size):
 
 def train(model, clips, steps, seed):
     rng = np.random.default_rng(seed)
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=2e-3, weight_decay=0.01)
     for step in range(steps):
         audio, frames, tokens = batch(clips, rng, 24)
         enc = model.encode(model.preprocess(audio), frames)
@@ -331,6 +388,45 @@ def export(model, out, vocab):
         os.remove(files[name])  # the published folder holds only the int8 files (and preprocess.onnx in float32)
 
 
+def export_v2(model, out, symbols, ort_format):
+    """The v2 folder (scripts/moonshine/v2/run.sh in sherpa-onnx): encoder_model, decoder_model_merged (here
+    .onnx; the published ones are .ort) and tokens.txt with every symbol's bytes base64-encoded."""
+    os.makedirs(out, exist_ok=True)
+    audio = torch.randn(1, 16000) * 0.1
+    enc = model.encode(model.preprocess(audio))
+    kw = dict(opset_version=OPSET, do_constant_folding=True)
+    torch.onnx.export(V2Encoder(model), (audio,), os.path.join(out, "encoder_model.onnx"), input_names=["input_values"],
+                      output_names=["last_hidden_state"],
+                      dynamic_axes={"input_values": {0: "batch", 1: "num_samples"}, "last_hidden_state": {0: "batch", 1: "num_frames"}}, **kw)
+    names = [f"{i}.{part}.{kv}" for i in range(DEC_LAYERS) for part in ("decoder", "encoder") for kv in ("key", "value")]
+    past = []
+    for n in names:
+        length = enc.shape[1] if ".encoder." in n else 2
+        past.append(torch.randn(1, HEADS, length, HEAD_DIM))
+    ids = torch.tensor([[3]], dtype=torch.int64)
+    flag = torch.tensor([True])
+    axes = lambda n: {0: "batch", 2: "encoder_length" if ".encoder." in n else "decoder_length"}  # noqa: E731
+    torch.onnx.export(V2MergedDecoder(model), (ids, enc, *past, flag), os.path.join(out, "decoder_model_merged.onnx"),
+                      input_names=["input_ids", "encoder_hidden_states"] + [f"past_key_values.{n}" for n in names] + ["use_cache_branch"],
+                      output_names=["logits"] + [f"present.{n}" for n in names],
+                      dynamic_axes={"input_ids": {0: "batch"}, "encoder_hidden_states": {0: "batch", 1: "num_frames"}, "logits": {0: "batch"},
+                                    **{f"past_key_values.{n}": axes(n) for n in names}, **{f"present.{n}": axes(n) for n in names}}, **kw)
+    for f in ("encoder_model.onnx", "decoder_model_merged.onnx"):
+        add_meta(os.path.join(out, f), {"model_type": "moonshine", "version": "2", "comment": "tiny test model (scripts/model/export_tiny_moonshine.py)"})
+        onnx.checker.check_model(onnx.load(os.path.join(out, f)))
+        if ort_format:
+            # As published: ONNX Runtime's own format, written by onnxruntime-node (the repo's node_modules).
+            src = os.path.join(out, f)
+            script = ("require('onnxruntime-node').InferenceSession.create(process.argv[1], {graphOptimizationLevel: 'basic', "
+                      "optimizedModelFilePath: process.argv[2], extra: {session: {save_model_format: 'ORT'}}})"
+                      ".catch((e) => { console.error(e); process.exit(1); })")
+            subprocess.run(["node", "-e", script, src, src[: -len(".onnx")] + ".ort"], check=True, cwd=REPO_ROOT)
+            os.remove(src)
+    with open(os.path.join(out, "tokens.txt"), "w", encoding="utf-8") as fh:
+        for i, s in enumerate(symbols):
+            fh.write(f"{base64.b64encode(s.encode('utf-8')).decode('ascii')} {i}\n")
+
+
 def greedy(model, audio):
     """The reference search in PyTorch (as sherpa-onnx's greedy search), to print what the export should say."""
     feats = model.preprocess(audio[None])
@@ -353,6 +449,10 @@ def main():
     ap.add_argument("--out", default="models/testdata/layouts/moonshine")
     ap.add_argument("--steps", type=int, default=400)
     ap.add_argument("--seed", type=int, default=14)
+    ap.add_argument("--out-v2", default="", help="also write the v2 layout (encoder_model + decoder_model_merged) here")
+    ap.add_argument("--v2-format", choices=["ort", "onnx"], default="ort", help="v2 graphs as .ort (as published; needs node) or .onnx")
+    ap.add_argument("--ckpt", default="", help="load the weights from this file if it exists, else save them there after training")
+    ap.add_argument("--no-end-token", action="store_true", help="never predict </s> (to check the max-length rule)")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
     torch.set_num_threads(1)
@@ -360,14 +460,24 @@ def main():
     model = TinyMoonshine(len(symbols))
     clips = read_fsdd(a.fsdd, symbols)
     print(f"{len(clips)} clips, vocab {len(symbols)}, {sum(p.numel() for p in model.parameters())} parameters")
-    model.train()
-    train(model, clips, a.steps, a.seed)
+    if a.ckpt and os.path.exists(a.ckpt):
+        model.load_state_dict(torch.load(a.ckpt))
+    else:
+        model.train()
+        train(model, clips, a.steps, a.seed)
+        if a.ckpt:
+            torch.save(model.state_dict(), a.ckpt)
     model.eval()
+    if a.no_end_token:
+        with torch.no_grad():
+            model.head.bias[EOS] = -1e4
     with torch.no_grad():
         for x, t in clips[:: len(clips) // 8]:
             got = greedy(model, torch.from_numpy(x))
             print("expected", [symbols[i] for i in t[1:-1]], "greedy", [symbols[i] for i in got])
         export(model, a.out, len(symbols))
+        if a.out_v2:
+            export_v2(model, a.out_v2, symbols, a.v2_format == "ort")
     with open(os.path.join(a.out, "tokens.txt"), "w", encoding="utf-8") as fh:
         for i, s in enumerate(symbols):
             fh.write(f"{s}\t{i}\n")
