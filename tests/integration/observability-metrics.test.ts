@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { wavBytes } from './helpers/audio';
 import { startTestServer, type TestServer } from './helpers/test-server';
@@ -30,7 +31,7 @@ describe('per-model metrics and /status', () => {
   const speech = loadSpeechFixture();
 
   beforeAll(async () => {
-    server = await startTestServer({ MAX_STREAMS_PER_IP: '1' });
+    server = await startTestServer({ MAX_STREAMS_PER_IP: '1', MAX_CONNECTIONS_PER_IP: '8' });
     model = server.services.registry.defaultId;
   });
   afterAll(() => server.close());
@@ -93,5 +94,23 @@ describe('per-model metrics and /status', () => {
     expect(sample(text, 'stt_refusals_total', { transport: 'ws', reason: 'too_many_streams' })).toBe(1);
     expect(sample(text, 'stt_live_sessions', { model, mode: 'stream' })).toBe(0);
     expect((await status())[model].active_streams).toBe(0);
+  });
+
+  test('TCP connections beyond MAX_CONNECTIONS_PER_IP are dropped and counted', async () => {
+    const sockets: net.Socket[] = [];
+    let dropped = 0;
+    for (let i = 0; i < 10; i++) {
+      const socket = net.connect(server.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.on('close', () => dropped++);
+      sockets.push(socket);
+      await new Promise((resolve) => socket.once('connect', resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const droppedByServer = dropped;
+    expect(droppedByServer).toBeGreaterThanOrEqual(2);
+    sockets.forEach((s) => s.destroy());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sample(await metrics(), 'stt_refusals_total', { transport: 'connection', reason: 'connections_per_ip' })).toBe(droppedByServer);
   });
 });
