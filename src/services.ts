@@ -67,6 +67,8 @@ export class Services {
       queueDepth: config.inferenceQueueDepth,
       maxBatchSize: config.maxBatchSize,
       maxBatchWaitMs: config.maxBatchWaitMs,
+      // Batches and shed jobs feed the per-model metrics and /status.
+      observer: combineObservers(this.metrics.inference, this.capacity),
       onWarning: (m) => logger.warn(m),
       onWorkerError: (m) => logger.error(m),
     });
