@@ -52,7 +52,7 @@ describe('streaming Zipformer2 layout', () => {
       [1, 192, 15],
       [1, 192, 15],
     ]);
-    // Layer 9 is the first of the fourth stack (512 dims, 8 heads, left context 16, kernel 15).
+    // Layer 9 is in the fourth stack (layers 7-10: 512 dims, 8 heads, left context 16, kernel 15).
     expect(states.slice(9 * 6, 9 * 6 + 6).map((s) => s.dims)).toEqual([[16, 1, 256], [1, 1, 16, 384], [16, 1, 96], [16, 1, 96], [1, 512, 7], [1, 512, 7]]);
     expect(states[96].dims).toEqual([1, 128, 3, 19]);
     expect(states[97]).toMatchObject({ type: 'int64', dims: [1] });
