@@ -1,4 +1,4 @@
-import { WhisperTokenTable } from './whisper-tokens';
+import { validUtf8, WhisperTokenTable } from './whisper-tokens';
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 // " caf", "\xc3", "\xa9" (é split over two tokens), " ok", "灯"
@@ -21,6 +21,13 @@ describe('WhisperTokenTable', () => {
       { token: ' ok', logprob: -1 },
     ]);
     expect(pieces.map((p) => p.token).join('')).toBe(table.text([0, 1, 2, 3]));
+  });
+
+  test('bytes that are not valid UTF-8 are dropped, as sherpa-onnx drops them', () => {
+    expect(table.text([3, 1])).toBe(' ok');
+    expect(table.text([2, 3])).toBe(' ok');
+    expect(table.pieces([3, 1], [-1, -2])).toEqual([{ token: ' ok', logprob: -1 }]);
+    expect(validUtf8(Buffer.from([0x41, 0xc0, 0xaf, 0xe2, 0x82, 0xac, 0xed, 0xa0, 0x80, 0x42]))).toEqual(Uint8Array.from([0x41, 0xe2, 0x82, 0xac, 0x42]));
   });
 
   test('a line that is not "base64 id" is an error naming it', () => {
