@@ -89,6 +89,18 @@ describe('ModelRegistry.scan', () => {
     }
   });
 
+  test('a model added while serving (POST /v1/models/{id}) resolves and is listed; an id cannot be added twice', () => {
+    const { registry } = ModelRegistry.scan(dir);
+    const layout = registry.resolve('b-ctc').layout;
+    expect(registry.has('pulled')).toBe(false);
+    registry.add({ id: 'pulled', layout, createdSec: 1 });
+    expect(registry.has('pulled')).toBe(true);
+    expect(registry.resolve('pulled')).toEqual({ id: 'pulled', layout, createdSec: 1 });
+    expect(registry.entries.map((e) => e.id)).toContain('pulled');
+    expect(registry.has('whisper-1')).toBe(false);
+    expect(() => registry.add({ id: 'b-ctc', layout, createdSec: 1 })).toThrow(/already registered/);
+  });
+
   test.each([
     [{ defaultModel: 'missing' }, /default model "missing" \(DEFAULT_MODEL/],
     [{ aliases: { x: 'missing' } }, /MODEL_ALIASES maps "x"/],

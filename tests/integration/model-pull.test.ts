@@ -136,6 +136,10 @@ describe('models pull', () => {
       const missing = await post('sherpa-onnx-moonshine-tiny-en-int8');
       expect(missing.status).toBe(502);
       expect(await missing.json()).toEqual({ error: { message: expect.stringMatching(/^Downloading sherpa-onnx-moonshine-tiny-en-int8 from .* failed: .*HTTP 404/), type: 'server_error', param: null, code: 'model_download_failed' } });
+      const byUrl = await post(`${archives.url}/mirror/${NAME}.tar.bz2`);
+      expect(byUrl.status).toBe(400);
+      expect(((await byUrl.json()) as { error: { code: string } }).error.code).toBe('invalid_model_id');
+      expect(archives.requests.map((r) => r.path)).toEqual(['/mirror/sherpa-onnx-moonshine-tiny-en-int8.tar.bz2']);
       expect((await client.models.list()).data.map((m) => m.id)).not.toContain(NAME);
     });
 
