@@ -14,6 +14,13 @@ import { STREAM_SAMPLE_RATE_HZ, STREAM_SAMPLES_PER_MS as SAMPLES_PER_MS } from '
 /** Most audio fed to the model and the VAD in one step: 32 VAD chunks (about 1 s), so streams take turns. */
 const MAX_STEP_SAMPLES = 32 * VAD_CHUNK_SAMPLES;
 
+/**
+ * Silence given to the model at a `commit`, in seconds: sherpa-onnx's tail padding (0.66 s), so the chunk still
+ * waiting for its lookahead is decoded into this turn's final instead of the next turn's. A VAD endpoint needs
+ * none: the silence that ended the speech has already gone through the model.
+ */
+const COMMIT_PADDING_SEC = 0.66;
+
 export interface OnlineStreamingTranscriberDeps {
   /** The model's stream (pinned to one inference worker); the transcriber closes it when it ends. */
   stream: OnlineRecognizerStream;
@@ -28,7 +35,7 @@ export interface OnlineStreamingTranscriberDeps {
  * decodes chunk by chunk from state; partials are its decoder's text for the current utterance as it grows (no
  * re-decoding, no LocalAgreement); at an utterance's end (the VAD's speech end, `commit`, the maximum length)
  * the model ends its segment there (sherpa-onnx's endpoint Reset: the encoder state and the decoder's context
- * carry on) and that segment's text is the final; at the end of the stream the tail padding decodes the rest.
+ * carry on; a `commit` first gives it the tail padding) and that segment's text is the final; at the end of the stream the tail padding decodes the rest.
  * The VAD only decides where utterances start and end. Steps (VAD + model) run in order on one task chain.
  * When the model's worker fails, an `error` event is emitted and the transcriber closes.
  */
@@ -97,6 +104,8 @@ export class OnlineStreamingTranscriber implements LiveTranscriber {
         throw new ApiError(400, 'The input audio buffer holds too little audio to commit.', { code: 'input_audio_buffer_commit_empty' });
       }
       if (this.vadStream) this.segmenter = new VadSegmenter(this.config.vad, this.segmenter.processedSample);
+      // A commit ends the turn now: silence after it lets the model decode its last chunk (the lookahead).
+      if (!(await this.feedSilence(COMMIT_PADDING_SEC))) throw new ApiError(500, 'The transcription of the committed audio failed.', { code: 'transcription_failed' });
       const final = await this.finalize(commitSample, 'commit', false);
       if (!final) throw new ApiError(500, 'The transcription of the committed audio failed.', { code: 'transcription_failed' });
       return final;
@@ -210,6 +219,17 @@ export class OnlineStreamingTranscriber implements LiveTranscriber {
       }
       return stream.accept(block);
     });
+  }
+
+  /**
+   * Gives the model `seconds` of silence that are not stream audio (the model's clock runs ahead of the stream's
+   * by that much afterwards); false when the model failed.
+   */
+  private async feedSilence(seconds: number): Promise<boolean> {
+    const silence = new Float32Array(Math.round(seconds * STREAM_SAMPLE_RATE_HZ));
+    const result = await this.modelCall((stream) => stream.accept(silence));
+    this.timeOffsetSec -= silence.length / STREAM_SAMPLE_RATE_HZ;
+    return result !== null;
   }
 
   /** Runs a model call; a failure (the worker stopped) is reported once and ends the transcriber. */
