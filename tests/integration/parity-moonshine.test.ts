@@ -10,8 +10,10 @@ import { voicedSpan } from '../../src/model/moonshine/estimated-token-times';
 import { loadModel, recognizeWith, type AcousticModel } from '../../src/model/offline-recognizer';
 import type { RecognitionResult } from '../../src/model/recognizer';
 import { sherpaDecode, sherpaRecognizer, type SherpaRecognizer } from '../../scripts/bench/sherpa-reference';
+import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { wavBytes } from './helpers/audio';
 import { MODELS_DIR, startTestServer, type TestServer } from './helpers/test-server';
+import { pcm16Bytes, RecordingSocket, streamChunks } from './helpers/ws-client';
 
 const LAYOUTS = path.join(MODELS_DIR, 'testdata', 'layouts');
 
@@ -136,4 +138,27 @@ describe('a Moonshine model behind the real HTTP server', () => {
     });
     expect(words[words.length - 1].end).toBeLessThanOrEqual(clip.samples.length / 16000 + 0.01);
   });
+  test('live captions over WebSocket: finals are the file transcription, words timed inside them', async () => {
+    const speech = loadSpeechFixture();
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const fileText = (await client.audio.transcriptions.create({ file: await toFile(wavBytes(speech.samples, 16000), 'a.wav'), model: 'moonshine-tiny' })).text;
+    const s = new RecordingSocket(`${server.url.replace(/^http/, 'ws')}/v1/audio/transcriptions?model=moonshine-tiny`);
+    await s.opened;
+    await s.waitForType('ready');
+    await streamChunks((c) => s.ws.send(c), pcm16Bytes(speech.samples), 32, 100, 5);
+    s.sendJson({ type: 'end' });
+    await s.waitForType('end', 60_000);
+    expect(s.ofType('error')).toEqual([]);
+    const finals = s.ofType('final');
+    expect(finals.length).toBe(speech.speech.length);
+    expect(finals.map((f) => f.text).join(' ')).toBe(fileText);
+    for (const f of finals) {
+      const words = f.words as { word: string; start: number; end: number }[];
+      expect(words.map((w) => w.word).join(' ')).toBe(f.text);
+      for (const w of words) {
+        expect(w.start).toBeGreaterThanOrEqual((f.start as number) - 1e-6);
+        expect(w.end).toBeLessThanOrEqual((f.end as number) + 1e-6);
+      }
+    }
+  }, 60_000);
 });
