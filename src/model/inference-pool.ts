@@ -335,8 +335,15 @@ export class InferencePool {
           (slot) =>
             new Promise<LoadedModelInfo>((resolve, reject) => {
               const requestId = this.nextModelAddId++;
+              // A worker that dies while loading must not leave the pull waiting forever.
+              const onExit = () => {
+                this.modelAdds.delete(requestId);
+                reject(new Error(`inference worker exited while loading model ${modelId}`));
+              };
+              slot.worker.once('exit', onExit);
               this.modelAdds.set(requestId, (message) => {
                 this.modelAdds.delete(requestId);
+                slot.worker.off('exit', onExit);
                 if (message.type === 'modelAddFailed') return reject(new Error(`inference worker failed to load model ${modelId}: ${message.message}`));
                 message.warnings.forEach((w) => this.options.onWarning?.(w));
                 resolve(message.info);
