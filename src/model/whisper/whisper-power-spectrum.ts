@@ -11,9 +11,11 @@ export class PowerSpectrum {
   private readonly blocks: number;
   /** For block b, the offset of its stride-`blocks` subsequence (bit-reversed b). */
   private readonly blockOffset: Uint32Array;
-  /** cos/sin(2π r / baseLength), r < baseLength. */
+  /** cos/sin(2π q j / baseLength) at [q · baseLength + j]: the direct DFT's matrix. */
   private readonly baseCos: Float64Array;
   private readonly baseSin: Float64Array;
+  /** One block's subsequence. */
+  private readonly sub: Float64Array;
   /** cos/sin(2π q / size), q < size / 2: the twiddle of a stage of length L at q is index q · size / L. */
   private readonly twiddleCos: Float64Array;
   private readonly twiddleSin: Float64Array;
@@ -34,8 +36,10 @@ export class PowerSpectrum {
       for (let i = 0; i < bits; i++) r |= ((b >> i) & 1) << (bits - 1 - i);
       this.blockOffset[b] = r;
     }
-    this.baseCos = Float64Array.from({ length: this.baseLength }, (_, r) => Math.cos((2 * Math.PI * r) / this.baseLength));
-    this.baseSin = Float64Array.from({ length: this.baseLength }, (_, r) => Math.sin((2 * Math.PI * r) / this.baseLength));
+    const m = this.baseLength;
+    this.baseCos = Float64Array.from({ length: m * m }, (_, i) => Math.cos((2 * Math.PI * ((Math.floor(i / m) * (i % m)) % m)) / m));
+    this.baseSin = Float64Array.from({ length: m * m }, (_, i) => Math.sin((2 * Math.PI * ((Math.floor(i / m) * (i % m)) % m)) / m));
+    this.sub = new Float64Array(m);
     this.twiddleCos = Float64Array.from({ length: size / 2 }, (_, q) => Math.cos((2 * Math.PI * q) / size));
     this.twiddleSin = Float64Array.from({ length: size / 2 }, (_, q) => Math.sin((2 * Math.PI * q) / size));
     this.re = new Float64Array(size);
@@ -44,18 +48,17 @@ export class PowerSpectrum {
 
   /** Writes |X[k]|² for k = 0..N/2 of the real frame (length N) into `out` (length N/2 + 1). */
   compute(frame: ArrayLike<number>, out: Float64Array): void {
-    const { re, im, blocks, baseLength: m, baseCos, baseSin, size } = this;
+    const { re, im, blocks, baseLength: m, baseCos, baseSin, size, sub } = this;
     for (let b = 0; b < blocks; b++) {
       const offset = this.blockOffset[b];
+      for (let j = 0; j < m; j++) sub[j] = frame[offset + j * blocks];
       const at = b * m;
-      for (let q = 0; q < m; q++) {
+      for (let q = 0, row = 0; q < m; q++, row += m) {
         let sumRe = 0;
         let sumIm = 0;
-        for (let j = 0, r = 0; j < m; j++, r += q) {
-          if (r >= m) r -= m;
-          const x = frame[offset + j * blocks];
-          sumRe += x * baseCos[r];
-          sumIm -= x * baseSin[r];
+        for (let j = 0; j < m; j++) {
+          sumRe += sub[j] * baseCos[row + j];
+          sumIm -= sub[j] * baseSin[row + j];
         }
         re[at + q] = sumRe;
         im[at + q] = sumIm;
