@@ -215,7 +215,10 @@ export class InferencePool {
         const next = this.queue.peek();
         if (!next) return;
         if (next.waiting < this.maxBatchSize && this.shouldHold(next.modelId, next.oldestEnqueuedAtMs)) return;
-        batch = this.queue.takeBatch(this.maxBatchSize).filter((job) => {
+        // The waiting jobs are shared among the free workers (all cores busy) rather than all given to the first.
+        const free = this.slots.filter((s) => s.ready && !s.batch).length;
+        const size = Math.min(this.maxBatchSize, Math.ceil(next.waiting / Math.max(1, free)));
+        batch = this.queue.takeBatch(size).filter((job) => {
           if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
           if (!job.signal?.aborted) return true;
           this.shed(job, 'cancelled');
