@@ -80,6 +80,12 @@ describe.each(VARIANTS)('%s against sherpa-onnx-node', (dir, version) => {
     expect(previousEndSec).toBeLessThanOrEqual(span.endFrame * ours.frameSec + 1e-9);
   });
 
+  test('a clip shorter than one encoder frame (56 ms): no text from either', async () => {
+    const samples = clips()[0].samples.subarray(16000, 16600);
+    expect(squash(sherpaDecode(theirs, samples).text)).toBe('');
+    expect((await recognizeWith(ours, samples)).text).toBe('');
+  });
+
   test('the model says something, and not the same thing for every clip', () => {
     expect(texts.filter((t) => t.length > 0).length).toBeGreaterThan(0);
     expect(new Set(texts).size).toBeGreaterThan(1);

@@ -8,6 +8,11 @@ export interface MoonshineStepper {
 
 /** Samples per encoder frame in every Moonshine (the preprocessor's strides 64 × 3 × 2, from the paper). */
 export const MOONSHINE_SAMPLES_PER_FRAME = 384;
+/**
+ * The fewest samples that make one encoder frame: the receptive field of Moonshine's preprocessor (kernels 127,
+ * 7 and 3 at strides 64, 3 and 2: 127 + 6 × 64 + 2 × 192), 56 ms.
+ */
+export const MOONSHINE_MIN_SAMPLES = 895;
 
 /**
  * The most tokens sherpa-onnx decodes for `encoderFrames` frames: `tokensPerSec` per second of audio, the

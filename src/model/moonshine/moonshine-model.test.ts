@@ -30,8 +30,12 @@ describe.each(['moonshine', 'moonshine-v2'])('MoonshineModel (%s tiny test model
     expect(model.decoding).toEqual({ method: 'greedy_search', beamSize: 1 });
   });
 
-  test('no samples, no tokens', async () => {
-    expect(await model.decode(model.computeFeatures(new Float32Array(0)))).toEqual([]);
+  test.each([0, 100, 894])('%i samples (less than one encoder frame): no tokens, as sherpa-onnx', async (n) => {
+    expect(await model.decode(model.computeFeatures(tone(1).subarray(5000, 5000 + n)))).toEqual([]);
+  });
+
+  test('one encoder frame of audio is decoded', async () => {
+    await expect(model.decode(model.computeFeatures(tone(1).subarray(5000, 5895)))).resolves.toBeInstanceOf(Array);
   });
 
   test('tokens are timed in order inside the voiced span, with log-probabilities', async () => {

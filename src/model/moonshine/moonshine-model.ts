@@ -6,7 +6,7 @@ import { GREEDY_DECODING, type DecodingConfig, type ModelDecoding } from '../dec
 import { readOnnxMetadata } from '../onnx-metadata';
 import type { ExecutionProvider, SessionOptions } from '../ort-session';
 import { ESTIMATE_FRAME_SAMPLES, spreadOverVoicedSpan, voicedSpan } from './estimated-token-times';
-import { moonshineGreedyDecode, moonshineMaxTokens } from './moonshine-greedy-decoder';
+import { MOONSHINE_MIN_SAMPLES, moonshineGreedyDecode, moonshineMaxTokens } from './moonshine-greedy-decoder';
 import type { MoonshineGraphs, MoonshineLayout } from './moonshine-layout';
 import { joinByteTokens, MOONSHINE_END_ID, MoonshineTokenTable } from './moonshine-tokens';
 import { MoonshineV1Graphs } from './moonshine-v1-graphs';
@@ -54,7 +54,8 @@ export class MoonshineModel implements AcousticModel {
 
   async decode(features: Features): Promise<DecodedToken[]> {
     const samples = features.data;
-    if (samples.length === 0) return [];
+    // Too short for one encoder frame: the preprocessor's convolutions fail, and sherpa-onnx returns no text.
+    if (samples.length < MOONSHINE_MIN_SAMPLES) return [];
     const { frames, stepper } = await this.graphs.encode(samples);
     const found = await moonshineGreedyDecode(stepper, moonshineMaxTokens(frames, this.graphs.tokensPerSec), MOONSHINE_END_ID);
     const { ids, logProbs } = joinByteTokens(found.ids, found.logProbs, this.tokens);
