@@ -56,7 +56,10 @@ export class MoonshineV2Graphs implements MoonshineGraphs {
   private stepper(encoderOut: ort.Tensor): MoonshineStepper {
     const [heads, headDim] = this.headShape;
     let states: ort.Tensor[] = Array.from({ length: 4 * this.numLayers }, () => new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, headDim]));
-    // sherpa-onnx sizes the mask in audio samples (the graph downsamples it by 384 itself).
+    // The mask is sized in audio samples: the graphs downsample it by 384 themselves (transformers' contract;
+    // sherpa-onnx's fix for its issue #3975). sherpa-onnx-node 1.13.8 still passes T ones (checked with a
+    // decoder that reports the length it gets), which such a graph downsamples to one element: all ones, the same
+    // as ours, up to 384 frames (9.2 s); past that its run fails and it returns no text.
     const mask = this.needsMask ? ones(encoderOut.dims[1] * MOONSHINE_SAMPLES_PER_FRAME) : undefined;
     const run = async (token: number): Promise<Float32Array> => {
       const useCache = states[2].dims[2] > 1;
