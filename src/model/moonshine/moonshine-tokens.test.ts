@@ -59,6 +59,7 @@ describe('joinByteTokens', () => {
     expect(r.logProbs).toEqual([-0.1, -0.3, -0.4]);
     // The same character again gets the same id.
     expect(joinByteTokens([byte(0xc3), byte(0xa9)], [0, 0], t).ids).toEqual([r.ids[1]]);
+    expect(t.size).toBe(260);
   });
 
   test('bytes that are not UTF-8 are dropped', () => {

@@ -24,7 +24,7 @@ export class MoonshineTokenTable extends TokenTable {
   private readonly all: string[];
   /** The bytes of tokens that are only part of a character (byte-fallback tokens, v2's partial symbols). */
   private readonly partial: Map<number, Uint8Array>;
-  /** The vocabulary's size as the model sees it (logits width); `size` may grow past it. */
+  /** The vocabulary's size as the model sees it (logits width); symbols added at run time come after it. */
   readonly vocabSize: number;
 
   private constructor(symbols: string[], partial: Map<number, Uint8Array>) {
@@ -32,6 +32,11 @@ export class MoonshineTokenTable extends TokenTable {
     this.all = symbols;
     this.partial = partial;
     this.vocabSize = symbols.length;
+  }
+
+  /** The vocabulary's size (not counting the characters added at run time). */
+  override get size(): number {
+    return this.vocabSize;
   }
 
   static fromText(text: string, options: { base64: boolean }, source = 'tokens.txt'): MoonshineTokenTable {
