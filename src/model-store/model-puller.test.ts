@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ArchiveServer, buildTarBz2, fakeNemoCtcArchiveEntries } from '../../tests/fixtures/model-archive-server';
@@ -149,6 +149,16 @@ describe('ModelPuller', () => {
     const [a, b] = await Promise.all([p.pull(NAME), p.pull(NAME)]);
     expect(a).toBe(b);
     expect(server.requests).toHaveLength(1);
+  });
+
+  test('a pull running in another process (its lock names a live pid) is a 409; a stale lock is taken over', async () => {
+    const lock = path.join(modelsDir, `${NAME}.tar.bz2.partial.lock`);
+    writeFileSync(lock, String(process.ppid));
+    expect(await apiError(puller().pull(NAME))).toMatchObject({ status: 409, code: 'model_pull_in_progress' });
+    expect(server.requests).toHaveLength(0);
+    writeFileSync(lock, '4194303');
+    expect((await puller().pull(NAME)).alreadyInstalled).toBe(false);
+    expect(leftovers()).toEqual([]);
   });
 
   test('unknown names are a 404 listing the catalog; a missing archive is a 502; a layout this build cannot load is a 422', async () => {

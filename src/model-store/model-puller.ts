@@ -7,6 +7,7 @@ import { ApiError } from '../errors';
 import { detectModelLayout, type ModelLayout, type ModelPrecision } from '../model/model-layout';
 import { resolveArchiveSource, type ArchiveSource } from './archive-source';
 import { ARCHIVE_NAME, ModelCatalog } from './model-catalog';
+import { acquirePullLock } from './pull-lock';
 import { downloadResumable, type DownloadOptions } from './resumable-download';
 import { ArchiveError, extractTarBz2 } from './tar-bz2-extract';
 
@@ -69,17 +70,19 @@ export class ModelPuller {
   /** Pulls one model (see the class); an installed one is returned as it is. */
   pull(nameOrUrl: string, events: PullEvents = {}): Promise<PulledModel> {
     let source: ArchiveSource;
+    let installed: PulledModel | undefined;
     try {
       source = this.resolve(nameOrUrl);
+      installed = this.installed(source.name);
     } catch (err) {
       return Promise.reject(err);
     }
-    const installed = this.installed(source.name);
     if (installed) return Promise.resolve(installed);
     const running = this.inFlight.get(source.name);
     if (running) return running;
-    const pulling = this.download(source, events).finally(() => this.inFlight.delete(source.name));
-    this.inFlight.set(source.name, pulling);
+    const name = source.name;
+    const pulling = this.download(source, events).finally(() => this.inFlight.delete(name));
+    this.inFlight.set(name, pulling);
     return pulling;
   }
 
@@ -96,6 +99,16 @@ export class ModelPuller {
     const { modelsDir } = this.options;
     const partialPath = path.join(modelsDir, `${source.name}.tar.bz2.partial`);
     await mkdir(modelsDir, { recursive: true });
+    const release = await acquirePullLock(`${partialPath}.lock`, source.name);
+    try {
+      return await this.downloadLocked(source, partialPath, events);
+    } finally {
+      await release();
+    }
+  }
+
+  private async downloadLocked(source: ArchiveSource, partialPath: string, events: PullEvents): Promise<PulledModel> {
+    const { modelsDir } = this.options;
     events.onStage?.('download');
     try {
       await downloadResumable({ url: source.url, partialPath, onProgress: events.onProgress, ...this.options.download });
