@@ -37,7 +37,7 @@ describe('Whisper: language and translation through the OpenAI SDK', () => {
   test('/v1/audio/translations runs the translate task: other tokens than the transcription, reported as english', async () => {
     for (const name of ['tts-rp-m6-weather.wav', 'tts-rms-digits.wav']) {
       const transcription = await client.audio.transcriptions.create({ file: await clip(name), model: 'whisper-1' });
-      const translation = await client.audio.translations.create({ file: await clip(name), model: 'whisper-1', response_format: 'verbose_json' });
+      const translation = (await client.audio.translations.create({ file: await clip(name), model: 'whisper-1', response_format: 'verbose_json' })) as { text: string; language?: string };
       expect(translation.text.length).toBeGreaterThan(0);
       expect(translation.text).not.toBe(transcription.text);
       expect(translation.language).toBe('english');

@@ -62,4 +62,17 @@ describe('Whisper parity with sherpa-onnx-node', () => {
     expect(texts.get('translate, language detected')).not.toEqual(texts.get('transcribe, language detected'));
     expect(texts.get('transcribe in de')).not.toEqual(texts.get('transcribe, language detected'));
   });
+
+  test('an utterance longer than the 30 s window is decoded in 29 s pieces (sherpa-onnx keeps the first 29.5 s)', async () => {
+    const [, clip] = clips[0];
+    const long = new Float32Array(16000 * 35);
+    long.set(clip, 0);
+    long.set(clip, 16000 * 30);
+    const whole = await recognizeWith(ours, long);
+    const first = await recognizeWith(ours, long.subarray(0, 16000 * 29));
+    expect(whole.words.length).toBeGreaterThan(first.words.length);
+    expect(whole.words.slice(0, first.words.length)).toEqual(first.words);
+    expect(whole.words[first.words.length].startSec).toBe(29);
+    expect(whole.words.at(-1)!.endSec).toBe(35);
+  });
 });

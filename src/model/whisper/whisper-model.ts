@@ -10,12 +10,14 @@ import { createSession, tensor, type ExecutionProvider, type SessionOptions } fr
 import type { RecognitionResult } from '../recognizer';
 import { toLanguageCode } from '../supported-languages';
 import { TokenTable } from '../tokens';
-import { WhisperFeatureComputer } from './whisper-features';
+import { WHISPER_MAX_FEATURE_FRAMES, WhisperFeatureComputer } from './whisper-features';
 import { whisperGreedyDecode, type WhisperDecodeResult, type WhisperDecoderPass, type WhisperDecoderRunner } from './whisper-greedy-decoder';
 import { parseWhisperModelMeta, type WhisperModelMeta } from './whisper-model-meta';
 import { WhisperTokenTable } from './whisper-tokens';
 import { whisperWords } from './whisper-words';
 
+/** Audio decoded at once when an utterance is longer than Whisper's window: 29 s. */
+const MAX_PIECE_SAMPLES = 29 * 16000;
 /** Encoder frames at most (30 s of 10 ms feature frames). */
 const MAX_ENCODER_INPUT_FRAMES = 3000;
 /** sherpa-onnx's default tail padding: zero frames after the features, so the model finds eot. */
@@ -69,19 +71,31 @@ export class WhisperModel implements AcousticModel {
     return this.features.compute(samples);
   }
 
-  /** The chosen tokens, each spanning all the frames (Whisper gives no token times here). */
+  /** The chosen tokens (of at most the first 29.5 s), each spanning all the frames: Whisper gives no token times here. */
   async decode(features: Features, text?: TextContext): Promise<DecodedToken[]> {
     const result = await this.decodeWhisper(features, text);
     return result.tokens.map((id, i) => ({ id, startFrame: 0, endFrame: features.numFrames, logProb: result.logProbs[i] }));
   }
 
-  /** Features, greedy search and text: the language and task come from `text` (multilingual models). */
+  /**
+   * Features, greedy search and text: the language and task come from `text` (multilingual models). Audio
+   * longer than Whisper's 30 s window (sherpa-onnx keeps its first 29.5 s) is decoded in 29 s pieces, one after
+   * the other, the first piece's language reported.
+   */
   async recognize(samples: Float32Array, text?: TextContext): Promise<RecognitionResult> {
     const durationSec = samples.length / 16000;
-    const result = await this.decodeWhisper(this.computeFeatures(samples), text);
-    const pieces = this.whisperTokens.pieces(result.tokens, result.logProbs);
-    const words = whisperWords(pieces, 0, durationSec);
-    return { text: words.map((w) => w.word).join(' '), words, durationSec, tokens: pieces, ...(result.language ? { language: result.language } : {}) };
+    const pieceSamples = samples.length > WHISPER_MAX_FEATURE_FRAMES * 160 ? MAX_PIECE_SAMPLES : samples.length;
+    const result: RecognitionResult = { text: '', words: [], durationSec, tokens: [] };
+    for (let start = 0; start === 0 || start < samples.length; start += pieceSamples) {
+      const piece = samples.subarray(start, start + pieceSamples);
+      const decoded = await this.decodeWhisper(this.computeFeatures(piece), text);
+      const pieces = this.whisperTokens.pieces(decoded.tokens, decoded.logProbs);
+      result.words.push(...whisperWords(pieces, start / 16000, (start + piece.length) / 16000));
+      result.tokens.push(...pieces);
+      if (decoded.language && !result.language) result.language = decoded.language;
+    }
+    result.text = result.words.map((w) => w.word).join(' ');
+    return result;
   }
 
   private async decodeWhisper(features: Features, text: TextContext = {}): Promise<WhisperDecodeResult> {
