@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { FbankComputer, NEMO_TRANSDUCER_FBANK_OPTIONS, type Features } from '../../features/fbank';
 import { perFeatureStats, toChannelsFirst } from '../../features/normalize';
 import type { DecodedToken } from '../decoded-token';
-import { GREEDY_DECODING, type ModelDecoding } from '../decoding';
+import type { ModelDecoding } from '../decoding';
 import type { ModelLayout } from '../model-layout';
 import { readOnnxMetadata } from '../onnx-metadata';
 import { createSession, output, tensor, type ExecutionProvider, type SessionOptions } from '../ort-session';
@@ -38,7 +38,7 @@ export class NemoTransducerModel {
   readonly provider: ExecutionProvider;
   readonly metadata: Readonly<Record<string, string>>;
   /** Always greedy (see the class comment), whatever DECODING_METHOD asks for. */
-  readonly decoding: ModelDecoding = { ...GREEDY_DECODING, method: 'greedy_search' };
+  readonly decoding: ModelDecoding = { method: 'greedy_search', beamSize: 1 };
   readonly config: NemoTransducerConfig;
   private readonly fbank: FbankComputer;
 
