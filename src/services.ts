@@ -56,7 +56,9 @@ export class Services {
     this.registry = registry;
     this.modelStore = new ModelPuller({ modelsDir: config.modelsDir, mirrorUrl: config.modelMirrorUrl, precision: config.modelPrecision });
     this.audioBudget = new DecodedAudioBudget(config.maxAudioSecInFlight * 16000 * 4);
-    this.capacity = config.capacityAdmission ? new CapacityMonitor({ ...config.capacityAdmission, workers: config.inferenceWorkers }) : null;
+    this.capacity = config.capacityAdmission
+      ? new CapacityMonitor({ ...config.capacityAdmission, workers: config.inferenceWorkers, inProgress: () => this.pool.load() })
+      : null;
     this.admission = Admission.fromConfig(config, logger, this.capacity ?? undefined);
     this.pool = new InferencePool({
       layouts: registry.layouts(),

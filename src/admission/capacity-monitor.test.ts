@@ -86,6 +86,27 @@ describe('CapacityMonitor', () => {
     expect(monitor.check()).toBeNull();
   });
 
+  test('work in progress counts before it finishes: a long batch still running, a final waiting in the queue', () => {
+    let nowMs = 0;
+    let running: number[] = [];
+    let oldestNormal: number | null = null;
+    const monitor = new CapacityMonitor({
+      workers: 2, maxUtilization: 0.9, maxQueueWaitMs: 500, maxPartialIntervalScale: 4, windowMs: 5000,
+      now: () => nowMs,
+      inProgress: () => ({ runningSinceMs: running, oldestNormalQueuedAtMs: oldestNormal }),
+    });
+    nowMs = 20_000;
+    running = [12_000, 17_000]; // one since before the window (counts from its start), one for 3 s
+    expect(monitor.utilization()).toBeCloseTo((5000 + 3000) / 10_000, 6);
+    expect(monitor.check()).toBeNull();
+    running = [10_000, 10_000];
+    expect(monitor.check()).not.toBeNull();
+    running = [];
+    oldestNormal = 19_400; // a final waiting 600 ms, longer than maxQueueWaitMs
+    expect(monitor.queueWaitMs()).toBe(600);
+    expect(monitor.check()).not.toBeNull();
+  });
+
   test('per model: real-time factor (batch time over its audio) and queue wait', () => {
     const { monitor, batch } = setup();
     monitor.onBatch(batch({ modelId: 'a', inferenceMs: 200, audioSec: 4, batchSize: 2, queueWaitMs: [10, 30], priorities: ['normal', 'normal'] }));

@@ -18,6 +18,11 @@ export interface CapacityMonitorOptions extends CapacitySettings {
   windowMs?: number;
   /** The clock, in ms (tests inject one). Default performance.now. */
   now?: () => number;
+  /**
+   * Work in progress on the same clock (InferencePool.load): running batches count as busy from their
+   * dispatch, and the longest-waiting final's wait counts before it runs. Without it only finished batches count.
+   */
+  inProgress?: () => { runningSinceMs: number[]; oldestNormalQueuedAtMs: number | null };
 }
 
 /** Pressure (see `pressure`) from which partials are stretched; they reach the most stretch at 1, where refusals begin. */
@@ -75,6 +80,7 @@ export class CapacityMonitor implements InferenceObserver {
     const from = now - spanMs;
     let busyMs = 0;
     for (const r of this.records) busyMs += Math.max(0, Math.min(r.inferenceMs, r.endMs - from));
+    for (const startedMs of this.options.inProgress?.().runningSinceMs ?? []) busyMs += Math.max(0, now - Math.max(startedMs, from));
     return Math.min(1, busyMs / (spanMs * Math.max(1, this.options.workers)));
   }
 
@@ -85,9 +91,15 @@ export class CapacityMonitor implements InferenceObserver {
     return percentile(waits, 0.9);
   }
 
+  /** The longer of the finished finals' p90 wait and the wait so far of the final queued longest, in ms. */
+  queueWaitMs(): number {
+    const oldest = this.options.inProgress?.().oldestNormalQueuedAtMs;
+    return Math.max(this.queueWaitP90Ms(), oldest === null || oldest === undefined ? 0 : this.now() - oldest);
+  }
+
   /** max(utilization / maxUtilization, queue wait / maxQueueWaitMs): below 1 new work is admitted. */
   pressure(): number {
-    return Math.max(this.utilization() / this.options.maxUtilization, this.queueWaitP90Ms() / this.options.maxQueueWaitMs);
+    return Math.max(this.utilization() / this.options.maxUtilization, this.queueWaitMs() / this.options.maxQueueWaitMs);
   }
 
   /** How much longer partial updates are spaced now: 1 up to DEGRADE_FROM_PRESSURE, the configured most at pressure 1. */

@@ -12,15 +12,18 @@ describe('InferenceBatchQueue', () => {
     nextId = 1;
   });
 
-  test('a batch is one model\'s jobs, normal ones first, then low ones filling the rest', () => {
+  test('a batch is one model\'s jobs of one priority: normal ones while any wait, then low ones', () => {
     const q = new InferenceBatchQueue<ReturnType<typeof job>>();
     [job('a', 'low'), job('a', 'normal'), job('b', 'normal'), job('a', 'normal'), job('a', 'low')].forEach((j) => q.push(j));
     expect(q.size).toBe(5);
-    expect(q.peek()).toEqual({ modelId: 'a', waiting: 4, oldestEnqueuedAtMs: 1 });
-    expect(names(q.takeBatch(3))).toEqual(['a:normal:2', 'a:normal:4', 'a:low:1']);
-    // Model b's normal job waited longer than a's remaining low one.
+    expect(q.peek()).toEqual({ modelId: 'a', waiting: 2, oldestEnqueuedAtMs: 2 });
+    expect(q.oldestNormalEnqueuedAtMs()).toBe(2);
+    expect(names(q.takeBatch(3))).toEqual(['a:normal:2', 'a:normal:4']);
+    // Model b's normal job goes before a's low ones, which waited longer.
     expect(names(q.takeBatch(3))).toEqual(['b:normal:3']);
-    expect(names(q.takeBatch(3))).toEqual(['a:low:5']);
+    expect(q.oldestNormalEnqueuedAtMs()).toBeNull();
+    expect(q.peek()).toEqual({ modelId: 'a', waiting: 2, oldestEnqueuedAtMs: 1 });
+    expect(names(q.takeBatch(3))).toEqual(['a:low:1', 'a:low:5']);
     expect(q.takeBatch(3)).toEqual([]);
     expect(q.size).toBe(0);
   });

@@ -22,9 +22,10 @@ interface ModelQueues<J> {
 
 /**
  * The inference pool's waiting jobs, per model in two priorities (FIFO within each): normal jobs (files,
- * live finals) before low ones (live partials). A batch is one model's jobs: the model whose oldest normal
- * job waited longest (else whose oldest low job did), its normal jobs first, then its low ones to fill the
- * batch. A low job with a supersede key replaces its queued predecessor with the same key.
+ * live finals) before low ones (live partials). A batch is one model's jobs of one priority: the model whose
+ * oldest normal job waited longest, its normal jobs (else, when no normal job waits, the model whose oldest
+ * low job did, its low ones) — a final never waits for partials padded into its batch. A low job with a
+ * supersede key replaces its queued predecessor with the same key.
  */
 export class InferenceBatchQueue<J extends BatchQueueJob> {
   private readonly byModel = new Map<string, ModelQueues<J>>();
@@ -76,24 +77,30 @@ export class InferenceBatchQueue<J extends BatchQueueJob> {
     return newest;
   }
 
-  /** The model whose turn it is, how many of its jobs wait, and when its oldest one was queued; null when empty. */
+  /** The model whose turn it is, how many jobs the next batch can take from, and when the oldest was queued; null when empty. */
   peek(): { modelId: string; waiting: number; oldestEnqueuedAtMs: number } | null {
     const modelId = this.nextModel();
     if (modelId === null) return null;
     const { normal, low } = this.byModel.get(modelId)!;
-    const oldest = Math.min(normal[0]?.enqueuedAtMs ?? Infinity, low[0]?.enqueuedAtMs ?? Infinity);
-    return { modelId, waiting: normal.length + low.length, oldestEnqueuedAtMs: oldest };
+    const jobs = normal.length > 0 ? normal : low;
+    return { modelId, waiting: jobs.length, oldestEnqueuedAtMs: jobs[0].enqueuedAtMs };
   }
 
-  /** Takes the next batch (at most `maxSize` jobs of one model, normal before low); empty when none wait. */
+  /** Takes the next batch (at most `maxSize` jobs of one model and one priority, normal first); empty when none wait. */
   takeBatch(maxSize: number): J[] {
     const modelId = this.nextModel();
     if (modelId === null) return [];
     const queues = this.byModel.get(modelId)!;
-    const batch = queues.normal.splice(0, maxSize);
-    if (batch.length < maxSize) batch.push(...queues.low.splice(0, maxSize - batch.length));
+    const batch = (queues.normal.length > 0 ? queues.normal : queues.low).splice(0, maxSize);
     for (const job of batch) this.forget(job);
     return batch;
+  }
+
+  /** When the longest-waiting normal job (of any model) was queued; null when none waits. */
+  oldestNormalEnqueuedAtMs(): number | null {
+    let oldest: number | null = null;
+    for (const { normal } of this.byModel.values()) if (normal[0] && (oldest === null || normal[0].enqueuedAtMs < oldest)) oldest = normal[0].enqueuedAtMs;
+    return oldest;
   }
 
   /** Empties the queue, returning every job (shutdown). */

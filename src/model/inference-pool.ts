@@ -65,6 +65,8 @@ interface Slot {
   batch: Job[] | null;
   /** Per job of `batch`: ms from queueing to dispatch. */
   queueWaitMs: number[];
+  /** When `batch` was sent to the worker (performance.now()). */
+  dispatchedAtMs: number;
   ready: boolean;
 }
 
@@ -134,7 +136,7 @@ export class InferencePool {
       crashOnModelId: this.options.crashOnModelId,
     };
     const worker = new Worker(this.script, { workerData: data });
-    const slot: Slot = { worker, batch: null, queueWaitMs: [], ready: false };
+    const slot: Slot = { worker, batch: null, queueWaitMs: [], dispatchedAtMs: 0, ready: false };
     this.slots.push(slot);
     return new Promise((resolve, reject) => {
       worker.on('message', (message: WorkerResponse) => {
@@ -255,6 +257,7 @@ export class InferencePool {
   private dispatch(slot: Slot, batch: Job[]): void {
     const now = performance.now();
     slot.batch = batch;
+    slot.dispatchedAtMs = now;
     slot.queueWaitMs = batch.map((job) => now - job.enqueuedAtMs);
     const transfers: ArrayBuffer[] = [];
     for (const { samples, transfer } of batch) {
@@ -373,6 +376,15 @@ export class InferencePool {
   /** Streams of online models: open now, opened in all, samples sent in all (each sample once). */
   get streamStats(): { open: number; opened: number; samplesSent: number } {
     return this.streams.stats;
+  }
+
+  /**
+   * Work in progress now, in performance.now() ms: when each running batch was dispatched, and when the
+   * longest-waiting final or file piece was queued (null: none waits). Capacity admission adds it to the
+   * finished batches it has seen, so a long batch or a growing queue counts before it ends.
+   */
+  load(): { runningSinceMs: number[]; oldestNormalQueuedAtMs: number | null } {
+    return { runningSinceMs: this.slots.filter((s) => s.batch).map((s) => s.dispatchedAtMs), oldestNormalQueuedAtMs: this.queue.oldestNormalEnqueuedAtMs() };
   }
 
   get stats(): { workers: number; busy: number; queued: number } {

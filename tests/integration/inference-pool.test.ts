@@ -165,8 +165,8 @@ describe('InferencePool with batching', () => {
     await Promise.all([running, a1, b1, a2, final]);
     expect(order).toEqual(['a1:superseded', 'running', 'final', 'b1', 'a2']);
     expect(shed).toEqual([{ modelId, reason: 'superseded', priority: 'low' }]);
-    // One batch: the final first, then the partials that filled it.
-    expect(batches[1].priorities).toEqual(['normal', 'low', 'low']);
+    // The final runs in a batch of its own (never padded with partials), then the partials together.
+    expect(batches.map((b) => b.priorities)).toEqual([['normal'], ['normal'], ['low', 'low']]);
   });
 
   test('shed jobs are reported with their reason', async () => {
