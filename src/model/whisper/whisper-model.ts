@@ -28,8 +28,8 @@ export const WHISPER_TAIL_PADDING_FRAMES = 1000;
  * encoder `mel` (1 × n_mels × T, T ≤ 3000) → `n_layer_cross_k`, `n_layer_cross_v` (n_text_layer × 1 × T/2 × n_text_state);
  * decoder (`tokens` 1 × n, `in_n_layer_self_k_cache`, `in_n_layer_self_v_cache` (n_text_layer × 1 × n_text_ctx ×
  * n_text_state), `n_layer_cross_k`, `n_layer_cross_v`, `offset` (1)) → `logits` (1 × n × n_vocab) and the updated caches.
- * Decoded greedily as sherpa-onnx does, with `<|notimestamps|>`: there are no token times, so every word
- * carries the span of the samples recognized (segment-level times from the utterance span).
+ * Decoded greedily as sherpa-onnx does, with `<|notimestamps|>`: there are no token times, so word times are
+ * estimates within the span of the samples recognized (whisper-words.ts).
  */
 export class WhisperModel implements AcousticModel {
   readonly kind = 'whisper';

@@ -1,7 +1,7 @@
 import { whisperWords } from './whisper-words';
 
 describe('whisperWords', () => {
-  test('a piece with leading space starts a word; punctuation stays on its word; every word spans the utterance', () => {
+  test('a piece with leading space starts a word; punctuation stays on its word; times shared by length', () => {
     const words = whisperWords(
       [
         { token: ' Seven', logprob: -0.1 },
@@ -13,9 +13,10 @@ describe('whisperWords', () => {
       2.5,
     );
     expect(words.map((w) => w.word)).toEqual(['Seven,', 'three.']);
+    // "Seven," and "three." are 6 characters each: half the span each
     expect(words.map((w) => [w.startSec, w.endSec])).toEqual([
-      [0, 2.5],
-      [0, 2.5],
+      [0, 1.25],
+      [1.25, 2.5],
     ]);
     expect(words[0].tokens!.map((t) => t.token)).toEqual([' Seven', ',']);
   });
