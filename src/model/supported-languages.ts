@@ -15,6 +15,7 @@ export type LanguageCheck = { ok: true; code: string | undefined } | { ok: false
 
 /** The language codes a model transcribes: its Whisper `languageCodes` when it is multilingual, else English. */
 export function modelLanguages(layout: ModelLayout): readonly string[] {
+  if (layout.kind === 'moonshine' && layout.version === 2) return [layout.language];
   return layout.kind === 'whisper' && layout.languageCodes.length > 0 ? layout.languageCodes : ['en'];
 }
 

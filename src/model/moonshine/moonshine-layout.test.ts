@@ -1,7 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { detectModelLayout, type ModelPrecision } from '../model-layout';
+import { detectModelLayout, type ModelLayout, type ModelPrecision } from '../model-layout';
+import { checkLanguage } from '../supported-languages';
+import { moonshineLanguage } from './moonshine-layout';
 
 /** A folder holding empty files of these names. */
 function folder(files: string[]): string {
@@ -42,7 +44,29 @@ describe('Moonshine layouts', () => {
       tokensPath: path.join(dir, 'tokens.txt'),
       encoderPath: path.join(dir, 'encoder_model.ort'),
       mergedDecoderPath: path.join(dir, 'decoder_model_merged.ort'),
+      language: 'en',
     });
+  });
+
+  test.each([
+    ['sherpa-onnx-moonshine-base-zh-2026-02-27', 'zh'],
+    ['sherpa-onnx-moonshine-tiny-ja-2026-02-27', 'ja'],
+    ['sherpa-onnx-moonshine-tiny-en-2026-02-27', 'en'],
+    ['my-moonshine', 'en'],
+  ])('v2 folder %s speaks %s', (name, language) => {
+    expect(moonshineLanguage(path.join('/models', name))).toBe(language);
+  });
+
+  test("the language rule takes a v2 folder's language, and only it; v1 is English", () => {
+    const dir = path.join(folder([]), 'sherpa-onnx-moonshine-base-zh-2026-02-27');
+    mkdirSync(dir);
+    for (const f of ['encoder_model.ort', 'decoder_model_merged.ort', 'tokens.txt']) writeFileSync(path.join(dir, f), '');
+    const zh = detectModelLayout(dir) as ModelLayout;
+    expect(checkLanguage(zh, 'zh')).toEqual({ ok: true, code: 'zh' });
+    expect(checkLanguage(zh, 'en').ok).toBe(false);
+    const v1 = detectModelLayout(folder(V1_INT8)) as ModelLayout;
+    expect(checkLanguage(v1, 'en-US')).toEqual({ ok: true, code: 'en' });
+    expect(checkLanguage(v1, 'zh').ok).toBe(false);
   });
 
   test.each([

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { LayoutDetector, ModelFolder } from '../model-layout';
 import type { ExecutionProvider } from '../ort-session';
 import type { MoonshineStepper } from './moonshine-greedy-decoder';
@@ -8,11 +9,12 @@ import type { MoonshineStepper } from './moonshine-greedy-decoder';
  *   `uncached_decode.int8.onnx`, `cached_decode.int8.onnx` (or their float32 `.onnx`) + `tokens.txt`
  *   → `{preprocessor, encoder, uncachedDecoder, cachedDecoder}`
  * - v2 (`sherpa-onnx-moonshine-<size>-<lang>-2026-02-27`): `encoder_model.ort` and `decoder_model_merged.ort`
- *   (or `.onnx`) + base64 `tokens.txt` → `{encoder, mergedDecoder}`
+ *   (or `.onnx`) + base64 `tokens.txt` → `{encoder, mergedDecoder}`; one language each (ar, en, es, ja, ko, uk,
+ *   vi, zh), as the folder's name says
  */
 export type MoonshineLayout = { kind: 'moonshine'; dir: string; tokensPath: string; encoderPath: string } & (
   | { version: 1; preprocessorPath: string; uncachedDecoderPath: string; cachedDecoderPath: string }
-  | { version: 2; mergedDecoderPath: string }
+  | { version: 2; mergedDecoderPath: string; /** ISO-639-1, from the published folder name (else `en`). */ language: string }
 );
 
 /** What a Moonshine model runs, whatever its version. */
@@ -23,6 +25,11 @@ export interface MoonshineGraphs {
   readonly tokensPerSec: number;
   /** Runs 16 kHz samples through the encoder: its frame count and a decoder over its output. */
   encode(samples: Float32Array): Promise<{ frames: number; stepper: MoonshineStepper }>;
+}
+
+/** The language of a v2 folder from its published name, `sherpa-onnx-moonshine-<size>-<lang>-<date>` (else `en`). */
+export function moonshineLanguage(dir: string): string {
+  return /moonshine-(?:tiny|base|small|medium)-([a-z]{2})(?:-|$)/i.exec(path.basename(dir))?.[1].toLowerCase() ?? 'en';
 }
 
 /** `base` + `.int8.onnx` / `.onnx` (the wanted precision first) / `.ort`, whichever the folder has. */
@@ -40,6 +47,6 @@ export const detectMoonshine: LayoutDetector = (folder) => {
     return { ...common, version: 1, preprocessorPath: preprocessor, encoderPath: encoder, uncachedDecoderPath: uncached, cachedDecoderPath: cached };
   }
   const [encoderModel, merged] = ['encoder_model', 'decoder_model_merged'].map((b) => find(folder, b));
-  if (encoderModel && merged) return { ...common, version: 2, encoderPath: encoderModel, mergedDecoderPath: merged };
+  if (encoderModel && merged) return { ...common, version: 2, encoderPath: encoderModel, mergedDecoderPath: merged, language: moonshineLanguage(folder.dir) };
   return undefined;
 };
