@@ -65,7 +65,9 @@ body="$(curl -sS --fail-with-body -F "file=@$wav" -F model=whisper-1 "$base_url/
 text="$(node -e "process.stdout.write(JSON.parse(process.argv[1]).text ?? '')" "$body")"
 [ -n "$text" ] || fail "empty transcription: $body"
 echo "smoke: text: $text" >&2
-step_done "transcribed $(basename "$wav")"
+page="$(curl -sS --fail "$base_url/")" || fail "GET / (the live-captions page) failed"
+case "$page" in *"<html"*) ;; *) fail "GET / is not the web page" ;; esac
+step_done "transcribed $(basename "$wav"); web page at /"
 for _ in $(seq 1 90); do
   health="$("$docker_cli" inspect -f '{{.State.Health.Status}}' "$name")"
   [ "$health" = healthy ] && break
