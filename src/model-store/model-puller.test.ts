@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ArchiveServer, buildTarBz2, fakeNemoCtcArchiveEntries } from '../../tests/fixtures/model-archive-server';
@@ -157,6 +157,8 @@ describe('ModelPuller', () => {
     expect(await apiError(puller().pull(NAME))).toMatchObject({ status: 409, code: 'model_pull_in_progress' });
     expect(server.requests).toHaveLength(0);
     writeFileSync(lock, '4194303');
+    // What the killed pull was unpacking is cleared too.
+    mkdirSync(path.join(modelsDir, `.pull-${NAME}-dead`, 'unpacked'), { recursive: true });
     expect((await puller().pull(NAME)).alreadyInstalled).toBe(false);
     expect(leftovers()).toEqual([]);
   });

@@ -124,6 +124,10 @@ export class ModelPuller {
       }
     }
     events.onStage?.('extract');
+    // Unpacking folders a killed pull of this model left behind (we hold its lock: no one else is using them).
+    for (const stale of (await readdir(modelsDir)).filter((f) => f.startsWith(`.pull-${source.name}-`))) {
+      await rm(path.join(modelsDir, stale), { recursive: true, force: true });
+    }
     const tmpRoot = await mkdtemp(path.join(modelsDir, `.pull-${source.name}-`));
     try {
       const unpacked = path.join(tmpRoot, 'unpacked');
