@@ -107,6 +107,25 @@ describe('CapacityMonitor', () => {
     expect(monitor.check()).not.toBeNull();
   });
 
+  test('streams arriving faster than their load shows are held back by the learned cost of a warm stream', () => {
+    const { monitor, load, advance } = setup();
+    const opened: (() => void)[] = [];
+    // Four streams warm for a window: 0.4 of the workers, 0.1 each.
+    for (let i = 0; i < 4; i++) opened.push(monitor.streamOpened());
+    load(6, 0.4);
+    expect(monitor.check('stream')).toBeNull();
+    expect(monitor.predictedUtilization()).toBeCloseTo(0.5, 6);
+    // A burst: four more admitted at once; their load has not shown yet, but it is counted.
+    for (let i = 0; i < 4; i++) opened.push(monitor.streamOpened());
+    advance(100);
+    expect(monitor.predictedUtilization()).toBeCloseTo(0.392 + 0.098 * 5, 3); // the window slid 100 ms past some load
+    expect(monitor.check('stream')).not.toBeNull(); // 0.88 predicted: past the limit
+    expect(monitor.check('upload')).toBeNull(); // measured pressure alone: 0.5
+    // Streams that close free their share.
+    opened.splice(4).forEach((close) => close());
+    expect(monitor.check('stream')).toBeNull();
+  });
+
   test('per model: real-time factor (batch time over its audio) and queue wait', () => {
     const { monitor, batch } = setup();
     monitor.onBatch(batch({ modelId: 'a', inferenceMs: 200, audioSec: 4, batchSize: 2, queueWaitMs: [10, 30], priorities: ['normal', 'normal'] }));

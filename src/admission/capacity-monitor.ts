@@ -58,6 +58,10 @@ export class CapacityMonitor implements InferenceObserver {
   private readonly now: () => number;
   private readonly startedAtMs: number;
   private records: BatchRecord[] = [];
+  /** When each open stream was admitted (by a key of its own). */
+  private readonly streams = new Map<object, number>();
+  /** Utilization one warm stream adds (learned; 0 until streams have run a while). */
+  private costPerStream = 0;
 
   constructor(private readonly options: CapacityMonitorOptions) {
     this.windowMs = options.windowMs ?? 5000;
@@ -108,14 +112,36 @@ export class CapacityMonitor implements InferenceObserver {
     return 1 + (Math.max(1, this.options.maxPartialIntervalScale) - 1) * ramp;
   }
 
-  /** The refusal for a new stream or upload (503 + Retry-After), or null while capacity allows it. */
-  check(): ApiError | null {
+  /**
+   * The refusal for a new upload (503 + Retry-After), or null while capacity allows it. For a new `stream`
+   * it also looks ahead: streams admitted within the window have not shown their full load yet, so each
+   * counts with the learned cost of a warm stream (utilization over streams open a whole window), and the
+   * new one too — admission follows capacity even when streams arrive faster than their load shows.
+   */
+  check(kind: 'stream' | 'upload' = 'upload'): ApiError | null {
     const pressure = this.pressure();
-    if (pressure < 1) return null;
+    if (pressure < 1 && (kind === 'upload' || this.predictedUtilization() < this.options.maxUtilization)) return null;
     return new ApiError(503, 'The server is at capacity (its admitted streams and uploads use what it can transcribe in real time); retry shortly.', {
       code: 'server_overloaded',
       retryAfterSec: Math.max(1, Math.ceil(this.windowMs / 2000)),
     });
+  }
+
+  /** An admitted stream has opened; call the result when it closes. */
+  streamOpened(): () => void {
+    const key = {};
+    this.streams.set(key, this.now());
+    return () => this.streams.delete(key);
+  }
+
+  /** Utilization once the streams admitted lately and one more are warm. */
+  predictedUtilization(): number {
+    const utilization = this.utilization();
+    const warmSince = this.now() - this.windowMs;
+    const recent = [...this.streams.values()].filter((at) => at > warmSince).length;
+    const warm = this.streams.size - recent;
+    if (warm > 0) this.costPerStream = utilization / warm; // an upper bound: recent streams add some load too
+    return utilization + this.costPerStream * (recent + 1);
   }
 
   /** Per model over the window: real-time factor, queue wait and batches (for /status and benchmarks). */

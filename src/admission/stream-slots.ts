@@ -3,7 +3,9 @@ import { PerIpCounter } from '../util/per-ip-counter';
 
 /** Measured capacity (capacity-monitor.ts): the refusal for new work, or null while it is admitted. */
 export interface CapacityCheck {
-  check(): ApiError | null;
+  check(kind?: 'stream' | 'upload'): ApiError | null;
+  /** Told of each admitted stream (it learns what a stream costs); returns the call for its close. */
+  streamOpened?(): () => void;
 }
 
 /** A stream let in: give its slot back once (extra calls are harmless). */
@@ -35,16 +37,18 @@ export class StreamSlots {
   tryAdmit(address: string, ready: boolean): ReleaseSlot | ApiError {
     if (!ready) return new ApiError(503, 'The models are still loading; retry shortly.', { code: 'not_ready', retryAfterSec: 2 });
     if (this.open >= this.maxStreams) return tooMany(`limit ${this.maxStreams}`);
-    const overloaded = this.capacity?.check();
+    const overloaded = this.capacity?.check('stream');
     if (overloaded) return overloaded;
     if (!this.perIp.tryAcquire(address)) return tooMany(`limit ${this.maxStreamsPerIp} per client address`);
     this.open++;
+    const closed = this.capacity?.streamOpened?.();
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.open--;
       this.perIp.release(address);
+      closed?.();
     };
   }
 }
