@@ -35,6 +35,10 @@ describe('the model catalog (models/catalog.json)', () => {
     expect(() => new ModelCatalog([ok, ok])).toThrow(/twice/);
   });
 
+  test('a missing catalog file is a clear error naming it', () => {
+    expect(() => ModelCatalog.load('/nonexistent/catalog.json')).toThrow('cannot read the model catalog /nonexistent/catalog.json: ENOENT');
+  });
+
   test.each([
     ['https://h.example/asr-models/sherpa-onnx-whisper-tiny.en.tar.bz2', 'sherpa-onnx-whisper-tiny.en'],
     ['https://h.example/a/b/m.tar.bz2?download=1', 'm'],

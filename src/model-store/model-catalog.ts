@@ -64,7 +64,14 @@ export class ModelCatalog {
 
   /** Reads and checks a catalog file (the package's by default). */
   static load(file: string = CATALOG_FILE): ModelCatalog {
-    const parsed = catalogSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      // e.g. a container whose models folder was mounted over the package's (the catalog ships in it).
+      throw new Error(`cannot read the model catalog ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    const parsed = catalogSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`invalid model catalog ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     return new ModelCatalog(parsed.data.models);
   }
