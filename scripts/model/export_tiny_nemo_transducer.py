@@ -3,6 +3,7 @@
 Parakeet exports: test data for the `nemo-transducer` layout, not models to transcribe with.
 
     /usr/bin/python3 scripts/model/export_tiny_nemo_transducer.py              # both, into models/testdata/layouts/
+    /usr/bin/python3 scripts/model/export_tiny_nemo_transducer.py --kind rnnt   # one (RNN-T: 300 steps, TDT: 80)
     /usr/bin/python3 scripts/model/export_tiny_nemo_transducer.py --kind tdt --steps 0 --out /tmp/x
 
 What sherpa-onnx (offline-transducer-nemo-model.cc, offline-recognizer-impl.cc) reads, and this writes:
@@ -19,7 +20,7 @@ What sherpa-onnx (offline-transducer-nemo-model.cc, offline-recognizer-impl.cc) 
   tokens.txt    `symbol id`, the blank `<blk>` last
   *.int8.onnx   weight-only int8 variants (scripts/model/quantize.py)
 
-The weights are trained for a few hundred steps on FSDD spoken digits (/work/shared/data/fsdd, 8 kHz, resampled)
+The weights are trained for a few dozen to a few hundred steps on FSDD spoken digits (/work/shared/data/fsdd, 8 kHz, resampled)
 with the RNN-T loss (torchaudio) or a small TDT loss written here, so outputs are peaked and varied; --steps 0
 leaves them random (with the joiner's blank bias lowered so decoding is not empty). Features as sherpa-onnx computes
 them for NeMo transducers: povey window, no DC removal, pre-emphasis 0.97, librosa (Slaney) mel filters from 0 Hz
@@ -54,11 +55,11 @@ DURATIONS = [0, 1, 2, 3, 4]
 
 KINDS = {
     # RNN-T as the fast-conformer hybrid exports name it; no feat_dim key (sherpa-onnx then uses 80).
-    "rnnt": dict(model_type="EncDecHybridRNNTCTCBPEModel", feat_dim=80, write_feat_dim=False, subsampling=4,
+    "rnnt": dict(steps=300, model_type="EncDecHybridRNNTCTCBPEModel", feat_dim=80, write_feat_dim=False, subsampling=4,
                  d=96, pred_hidden=64, pred_layers=1, joint=64, url="tiny-nemo-transducer-rnnt (onnx-stt-server testdata)",
                  out="models/testdata/layouts/nemo-transducer-rnnt"),
     # TDT as parakeet-tdt-0.6b-v2 is exported: 128 mel bins, two LSTM layers, 8x subsampling, "tdt" in its url.
-    "tdt": dict(model_type="EncDecRNNTBPEModel", feat_dim=128, write_feat_dim=True, subsampling=8,
+    "tdt": dict(steps=80, model_type="EncDecRNNTBPEModel", feat_dim=128, write_feat_dim=True, subsampling=8,
                 d=96, pred_hidden=64, pred_layers=2, joint=64, url="tiny-nemo-transducer-tdt (onnx-stt-server testdata)",
                 out="models/testdata/layouts/nemo-transducer-tdt"),
 }
@@ -315,15 +316,17 @@ def export(kind, cfg, enc, dec, join, out, steps):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kind", choices=["rnnt", "tdt", "both"], default="both")
-    ap.add_argument("--steps", type=int, default=300, help="training steps on FSDD digits (0: random weights)")
+    ap.add_argument("--steps", type=int, default=None,
+                    help="training steps on FSDD digits (0: random weights); default 300 for RNN-T, 80 for TDT")
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--out", default="", help="output folder (one kind only); default models/testdata/layouts/...")
     a = ap.parse_args()
     torch.set_num_threads(2)
     for kind in (["rnnt", "tdt"] if a.kind == "both" else [a.kind]):
         cfg = KINDS[kind]
-        enc, dec, join = train(kind, cfg, a.steps, a.seed)
-        export(kind, cfg, enc, dec, join, a.out or os.path.join(ROOT, cfg["out"]), a.steps)
+        steps = cfg["steps"] if a.steps is None else a.steps
+        enc, dec, join = train(kind, cfg, steps, a.seed)
+        export(kind, cfg, enc, dec, join, a.out or os.path.join(ROOT, cfg["out"]), steps)
 
 
 if __name__ == "__main__":
