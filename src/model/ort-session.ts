@@ -16,8 +16,12 @@ export interface LoadedSession {
   provider: ExecutionProvider;
 }
 
-/** Creates an onnxruntime session on the configured provider; CUDA falls back to CPU with a reason. */
-export async function createSession(model: Uint8Array, options: SessionOptions): Promise<LoadedSession> {
+/**
+ * Creates an onnxruntime session on the configured provider; CUDA falls back to CPU with a reason. `model` is the
+ * file's bytes, or its path (onnxruntime then reads it, and finds external weights beside it, as a NeMo encoder's
+ * `encoder.weights`).
+ */
+export async function createSession(model: Uint8Array | string, options: SessionOptions): Promise<LoadedSession> {
   const base: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: options.threads,
     interOpNumThreads: 1,
@@ -26,14 +30,18 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
   };
   if (options.executionProvider === 'cuda') {
     try {
-      const session = await ort.InferenceSession.create(model, { ...base, executionProviders: ['cuda', 'cpu'] });
+      const session = await create(model, { ...base, executionProviders: ['cuda', 'cpu'] });
       return { session, provider: 'cuda' };
     } catch (err) {
       options.onFallback?.((err as Error).message.split('\n')[0]);
     }
   }
-  const session = await ort.InferenceSession.create(model, { ...base, executionProviders: ['cpu'] });
+  const session = await create(model, { ...base, executionProviders: ['cpu'] });
   return { session, provider: 'cpu' };
+}
+
+function create(model: Uint8Array | string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
 }
 
 export function tensor(type: 'float32', data: Float32Array, dims: readonly number[]): ort.Tensor;

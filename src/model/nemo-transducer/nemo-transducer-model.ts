@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { FbankComputer, NEMO_TRANSDUCER_FBANK_OPTIONS, type Features } from '../../features/fbank';
 import { perFeatureStats, toChannelsFirst } from '../../features/normalize';
 import type { DecodedToken } from '../decoded-token';
 import type { ModelDecoding } from '../decoding';
 import type { ModelLayout } from '../model-layout';
-import { readOnnxMetadata } from '../onnx-metadata';
+import { readModelFolderMetadata } from '../model-folder-metadata';
 import { createSession, output, tensor, type ExecutionProvider, type SessionOptions } from '../ort-session';
 import { TokenTable } from '../tokens';
 import { nemoRnntGreedyDecode, nemoTdtGreedyDecode, type NemoTransducerStepper } from './nemo-transducer-greedy-decoder';
@@ -63,12 +62,12 @@ export class NemoTransducerModel {
   }
 
   static async load(layout: Extract<ModelLayout, { kind: 'nemo-transducer' }>, options: SessionOptions): Promise<NemoTransducerModel> {
-    const [enc, dec, join] = [layout.encoderPath, layout.decoderPath, layout.joinerPath].map((p) => readFileSync(p));
-    // As sherpa-onnx: the encoder carries the model's metadata.
-    const metadata = readOnnxMetadata(enc);
-    const encoder = await createSession(enc, options);
-    const decoder = await createSession(dec, options);
-    const joiner = await createSession(join, options);
+    // As sherpa-onnx: the encoder carries the model's metadata. Sessions load from the files' paths: a fp32
+    // Parakeet encoder keeps its weights beside it (`encoder.weights`), and is too big to copy through JavaScript.
+    const metadata = { ...readModelFolderMetadata(layout.encoderPath) };
+    const encoder = await createSession(layout.encoderPath, options);
+    const decoder = await createSession(layout.decoderPath, options);
+    const joiner = await createSession(layout.joinerPath, options);
     const tokens = TokenTable.load(layout.tokensPath);
     return new NemoTransducerModel(encoder.session, decoder.session, joiner.session, encoder.provider, metadata, tokens);
   }
