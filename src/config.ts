@@ -144,6 +144,8 @@ export const configSchema = z.object({
   MAX_BATCH_SIZE: int(1, 256).default(8),
   /** How long a free worker holds a batch that is not full for more jobs, in ms, only while other work is in flight (a lone stream never waits). */
   MAX_BATCH_WAIT_MS: int(0, 1000).default(5),
+  /** `adaptive`: a model is batched only while batches cost less per audio second than single runs (measured); `always`: up to MAX_BATCH_SIZE. */
+  BATCH_POLICY: z.enum(['adaptive', 'always']).default('adaptive'),
   /** Admit new streams and uploads only while measured capacity allows (see ADMISSION_MAX_UTILIZATION); the fixed caps stay as outer bounds. */
   CAPACITY_ADMISSION: z.enum(['true', 'false']).default('true'),
   /** Busy fraction of the inference workers (over the last 5 s) at which new streams and uploads are refused with 503; partials slow down before it. */
@@ -278,6 +280,7 @@ export interface Config {
   inferenceQueueDepth: number;
   maxBatchSize: number;
   maxBatchWaitMs: number;
+  batchPolicy: 'adaptive' | 'always';
   /** Capacity-based admission (src/admission/capacity-monitor.ts); null when CAPACITY_ADMISSION=false. */
   capacityAdmission: Readonly<{ maxUtilization: number; maxQueueWaitMs: number; maxPartialIntervalScale: number }> | null;
   maxUploadBytes: number;
@@ -364,6 +367,7 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     inferenceQueueDepth: c.INFERENCE_QUEUE_DEPTH,
     maxBatchSize: c.MAX_BATCH_SIZE,
     maxBatchWaitMs: c.MAX_BATCH_WAIT_MS,
+    batchPolicy: c.BATCH_POLICY,
     capacityAdmission:
       c.CAPACITY_ADMISSION === 'true'
         ? Object.freeze({ maxUtilization: c.ADMISSION_MAX_UTILIZATION, maxQueueWaitMs: c.ADMISSION_MAX_QUEUE_WAIT_MS, maxPartialIntervalScale: c.STREAM_UPDATE_INTERVAL_MAX_SCALE })

@@ -69,6 +69,7 @@ export class Services {
       queueDepth: config.inferenceQueueDepth,
       maxBatchSize: config.maxBatchSize,
       maxBatchWaitMs: config.maxBatchWaitMs,
+      batchPolicy: config.batchPolicy,
       // Batches and shed jobs feed the per-model metrics and /status.
       observer: combineObservers(this.metrics.inference, this.capacity),
       onWarning: (m) => logger.warn(m),

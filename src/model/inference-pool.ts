@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ApiError } from '../errors';
 import { resolveWorkerScript } from '../util/worker-script';
+import { BatchSizer } from './batch-sizer';
 import { InferenceBatchQueue, type BatchQueueJob } from './inference-batch-queue';
 import type { InferenceObserver, InferenceShedReason } from './inference-observer';
 import type { InferenceWorkerData, LoadedModelInfo, ModelAddResponse, WorkerRequest, WorkerResponse } from './inference-protocol';
@@ -36,6 +37,11 @@ export interface InferencePoolOptions {
    * oldest job; only while other work is in flight (a lone stream's job never waits). 0 never holds. Default 0.
    */
   maxBatchWaitMs?: number;
+  /**
+   * 'adaptive' (default): batches are used for a model only while they cost less per audio second than runs
+   * of one (batch-sizer.ts); 'always': every free worker takes up to `maxBatchSize` waiting jobs.
+   */
+  batchPolicy?: 'adaptive' | 'always';
   /** Told of every model run and every job that leaves without running (metrics, traces, /status, admission). */
   observer?: InferenceObserver;
 }
@@ -48,6 +54,8 @@ export interface TimedResult {
 
 interface Job extends BatchQueueJob {
   samples: Float32Array;
+  /** `samples.length` when queued (a transferred buffer is detached once sent). */
+  sampleCount: number;
   /** Move the samples' buffer to the worker instead of copying it. */
   transfer: boolean;
   signal?: AbortSignal;
@@ -98,6 +106,7 @@ export class InferencePool {
   private holdTimer: { timer: NodeJS.Timeout; atMs: number } | null = null;
   private readonly maxBatchSize: number;
   private readonly maxBatchWaitMs: number;
+  private readonly sizer: BatchSizer;
   private nextJobId = 1;
   /** addModel requests waiting for a worker's answer, by request id. */
   private readonly modelAdds = new Map<number, (message: ModelAddResponse) => void>();
@@ -114,6 +123,7 @@ export class InferencePool {
   constructor(private readonly options: InferencePoolOptions) {
     this.maxBatchSize = Math.max(1, Math.floor(options.maxBatchSize ?? 1));
     this.maxBatchWaitMs = Math.max(0, options.maxBatchWaitMs ?? 0);
+    this.sizer = new BatchSizer(this.maxBatchSize, (options.batchPolicy ?? 'adaptive') === 'adaptive');
   }
 
   /** Starts the workers and resolves once every one has loaded every model. */
@@ -193,13 +203,15 @@ export class InferencePool {
         for (const job of batch) job.reject(new ApiError(500, 'Inference failed.', { code: 'inference_failed', cause: new Error(message.message) }));
       } else {
         const { inferenceMs } = message;
+        const audioSec = batch.reduce((sum, job) => sum + job.sampleCount, 0) / 16000;
         this.meanJobMs = 0.9 * this.meanJobMs + 0.1 * (inferenceMs / batch.length);
+        this.sizer.record(modelId, batch.length, inferenceMs, audioSec);
         this.options.observer?.onBatch?.({
           modelId,
           batchSize: batch.length,
           queueWaitMs: slot.queueWaitMs,
           inferenceMs,
-          audioSec: batch.reduce((sum, job) => sum + job.samples.length, 0) / 16000,
+          audioSec,
           priorities: batch.map((job) => job.priority),
         });
         const results = message.type === 'result' ? [message.result] : message.results;
@@ -219,8 +231,7 @@ export class InferencePool {
         if (next.waiting < this.maxBatchSize && this.shouldHold(next.modelId, next.oldestEnqueuedAtMs)) return;
         // The waiting jobs are shared among the free workers (all cores busy) rather than all given to the first.
         const free = this.slots.filter((s) => s.ready && !s.batch).length;
-        const size = Math.min(this.maxBatchSize, Math.ceil(next.waiting / Math.max(1, free)));
-        batch = this.queue.takeBatch(size).filter((job) => {
+        batch = this.queue.takeBatch(this.sizer.sizeFor(next.modelId, next.waiting, free)).filter((job) => {
           if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
           if (!job.signal?.aborted) return true;
           this.shed(job, 'cancelled');
@@ -238,7 +249,7 @@ export class InferencePool {
    * model's last batch had company). A lone stream's job is dispatched at once.
    */
   private shouldHold(modelId: string, oldestEnqueuedAtMs: number): boolean {
-    if (this.maxBatchWaitMs <= 0) return false;
+    if (this.maxBatchWaitMs <= 0 || this.maxBatchSize <= 1 || !this.sizer.pays(modelId)) return false;
     const untilMs = oldestEnqueuedAtMs + this.maxBatchWaitMs;
     if (performance.now() >= untilMs) return false;
     if (!this.slots.some((s) => s.batch) && (this.lastBatchSize.get(modelId) ?? 1) <= 1) return false;
@@ -293,7 +304,7 @@ export class InferencePool {
       }
     }
     return new Promise<TimedResult>((resolve, reject) => {
-      const job: Job = { id: this.nextJobId++, modelId, priority, supersedeKey, enqueuedAtMs: performance.now(), samples, transfer, signal, text, resolve, reject };
+      const job: Job = { id: this.nextJobId++, modelId, priority, supersedeKey, enqueuedAtMs: performance.now(), samples, sampleCount: samples.length, transfer, signal, text, resolve, reject };
       if (signal) {
         // One request may queue many jobs on one signal (a long file's pieces): each removes its listener.
         job.onAbort = () => {

@@ -115,7 +115,7 @@ describe('InferencePool with batching', () => {
 
   beforeAll(async () => {
     const observer = { onBatch: (e: InferenceBatchEvent) => batches.push(e), onShed: (e: InferenceShedEvent) => shed.push(e) };
-    pool = new InferencePool({ layouts: registry.layouts(), executionProvider: 'cpu', workers: 1, threadsPerWorker: 1, queueDepth: 16, maxBatchSize: 4, maxBatchWaitMs: 20, observer });
+    pool = new InferencePool({ layouts: registry.layouts(), executionProvider: 'cpu', workers: 1, threadsPerWorker: 1, queueDepth: 16, maxBatchSize: 4, maxBatchWaitMs: 20, batchPolicy: 'always', observer });
     await pool.start();
   });
   afterAll(() => pool.close());
