@@ -55,12 +55,13 @@ describe('Whisper parity with sherpa-onnx-node', () => {
     });
   });
 
-  test('the outputs are not trivial: non-empty, and task and language change them', () => {
+  test('the outputs are not trivial: non-empty, and the audio, the task and the language change them', () => {
     const all = [...texts.values()].flat();
     expect(all.length).toBe(cases.length * clips.length);
     expect(all.every((t) => t.length > 0)).toBe(true);
     expect(texts.get('translate, language detected')).not.toEqual(texts.get('transcribe, language detected'));
     expect(texts.get('transcribe in de')).not.toEqual(texts.get('transcribe, language detected'));
+    expect(new Set(texts.get('transcribe, language detected')).size).toBeGreaterThan(1);
   });
 
   test('an utterance longer than the 30 s window is decoded in 29 s pieces (sherpa-onnx keeps the first 29.5 s)', async () => {
