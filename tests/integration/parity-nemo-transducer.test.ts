@@ -4,6 +4,7 @@ import path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { resample } from '../../src/audio/resample';
 import { decodeWav } from '../../src/audio/wav';
+import { FbankComputer, NEMO_TRANSDUCER_FBANK_OPTIONS } from '../../src/features/fbank';
 import type { InferencePool } from '../../src/model/inference-pool';
 import { detectModelLayout, type ModelLayout, type ModelPrecision } from '../../src/model/model-layout';
 import { loadModel, recognizeWith, type AcousticModel } from '../../src/model/offline-recognizer';
@@ -96,6 +97,16 @@ describe.each([
     expect(layout.kind).toBe('nemo-transducer');
     expect(ours.kind).toBe('nemo-transducer');
     expect((ours.metadata.url ?? '').includes('tdt')).toBe(dir.endsWith('tdt'));
+  });
+
+  test('frame-major features (normalized on the way in) decode as the channels-first ones do', async () => {
+    const { samples } = clips()[0];
+    const dim = ours.computeFeatures(new Float32Array(1600)).dim;
+    const frames = new FbankComputer({ ...NEMO_TRANSDUCER_FBANK_OPTIONS, numMelBins: dim }).compute(samples);
+    expect(frames.layout ?? 'frames').toBe('frames');
+    const [fromFrames, fromChannels] = [await ours.decode(frames), await ours.decode(ours.computeFeatures(samples))];
+    expect(fromFrames.map((t) => [t.id, t.startFrame, t.endFrame])).toEqual(fromChannels.map((t) => [t.id, t.startFrame, t.endFrame]));
+    fromFrames.forEach((t, i) => expect(t.logProb).toBeCloseTo(fromChannels[i].logProb, 4));
   });
 
   test.each(clips().map((c) => [c.name, c.samples] as const))('%s: same tokens, token times and text', async (_name, samples) => {
