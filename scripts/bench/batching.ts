@@ -1,10 +1,10 @@
 /**
  * Dynamic batching and capacity admission, measured in one run against the real server in this process:
- *   1. batched (MAX_BATCH_SIZE, MAX_BATCH_WAIT_MS) vs unbatched (MAX_BATCH_SIZE=1) side by side, scenario by
- *      scenario: 1, 8, 32, 128 concurrent real-time caption streams (50 ms chunks, starts spread over 1 s), then
- *      a burst of concurrent uploads; throughput (inference jobs/s, audio seconds inferred per wall second,
- *      upload audio seconds per wall second), p95 latency (final minus the VAD silence window; upload wall
- *      time) and the batched/unbatched ratios;
+ *   1. batched (MAX_BATCH_SIZE, MAX_BATCH_WAIT_MS; BATCH_POLICY adaptive as shipped, and always) vs unbatched
+ *      (MAX_BATCH_SIZE=1) side by side, scenario by scenario: 1, 8, 32, 128 concurrent real-time caption
+ *      streams (50 ms chunks, starts spread over 1 s), then a burst of concurrent uploads; throughput (audio
+ *      seconds inferred per wall second; for uploads, upload audio seconds per wall second), p95 latency
+ *      (final minus the VAD silence window; upload wall time) and the ratios to unbatched;
  *   2. the admission knee: with capacity admission on, a new stream offered every BENCH_KNEE_EVERY_MS;
  *      offered vs admitted vs refused, and the admitted streams' final latency and lost finals.
  * For the embedded default model and a larger synthetic one (scripts/bench/make-synthetic-model.py, built
@@ -98,29 +98,34 @@ const f = (x: number, digits = 0) => (Number.isFinite(x) ? x.toFixed(digits) : '
 
 async function comparison(label: string, modelsDir: string, defaultModel: string): Promise<void> {
   const env = { DEFAULT_MODEL: defaultModel, CAPACITY_ADMISSION: 'false' };
-  const batched = await start(modelsDir, { ...env, MAX_BATCH_SIZE: BATCH_SIZE, MAX_BATCH_WAIT_MS: '5' });
-  const unbatched = await start(modelsDir, { ...env, MAX_BATCH_SIZE: '1', MAX_BATCH_WAIT_MS: '0' });
-  console.log(`\n## ${label}: ${defaultModel} — batched (MAX_BATCH_SIZE=${BATCH_SIZE}, MAX_BATCH_WAIT_MS=5) vs unbatched, 2 workers`);
-  console.log('scenario        | jobs/s b / u (ratio)  | audio s per s b / u (ratio) | mean batch | p95 ms b / u (ratio)  | lost finals b / u');
+  const batching = { MAX_BATCH_SIZE: BATCH_SIZE, MAX_BATCH_WAIT_MS: '5' };
+  const sides: [string, Instance][] = [
+    ['adaptive', await start(modelsDir, { ...env, ...batching, BATCH_POLICY: 'adaptive' })],
+    ['always', await start(modelsDir, { ...env, ...batching, BATCH_POLICY: 'always' })],
+    ['unbatched', await start(modelsDir, { ...env, MAX_BATCH_SIZE: '1', MAX_BATCH_WAIT_MS: '0' })],
+  ];
+  console.log(`\n## ${label}: ${defaultModel}, 2 workers — MAX_BATCH_SIZE=${BATCH_SIZE}, MAX_BATCH_WAIT_MS=5 with BATCH_POLICY=adaptive (the default) and =always, vs MAX_BATCH_SIZE=1`);
+  console.log('scenario        | audio s per s: adaptive / always / unbatched (ratios to unbatched) | mean batch ad / al | p95 ms: adaptive / always / unbatched (ratios)  | lost finals');
   const scenarios: [string, (i: Instance) => Promise<Row>][] = [
     ...COUNTS.map((n) => [`${n} streams`, (i: Instance) => streams(i, n)] as [string, (i: Instance) => Promise<Row>]),
     [`${UPLOADS} uploads`, burst],
   ];
-  for (const [name, run] of scenarios) {
-    // Alternate which goes first, so a change in the machine's load does not favour one side.
-    const first = scenarios.indexOf(scenarios.find((s) => s[0] === name)!) % 2 === 0;
-    const b = first ? await run(batched) : undefined;
-    const u = await run(unbatched);
-    const bb = b ?? (await run(batched));
+  for (const [k, [name, run]] of scenarios.entries()) {
+    // The order rotates, so a change in the machine's load does not favour one side.
+    const order = sides.map((_, i) => (i + k) % sides.length);
+    const rows: Row[] = [];
+    for (const i of order) rows[i] = await run(sides[i][1]);
+    const [a, al, u] = rows;
+    const ratio = (x: number, y: number) => f(x / y, 2);
     console.log(
-      `${name.padEnd(15)} | ${f(bb.jobsPerSec).padStart(5)} / ${f(u.jobsPerSec).padStart(5)} (${f(bb.jobsPerSec / u.jobsPerSec, 2)}) | ${f(bb.audioPerSec, 1).padStart(6)} / ${f(u.audioPerSec, 1).padStart(6)} (${f(bb.audioPerSec / u.audioPerSec, 2)})     | ${f(bb.meanBatch, 2).padStart(10)} | ${f(bb.p95Ms).padStart(5)} / ${f(u.p95Ms).padStart(5)} (${f(bb.p95Ms / u.p95Ms, 2)}) | ${bb.lostFinals} / ${u.lostFinals}`,
+      `${name.padEnd(15)} | ${f(a.audioPerSec, 1)} / ${f(al.audioPerSec, 1)} / ${f(u.audioPerSec, 1)} (${ratio(a.audioPerSec, u.audioPerSec)}, ${ratio(al.audioPerSec, u.audioPerSec)}) | ${f(a.meanBatch, 2)} / ${f(al.meanBatch, 2)} | ${f(a.p95Ms)} / ${f(al.p95Ms)} / ${f(u.p95Ms)} (${ratio(a.p95Ms, u.p95Ms)}, ${ratio(al.p95Ms, u.p95Ms)}) | ${a.lostFinals} / ${al.lostFinals} / ${u.lostFinals}`,
     );
   }
-  await Promise.all([batched.server.close(1000), unbatched.server.close(1000)]);
+  await Promise.all(sides.map(([, i]) => i.server.close(1000)));
 }
 
 async function knee(label: string, modelsDir: string, defaultModel: string, offered: number): Promise<void> {
-  const instance = await start(modelsDir, { DEFAULT_MODEL: defaultModel, CAPACITY_ADMISSION: 'true', MAX_BATCH_SIZE: BATCH_SIZE, MAX_BATCH_WAIT_MS: '5' });
+  const instance = await start(modelsDir, { DEFAULT_MODEL: defaultModel, CAPACITY_ADMISSION: 'true' });
   const clip = streamClip();
   const capacity = instance.services.capacity!;
   console.log(`\n## Admission knee, ${label}: a new stream every ${KNEE_EVERY_MS} ms (each ${f(clip.durationSec, 1)} s), ${offered} offered`);
