@@ -34,6 +34,11 @@ describe('Whisper: language and translation through the OpenAI SDK', () => {
     expect(LANGUAGE_NAMES).toContain(r.language);
   });
 
+  test('the detected language is the one the model hears in the clip (the test model detects German in the digits)', async () => {
+    const r = await client.audio.transcriptions.create({ file: await clip('tts-rms-digits.wav'), model: 'whisper-1', response_format: 'verbose_json' });
+    expect(r.language).toBe('german');
+  });
+
   test('/v1/audio/translations runs the translate task: other tokens than the transcription, reported as english', async () => {
     for (const name of ['tts-rp-m6-weather.wav', 'tts-rms-digits.wav']) {
       const transcription = await client.audio.transcriptions.create({ file: await clip(name), model: 'whisper-1' });
