@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { decodeWav } from '../../src/audio/wav';
-import { pcm16Bytes, RecordingSocket } from './helpers/ws-client';
+import { pcm16Bytes, RecordingSocket, streamChunks } from './helpers/ws-client';
+import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { MODELS_DIR, startTestServer, type TestServer } from './helpers/test-server';
 
 /** The tiny multilingual Whisper of models/testdata (scripts/model/export_tiny_whisper.py) served alone. */
@@ -97,5 +98,24 @@ describe('Whisper: language and translation through the OpenAI SDK', () => {
     expect(german.transcript!.length).toBeGreaterThan(0);
     expect(german.transcript).not.toBe(english.transcript);
     expect((await realtimeTurn('xx')).error).toMatchObject({ code: 'unsupported_language', param: 'session.audio.input.transcription.language' });
+  }, 60_000);
+
+  test('Realtime with server VAD: each turn of a two-utterance stream is transcribed, deltas and all', async () => {
+    const speech = loadSpeechFixture();
+    const s = new RecordingSocket(`${server.url.replace(/^http/, 'ws')}/v1/realtime?intent=transcription`);
+    await s.opened;
+    await s.waitForType('session.created');
+    s.sendJson({ type: 'session.update', session: { type: 'transcription', audio: { input: { format: { type: 'audio/pcm', rate: 16000 }, transcription: { language: 'en' } } } } });
+    await s.waitForType('session.updated');
+    const bytes = pcm16Bytes(speech.samples);
+    // twice real time, then a second of silence so the second turn ends by VAD too
+    const append = (chunk: Buffer) => s.sendJson({ type: 'input_audio_buffer.append', audio: chunk.toString('base64') });
+    await streamChunks(append, Buffer.concat([bytes, Buffer.alloc(32000)]), 32, 100, 2);
+    const done = 'conversation.item.input_audio_transcription.completed';
+    await s.waitFor(() => s.ofType(done).length >= speech.speech.length, 30_000, `${speech.speech.length} completed turns`);
+    expect(s.ofType(done).every((e) => (e.transcript as string).length > 0)).toBe(true);
+    expect(s.ofType('conversation.item.input_audio_transcription.delta').length).toBeGreaterThan(0);
+    expect(s.ofType('error')).toEqual([]);
+    s.ws.close();
   }, 60_000);
 });
