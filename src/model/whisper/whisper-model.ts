@@ -5,7 +5,7 @@ import type { AcousticModel } from '../acoustic-model';
 import type { DecodedToken } from '../decoded-token';
 import type { ModelDecoding, TextContext } from '../decoding';
 import type { ModelLayout } from '../model-layout';
-import { readOnnxMetadata } from '../onnx-metadata';
+import { readModelFolderMetadata } from '../model-folder-metadata';
 import { createSession, tensor, type ExecutionProvider, type SessionOptions } from '../ort-session';
 import type { RecognitionResult } from '../recognizer';
 import { toLanguageCode } from '../supported-languages';
@@ -56,11 +56,12 @@ export class WhisperModel implements AcousticModel {
   }
 
   static async load(layout: Extract<ModelLayout, { kind: 'whisper' }>, options: SessionOptions, tailPaddingFrames = WHISPER_TAIL_PADDING_FRAMES): Promise<WhisperModel> {
-    const encoderBytes = readFileSync(layout.encoderPath);
-    const metadata = readOnnxMetadata(encoderBytes);
+    // Metadata by positioned reads, sessions from the paths: large-v3's files keep their weights beside them
+    // (`<name>-encoder.weights`), which onnxruntime finds only when it opens the model file itself.
+    const metadata = { ...readModelFolderMetadata(layout.encoderPath) };
     const meta = parseWhisperModelMeta(metadata, layout.encoderPath);
-    const encoder = await createSession(encoderBytes, options);
-    const decoder = await createSession(readFileSync(layout.decoderPath), options);
+    const encoder = await createSession(layout.encoderPath, options);
+    const decoder = await createSession(layout.decoderPath, options);
     const tokensText = readFileSync(layout.tokensPath, 'utf8');
     const symbols = tokensText.split(/\r?\n/).filter((l) => l.trim()).map((l) => l.trim().split(/\s+/)[0]);
     return new WhisperModel(encoder.session, decoder.session, encoder.provider, metadata, meta, WhisperTokenTable.parse(tokensText, layout.tokensPath), symbols, tailPaddingFrames);
