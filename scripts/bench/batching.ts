@@ -11,7 +11,7 @@
  * into /tmp/bench-models if missing: 34.7 M parameters, NeMo CTC layout, random weights — timed, not read).
  *
  *   npm run bench:batching   (BENCH_STREAM_COUNTS=1,8,32,128, BENCH_UPLOADS=16, BENCH_BATCH_SIZE=8, BENCH_KNEE_OFFERED,
- *                             BENCH_KNEE_EVERY_MS=250, BENCH_SETS=embedded,synthetic)
+ *                             BENCH_KNEE_EVERY_MS=250, BENCH_SETS=embedded,synthetic, BENCH_PARTS=comparison,knee)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -166,16 +166,17 @@ async function main(): Promise<void> {
   const sets = (process.env.BENCH_SETS ?? 'embedded,synthetic').split(',');
   console.log(`load average ${execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ')} on ${cpus().length} cores`);
   const embeddedDir = path.join(REPO_ROOT, 'models');
+  const parts = (process.env.BENCH_PARTS ?? 'comparison,knee').split(',');
   if (sets.includes('embedded')) {
     const id = ModelRegistry.scan(embeddedDir).registry.defaultId;
-    await comparison('embedded model', embeddedDir, id);
-    await knee('embedded model', embeddedDir, id, Number(process.env.BENCH_KNEE_OFFERED ?? 160));
+    if (parts.includes('comparison')) await comparison('embedded model', embeddedDir, id);
+    if (parts.includes('knee')) await knee('embedded model', embeddedDir, id, Number(process.env.BENCH_KNEE_OFFERED ?? 160));
   }
   if (sets.includes('synthetic')) {
     const dir = path.join(SYNTHETIC_DIR, 'synthetic-ctc-25m');
     if (!existsSync(path.join(dir, 'model.onnx'))) execFileSync('/usr/bin/python3', [path.join(REPO_ROOT, 'scripts/bench/make-synthetic-model.py'), dir], { stdio: 'inherit' });
-    await comparison('synthetic 34.7 M CTC', SYNTHETIC_DIR, 'synthetic-ctc-25m');
-    await knee('synthetic 34.7 M CTC', SYNTHETIC_DIR, 'synthetic-ctc-25m', Number(process.env.BENCH_KNEE_OFFERED ?? 60));
+    if (parts.includes('comparison')) await comparison('synthetic 34.7 M CTC', SYNTHETIC_DIR, 'synthetic-ctc-25m');
+    if (parts.includes('knee')) await knee('synthetic 34.7 M CTC', SYNTHETIC_DIR, 'synthetic-ctc-25m', Number(process.env.BENCH_KNEE_OFFERED ?? 60));
   }
   console.log(`\nload average ${execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ')}`);
 }

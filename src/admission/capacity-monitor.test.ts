@@ -124,6 +124,9 @@ describe('CapacityMonitor', () => {
     // Streams that close free their share.
     opened.splice(4).forEach((close) => close());
     expect(monitor.check('stream')).toBeNull();
+    // Streams that just closed still count for the load they left in the window: the cost is not inflated.
+    opened.splice(0).forEach((close) => close());
+    expect(monitor.predictedUtilization()).toBeCloseTo(0.392 + 0.392 / 8, 3); // eight streams made that load
   });
 
   test('per model: real-time factor (batch time over its audio) and queue wait', () => {

@@ -60,6 +60,8 @@ export class CapacityMonitor implements InferenceObserver {
   private records: BatchRecord[] = [];
   /** When each open stream was admitted (by a key of its own). */
   private readonly streams = new Map<object, number>();
+  /** When streams that closed were closed: their work is still in the window's utilization. */
+  private closedAtMs: number[] = [];
   /** Utilization one warm stream adds (learned; 0 until streams have run a while). */
   private costPerStream = 0;
 
@@ -131,7 +133,9 @@ export class CapacityMonitor implements InferenceObserver {
   streamOpened(): () => void {
     const key = {};
     this.streams.set(key, this.now());
-    return () => this.streams.delete(key);
+    return () => {
+      if (this.streams.delete(key)) this.closedAtMs.push(this.now());
+    };
   }
 
   /** Utilization once the streams admitted lately and one more are warm. */
@@ -139,8 +143,11 @@ export class CapacityMonitor implements InferenceObserver {
     const utilization = this.utilization();
     const warmSince = this.now() - this.windowMs;
     const recent = [...this.streams.values()].filter((at) => at > warmSince).length;
-    const warm = this.streams.size - recent;
-    if (warm > 0) this.costPerStream = utilization / warm; // an upper bound: recent streams add some load too
+    this.closedAtMs = this.closedAtMs.filter((at) => at > warmSince);
+    // Streams open a whole window, and those closed within it, made the measured load (recent ones some too:
+    // the cost is an upper bound).
+    const warm = this.streams.size - recent + this.closedAtMs.length;
+    if (warm > 0) this.costPerStream = utilization / warm;
     return utilization + this.costPerStream * (recent + 1);
   }
 
