@@ -127,6 +127,10 @@ describe('CapacityMonitor', () => {
     // Streams that just closed still count for the load they left in the window: the cost is not inflated.
     opened.splice(0).forEach((close) => close());
     expect(monitor.predictedUtilization()).toBeCloseTo(0.392 + 0.392 / 8, 3); // eight streams made that load
+    // Once no stream is open or lately closed, an old cost no longer holds the next stream back.
+    advance(5100);
+    expect(monitor.predictedUtilization()).toBe(0);
+    expect(monitor.check('stream')).toBeNull();
   });
 
   test('per model: real-time factor (batch time over its audio) and queue wait', () => {

@@ -148,6 +148,9 @@ export class CapacityMonitor implements InferenceObserver {
     // the cost is an upper bound).
     const warm = this.streams.size - recent + this.closedAtMs.length;
     if (warm > 0) this.costPerStream = utilization / warm;
+    // No stream open or lately closed: nothing to learn from, and an old figure (uploads' load counted on a
+    // few streams, say) would hold the next stream back.
+    else if (this.streams.size === 0) this.costPerStream = 0;
     return utilization + this.costPerStream * (recent + 1);
   }
 

@@ -218,7 +218,9 @@ export class InferencePool {
         batch.forEach((job, i) => job.resolve({ result: results[i], inferenceMs }));
       }
     }
-    this.pump();
+    // After the callers have heard (their promise callbacks run first): a stream answered now sends its newer
+    // partial, which replaces its older one still queued before a worker takes that.
+    setImmediate(() => this.pump());
   }
 
   private pump(): void {

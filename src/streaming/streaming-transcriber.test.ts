@@ -122,18 +122,30 @@ describe('StreamingTranscriber with server VAD', () => {
     expect(h.events.filter((e) => e.type === 'speech_started').map((e) => e.utteranceIndex)).toEqual([0, 1]);
   });
 
-  test('at most two recognitions in flight (one running, one waiting that the next replaces); a slow recognizer is skipped ahead, not queued', async () => {
+  test('one recognition in flight while answers come within the update interval; a slow recognizer is skipped ahead, not queued', async () => {
     const h = harness([[0.5, 9.5]], wordsFrom(Array.from({ length: 22 }, (_, i) => `w${i}`).join(' '), 0.6));
     h.recognizer.latencyMs = 60;
     await h.feed(0, 10, 20);
     await h.transcriber.end();
-    expect(h.recognizer.maxInFlight).toBe(2);
+    expect(h.recognizer.maxInFlight).toBe(1);
     expect(h.recognizer.calls.length).toBeLessThan(9 / 0.2);
     expect(finals(h.events)[0].text.split(' ')).toHaveLength(22);
     // Partials are low priority and carry the stream's supersede key (the pool replaces a waiting one); the final does not.
     const partialCalls = h.recognizer.calls.slice(0, -1);
     expect(partialCalls.every((c) => c.priority === 'low' && c.supersedeKey === h.transcriber)).toBe(true);
     expect(h.recognizer.calls[h.recognizer.calls.length - 1]).toMatchObject({ priority: undefined, supersedeKey: undefined });
+  });
+
+  test('a partial out longer than the update interval (waiting in a busy queue) gets a successor that can replace it; never more than two', async () => {
+    const h = harness([[0.5, 9.5]], wordsFrom(Array.from({ length: 22 }, (_, i) => `w${i}`).join(' '), 0.6));
+    h.recognizer.latencyMs = 450;
+    for (let at = 0; at < 10 * RATE; at += 320) {
+      h.transcriber.pushAudio(codedAudio(at, at + 320));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await h.transcriber.end();
+    expect(h.recognizer.maxInFlight).toBe(2);
+    expect(finals(h.events)[0].text.split(' ')).toHaveLength(22);
   });
 
   test('under load partials are spaced by partialIntervalScale; the final is unchanged', async () => {

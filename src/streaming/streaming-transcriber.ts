@@ -12,7 +12,11 @@ import { Utterance } from './utterance';
 /** Most VAD chunks sent to the detector in one request (about 1 s of audio), so streams take turns. */
 const MAX_VAD_CHUNKS_PER_REQUEST = 32;
 
-/** Partial recognitions in flight at most: one running and one waiting, which a newer window replaces. */
+/**
+ * Partial recognitions in flight at most: one running and one waiting, which a newer window replaces. The
+ * second is sent only once the first has been out longer than the update interval (it is probably waiting in
+ * a busy pool's queue): a quick answer is always awaited, so its successor decodes the newest audio.
+ */
 const MAX_PARTIALS_IN_FLIGHT = 2;
 
 export interface StreamingTranscriberDeps {
@@ -46,7 +50,7 @@ export class StreamingTranscriber {
   private nextUtteranceIndex = 0;
   /** Audio before this sample belongs to committed or cleared utterances. */
   private consumedSample = 0;
-  private readonly partials = new Set<{ controller: AbortController; done: Promise<void> }>();
+  private readonly partials = new Set<{ controller: AbortController; done: Promise<void>; sentAtMs: number }>();
   private tasks: Promise<void> = Promise.resolve();
   private pumpQueued = false;
   /** Bumped by clear(): VAD results for audio from before it are dropped. */
@@ -288,12 +292,17 @@ export class StreamingTranscriber {
    * Starts a re-transcription of the current window if one is due. While an older one is still waiting in
    * the pool's queue this one replaces it there (same supersede key); one still running is left to finish.
    */
-  private maybeUpdatePartial(): void {
+  private maybeUpdatePartial(afterAnswer = false): void {
     const utterance = this.utterance;
     if (!utterance || this.partials.size >= MAX_PARTIALS_IN_FLIGHT || this.state === 'closed' || !this.config.partialUpdates) return;
     const windowEnd = this.vadStream ? this.segmenter.processedSample : this.ring.endSample;
     const scale = Math.max(1, this.deps.partialIntervalScale?.() ?? 1);
-    if (windowEnd - utterance.requestedEndSample < this.config.updateIntervalMs * scale * SAMPLES_PER_MS) return;
+    const intervalMs = this.config.updateIntervalMs * scale;
+    if (windowEnd - utterance.requestedEndSample < intervalMs * SAMPLES_PER_MS) return;
+    const now = performance.now();
+    // A partial out less than an interval is probably running: wait for it. Right after an answer, one still
+    // out is waiting in the queue (behind the one answered), and this newer window replaces it there.
+    if (!afterAnswer) for (const p of this.partials) if (now - p.sentAtMs < intervalMs) return;
     utterance.requestedEndSample = windowEnd;
     const decodeStart = utterance.decodeStartSample(this.leftContextSamples);
     const samples = this.ring.read(decodeStart, windowEnd);
@@ -311,11 +320,11 @@ export class StreamingTranscriber {
       },
       () => undefined, // a failed, refused or superseded partial is skipped; the next interval tries again
     );
-    const partial = { controller, done };
+    const partial = { controller, done, sentAtMs: now };
     this.partials.add(partial);
     void done.then(() => {
       this.partials.delete(partial);
-      this.maybeUpdatePartial();
+      this.maybeUpdatePartial(true);
     });
   }
 
