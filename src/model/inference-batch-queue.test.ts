@@ -16,6 +16,7 @@ describe('InferenceBatchQueue', () => {
     const q = new InferenceBatchQueue<ReturnType<typeof job>>();
     [job('a', 'low'), job('a', 'normal'), job('b', 'normal'), job('a', 'normal'), job('a', 'low')].forEach((j) => q.push(j));
     expect(q.size).toBe(5);
+    expect(q.sizeByModel()).toEqual({ a: 4, b: 1 });
     expect(q.peek()).toEqual({ modelId: 'a', waiting: 2, oldestEnqueuedAtMs: 2 });
     expect(q.oldestNormalEnqueuedAtMs()).toBe(2);
     expect(names(q.takeBatch(3))).toEqual(['a:normal:2', 'a:normal:4']);
@@ -26,6 +27,7 @@ describe('InferenceBatchQueue', () => {
     expect(names(q.takeBatch(3))).toEqual(['a:low:1', 'a:low:5']);
     expect(q.takeBatch(3)).toEqual([]);
     expect(q.size).toBe(0);
+    expect(q.sizeByModel()).toEqual({});
   });
 
   test('finals before partials across models: any normal job beats an older low one', () => {

@@ -36,6 +36,13 @@ export class InferenceBatchQueue<J extends BatchQueueJob> {
     return this.count;
   }
 
+  /** Jobs waiting per model (both priorities); models with none are left out. */
+  sizeByModel(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [modelId, { normal, low }] of this.byModel) if (normal.length + low.length > 0) out[modelId] = normal.length + low.length;
+    return out;
+  }
+
   /** Queues a job; returns the queued job it superseded (already removed), if any. */
   push(job: J): J | undefined {
     const queues = this.queuesOf(job.modelId);

@@ -400,8 +400,8 @@ export class InferencePool {
     return { runningSinceMs: this.slots.filter((s) => s.batch).map((s) => s.dispatchedAtMs), oldestNormalQueuedAtMs: this.queue.oldestNormalEnqueuedAtMs() };
   }
 
-  get stats(): { workers: number; busy: number; queued: number } {
-    return { workers: this.slots.length, busy: this.slots.filter((s) => s.batch).length, queued: this.queued };
+  get stats(): { workers: number; busy: number; queued: number; queuedByModel: Record<string, number> } {
+    return { workers: this.slots.length, busy: this.slots.filter((s) => s.batch).length, queued: this.queued, queuedByModel: this.queue.sizeByModel() };
   }
 
   /**

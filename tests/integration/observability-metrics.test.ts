@@ -42,7 +42,7 @@ describe('per-model metrics and /status', () => {
   test('before any work: every model listed with zeros', async () => {
     const perModel = await status();
     expect(Object.keys(perModel).sort()).toEqual(server.services.registry.entries.map((e) => e.id).sort());
-    expect(perModel[model]).toMatchObject({ batches: 0, jobs: 0, rtf: null, shed: {}, active_streams: 0, active_files: 0 });
+    expect(perModel[model]).toMatchObject({ batches: 0, jobs: 0, rtf: null, shed: {}, active_streams: 0, active_files: 0, queued: 0 });
   });
 
   test('a file transcription fills the inference histograms, the RTF gauge and the recent batch statistics', async () => {
