@@ -1,4 +1,5 @@
-import type { InferenceWorkerData, LoadedModelInfo, ModelAddRequest, ModelAddResponse } from './inference-protocol';
+import type { InferenceWorkerData, ModelAddRequest, ModelAddResponse } from './inference-protocol';
+import { featureFallbackWarning, loadedModelInfo } from './loaded-model-info';
 import { loadModel, recognizeWith, type AcousticModel } from './offline-recognizer';
 
 /**
@@ -23,15 +24,10 @@ export async function addModelInWorker(request: ModelAddRequest, models: Map<str
     for (let i = 0; i < warmup.length; i++) warmup[i] = 0.01 * Math.sin(i / 7);
     await recognizeWith(model, warmup);
     models.set(modelId, model);
-    if (model.featureEngine === 'js') warnings.push(`model ${modelId}: the WebAssembly feature module could not be loaded; computing features in JavaScript (about 3x slower)`);
-    return { type: 'modelAdded', requestId, modelId, info: modelInfo(model), warnings };
+    const warning = featureFallbackWarning(modelId, model);
+    if (warning) warnings.push(warning);
+    return { type: 'modelAdded', requestId, modelId, info: loadedModelInfo(model), warnings };
   } catch (err) {
     return { type: 'modelAddFailed', requestId, modelId, message: (err as Error).message };
   }
-}
-
-function modelInfo(m: AcousticModel): LoadedModelInfo {
-  const { method, beamSize, lmFile, lmUnit, lmWeights } = m.decoding;
-  const decoding = { method, beamSize, ...(lmFile && lmUnit && lmWeights ? { lm: { file: lmFile, unit: lmUnit, ...lmWeights } } : {}) };
-  return { kind: m.kind, provider: m.provider, vocabSize: m.tokens.size, frameSec: m.frameSec, featureEngine: m.featureEngine, decoding, metadata: { ...m.metadata } };
 }

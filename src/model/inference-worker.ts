@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { InferenceWorkerData, LoadedModelInfo, WorkerRequest, WorkerResponse } from './inference-protocol';
 import { WorkerStreams } from './worker-streams';
 import { addModelInWorker } from './inference-worker-model-add';
+import { featureFallbackWarning, loadedModelInfo } from './loaded-model-info';
 import { loadModel, recognizeBatchWith, recognizeWith, type AcousticModel } from './offline-recognizer';
 
 /**
@@ -37,10 +38,9 @@ async function main(): Promise<void> {
   }
   const info: Record<string, LoadedModelInfo> = {};
   for (const [id, m] of models) {
-    const { method, beamSize, lmFile, lmUnit, lmWeights } = m.decoding;
-    const decoding = { method, beamSize, ...(lmFile && lmUnit && lmWeights ? { lm: { file: lmFile, unit: lmUnit, ...lmWeights } } : {}) };
-    info[id] = { kind: m.kind, provider: m.provider, vocabSize: m.tokens.size, frameSec: m.frameSec, featureEngine: m.featureEngine, decoding, metadata: { ...m.metadata } };
-    if (m.featureEngine === 'js') warnings.push(`model ${id}: the WebAssembly feature module could not be loaded; computing features in JavaScript (about 3x slower)`);
+    info[id] = loadedModelInfo(m);
+    const warning = featureFallbackWarning(id, m);
+    if (warning) warnings.push(warning);
   }
   post({ type: 'ready', models: info, warnings });
 
