@@ -1,6 +1,6 @@
 import type { SpooledUpload } from '../audio/decode';
 import { ApiError } from '../errors';
-import { canTranslate, checkLanguage } from '../model/supported-languages';
+import { canTranslate, checkLanguage, modelLanguages } from '../model/supported-languages';
 import { isOnlineModelKind } from '../model/online-acoustic-model';
 import type { Services } from '../services';
 import { FileSession } from './file-session';
@@ -68,6 +68,11 @@ export class Engine {
     const check = checkLanguage(this.services.registry.resolve(modelId).layout, language, modelId);
     if (!check.ok) throw new ApiError(400, check.message, { code: 'unsupported_language', param });
     return check.code;
+  }
+
+  /** The languages `modelId` hears (ISO-639-1): `['en']` for English models, a multilingual model's list. */
+  languagesOf(modelId: string): readonly string[] {
+    return modelLanguages(this.services.registry.resolve(modelId).layout);
   }
 
   /** Whether `modelId` translates speech into English (a multilingual Whisper model). */

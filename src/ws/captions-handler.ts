@@ -7,7 +7,7 @@ import type { LiveSession } from '../session/live-session';
 import { decodeBase64Strict } from './base64';
 import { captionsClientMessageSchema, type CaptionsServerMessage } from './captions-protocol';
 import { renderCaptionsEnd, renderCaptionsEvent } from './captions-render';
-import { applyCaptionsConfig, captionsSettingsFromQuery, liveSettingsOf, type CaptionsSettings } from './captions-settings';
+import { applyCaptionsConfig, captionsSettingsFromQuery, liveSettingsOf, reportedLanguage, type CaptionsSettings } from './captions-settings';
 import { CloseCode } from './close-codes';
 import type { LiveStream } from './live-stream';
 import { closeWith, sendJson } from './send';
@@ -111,7 +111,7 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
         } catch (err) {
           return fail(err);
         }
-        return send({ type: 'configured', model: settings.model, language: settings.language, sample_rate: settings.sample_rate, encoding: settings.encoding, turn_detection: settings.turn_detection });
+        return send({ type: 'configured', model: settings.model, language: reportedLanguage(settings, engine), sample_rate: settings.sample_rate, encoding: settings.encoding, turn_detection: settings.turn_detection });
       case 'audio': {
         const audio = decodeBase64Strict(message.audio);
         if (!audio) return fail(new ApiError(400, "Invalid 'audio': expected base64-encoded audio bytes.", { code: 'invalid_value', param: 'audio' }));

@@ -6,7 +6,8 @@ import { captionsClientMessageSchema, type CaptionsConfig } from './captions-pro
 /** A captions stream's settings: from the query string, then from a `config` message before the first audio. */
 export interface CaptionsSettings {
   model: string;
-  language: string;
+  /** The language the client asked for (ISO-639-1); absent: the model's own (English, or detected per utterance). */
+  language?: string;
   sample_rate: number;
   encoding: NonNullable<CaptionsConfig['encoding']>;
   turn_detection: NonNullable<CaptionsConfig['turn_detection']>;
@@ -29,7 +30,7 @@ export function captionsSettingsFromQuery(url: URL, engine: Engine): CaptionsSet
   } catch (err) {
     throw new ApiError(400, `Invalid query parameters: ${(err as Error).message}`, { code: 'invalid_request' });
   }
-  const defaults: CaptionsSettings = { model: engine.resolveModel(undefined), language: 'en', sample_rate: 16000, encoding: 'pcm16', turn_detection: 'server_vad', vad: undefined };
+  const defaults: CaptionsSettings = { model: engine.resolveModel(undefined), sample_rate: 16000, encoding: 'pcm16', turn_detection: 'server_vad', vad: undefined };
   return applyCaptionsConfig(defaults, parsed, engine);
 }
 
@@ -43,9 +44,15 @@ export function applyCaptionsConfig(current: CaptionsSettings, message: Captions
     turn_detection: message.turn_detection ?? current.turn_detection,
     vad: message.vad ?? current.vad,
   };
-  engine.assertLanguage(next.model, next.language);
+  next.language = engine.assertLanguage(next.model, next.language);
   LiveSession.streamingConfig(engine.config, liveSettingsOf(next));
   return next;
+}
+
+/** The language a `configured` event reports: the one asked for, else the model's only one, else `auto` (detected). */
+export function reportedLanguage(s: CaptionsSettings, engine: Engine): string {
+  const own = engine.languagesOf(s.model);
+  return s.language ?? (own.length === 1 ? own[0] : 'auto');
 }
 
 /** The live session a captions stream runs with these settings (without its guard). */

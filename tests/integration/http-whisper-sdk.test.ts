@@ -68,6 +68,25 @@ describe('Whisper: language and translation through the OpenAI SDK', () => {
     });
   });
 
+  test('captions without a language: the multilingual model detects it (configured reports auto), finals equal the file text', async () => {
+    const name = 'tts-rms-digits.wav';
+    const file = await client.audio.transcriptions.create({ file: await clip(name), model: 'whisper-1', response_format: 'verbose_json' });
+    expect(file.language).toBe('german');
+    const s = new RecordingSocket(`${server.url.replace(/^http/, 'ws')}/v1/audio/transcriptions`);
+    await s.opened;
+    await s.waitForType('ready');
+    s.sendJson({ type: 'config', sample_rate: 16000 });
+    const configured = await s.waitForType('configured');
+    expect(configured.language).toBe('auto');
+    const samples = decodeWav(readFileSync(path.join(MODELS_DIR, 'testdata', name))).samples;
+    await streamChunks((c) => s.ws.send(c), pcm16Bytes(samples), 32, 100, Infinity);
+    s.sendJson({ type: 'end' });
+    await s.waitForType('end', 30_000);
+    const finals = s.ofType('final').map((e) => String(e.text)).filter((t) => t.length > 0);
+    expect(finals.join(' ')).toBe(file.text);
+    s.ws.close();
+  }, 60_000);
+
   /** One Realtime turn (16 kHz PCM, manual commit) with `language`: its completed transcript, or the error event. */
   async function realtimeTurn(language: string): Promise<{ transcript?: string; error?: Record<string, unknown> }> {
     const s = new RecordingSocket(`${server.url.replace(/^http/, 'ws')}/v1/realtime?intent=transcription`);
