@@ -1,3 +1,4 @@
+import { SerialTasks } from './serial-tasks';
 import { isDigitalSilence } from '../audio/digital-silence';
 import { RingBuffer } from '../buffer/ring-buffer';
 import { ApiError, toApiError } from '../errors';
@@ -54,8 +55,7 @@ export class OnlineStreamingTranscriber implements LiveTranscriber {
   private decodedSec = 0;
   /** Set by `clear`: the model's current segment is dropped at the next step. */
   private dropSegment = false;
-  private tasks: Promise<void> = Promise.resolve();
-  private pumpQueued = false;
+  private readonly tasks = new SerialTasks();
   private state: 'open' | 'ending' | 'closed' = 'open';
 
   constructor(
@@ -90,13 +90,13 @@ export class OnlineStreamingTranscriber implements LiveTranscriber {
     }
     if (this.config.turnDetection === 'manual' && !this.utterance) this.openUtterance(this.ring.endSample);
     this.ring.append(samples);
-    this.schedulePump();
+    this.tasks.schedulePump(() => this.pump());
   }
 
   commit(): Promise<FinalEvent> {
     if (this.state !== 'open') return Promise.reject(new ApiError(409, 'The audio stream has ended.', { code: 'stream_closed' }));
     const commitSample = this.ring.endSample;
-    return this.enqueue(async () => {
+    return this.tasks.run(async () => {
       await this.pump(commitSample);
       const utterance = this.utterance;
       const minSamples = this.config.turnDetection === 'manual' ? this.config.minCommitMs * SAMPLES_PER_MS : 1;
@@ -125,9 +125,9 @@ export class OnlineStreamingTranscriber implements LiveTranscriber {
   }
 
   end(): Promise<void> {
-    if (this.state !== 'open') return this.tasks;
+    if (this.state !== 'open') return this.tasks.settled;
     this.state = 'ending';
-    return this.enqueue(async () => {
+    return this.tasks.run(async () => {
       await this.pump();
       // The last partial VAD chunk goes to the model without the VAD.
       if (this.state !== 'closed' && this.ring.endSample > this.fedSample) await this.feed(this.ring.endSample);
@@ -147,29 +147,11 @@ export class OnlineStreamingTranscriber implements LiveTranscriber {
   }
 
   processed(): Promise<void> {
-    return this.tasks;
+    return this.tasks.settled;
   }
 
   private emit(event: StreamingEvent): void {
     if (this.state !== 'closed') this.deps.onEvent(event);
-  }
-
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.tasks.then(task);
-    this.tasks = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
-  }
-
-  private schedulePump(): void {
-    if (this.pumpQueued) return;
-    this.pumpQueued = true;
-    void this.enqueue(async () => {
-      this.pumpQueued = false;
-      await this.pump();
-    });
   }
 
   private openUtterance(startSample: number): void {

@@ -1,3 +1,4 @@
+import { SerialTasks } from './serial-tasks';
 import { isDigitalSilence } from '../audio/digital-silence';
 import { RingBuffer } from '../buffer/ring-buffer';
 import { ApiError, toApiError } from '../errors';
@@ -51,8 +52,7 @@ export class StreamingTranscriber {
   /** Audio before this sample belongs to committed or cleared utterances. */
   private consumedSample = 0;
   private readonly partials = new Set<{ controller: AbortController; done: Promise<void>; sentAtMs: number }>();
-  private tasks: Promise<void> = Promise.resolve();
-  private pumpQueued = false;
+  private readonly tasks = new SerialTasks();
   /** Bumped by clear(): VAD results for audio from before it are dropped. */
   private generation = 0;
   private state: 'open' | 'ending' | 'closed' = 'open';
@@ -108,7 +108,7 @@ export class StreamingTranscriber {
       this.utterance = new Utterance(this.nextUtteranceIndex++, this.ring.endSample);
     }
     this.ring.append(samples);
-    this.schedulePump();
+    this.tasks.schedulePump(() => this.pumpVad());
   }
 
   /**
@@ -119,7 +119,7 @@ export class StreamingTranscriber {
   commit(): Promise<FinalEvent> {
     if (this.state !== 'open') return Promise.reject(new ApiError(409, 'The audio stream has ended.', { code: 'stream_closed' }));
     const commitSample = this.ring.endSample;
-    return this.enqueue(async () => {
+    return this.tasks.run(async () => {
       await this.pumpVad(commitSample);
       const utterance = this.utterance;
       const minSamples = this.config.turnDetection === 'manual' ? this.config.minCommitMs * SAMPLES_PER_MS : 1;
@@ -149,9 +149,9 @@ export class StreamingTranscriber {
 
   /** The stream is over: processes the rest, finalizes any open utterance, then closes. */
   end(): Promise<void> {
-    if (this.state !== 'open') return this.tasks;
+    if (this.state !== 'open') return this.tasks.settled;
     this.state = 'ending';
-    return this.enqueue(async () => {
+    return this.tasks.run(async () => {
       await this.pumpVad();
       for (const event of this.segmenter.end()) await this.onVadEvent(event, true);
       if (this.utterance && this.ring.endSample > this.utterance.startSample) await this.finalize(this.ring.endSample, 'end');
@@ -179,25 +179,7 @@ export class StreamingTranscriber {
 
   /** Resolves once the audio accepted so far has been through the VAD and finals (a feeder waits on it instead of polling). */
   processed(): Promise<void> {
-    return this.tasks;
-  }
-
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.tasks.then(task);
-    this.tasks = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
-  }
-
-  private schedulePump(): void {
-    if (this.pumpQueued) return;
-    this.pumpQueued = true;
-    void this.enqueue(async () => {
-      this.pumpQueued = false;
-      await this.pumpVad();
-    });
+    return this.tasks.settled;
   }
 
   /** Runs the VAD over every whole chunk received (before `limitSample`), acting on its events chunk by chunk. */
