@@ -1,3 +1,4 @@
+import { featureBatch } from '../feature-batch';
 import { readFileSync } from 'node:fs';
 import type * as ort from 'onnxruntime-node';
 import { FbankComputer, NEMO_FBANK_OPTIONS, type Features } from '../../features/fbank';
@@ -87,10 +88,9 @@ export class CtcModel {
    */
   async decodeBatch(items: readonly Features[], texts: readonly (TextContext | undefined)[]): Promise<DecodedToken[][]> {
     const results: DecodedToken[][] = items.map(() => []);
-    const live = items.map((_, i) => i).filter((i) => items[i].numFrames > 0);
-    if (live.length === 0) return results;
-    const dim = items[live[0]].dim;
-    const maxFrames = Math.max(...live.map((i) => items[i].numFrames));
+    const batch = featureBatch(items);
+    if (!batch) return results;
+    const { live, dim, maxFrames } = batch;
     // NeMo takes channels first; frame-major features are transposed (and normalized) here.
     const channels = live.map((i) => this.channelsFirst(items[i]));
     let signal: Float32Array;
@@ -104,7 +104,7 @@ export class CtcModel {
     }
     const [signalName, lengthName] = this.session.inputNames;
     const feeds: Record<string, ReturnType<typeof tensor>> = { [signalName]: tensor('float32', signal, [live.length, dim, maxFrames]) };
-    if (lengthName) feeds[lengthName] = tensor('int64', BigInt64Array.from(live, (i) => BigInt(items[i].numFrames)), [live.length]);
+    if (lengthName) feeds[lengthName] = tensor('int64', batch.lengths, [live.length]);
     const outputs = await this.session.run(feeds);
     const logProbs = output(outputs, this.session, 'logprobs');
     const [, frames, vocab] = logProbs.dims;

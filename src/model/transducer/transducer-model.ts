@@ -1,3 +1,4 @@
+import { featureBatch } from '../feature-batch';
 import { readFileSync } from 'node:fs';
 import type * as ort from 'onnxruntime-node';
 import { FbankComputer, KALDI_FBANK_OPTIONS, type Features } from '../../features/fbank';
@@ -127,10 +128,9 @@ export class TransducerModel implements TransducerStepper, TransducerBeamStepper
    */
   async decodeBatch(items: readonly Features[], texts: readonly (TextContext | undefined)[]): Promise<DecodedToken[][]> {
     const results: DecodedToken[][] = items.map(() => []);
-    const live = items.map((_, i) => i).filter((i) => items[i].numFrames > 0);
-    if (live.length === 0) return results;
-    const dim = items[live[0]].dim;
-    const maxFrames = Math.max(...live.map((i) => items[i].numFrames));
+    const batch = featureBatch(items);
+    if (!batch) return results;
+    const { live, dim, maxFrames } = batch;
     let x: Float32Array;
     if (live.length === 1) x = items[live[0]].data;
     else {
@@ -140,7 +140,7 @@ export class TransducerModel implements TransducerStepper, TransducerBeamStepper
     const [xName, lensName] = this.encoder.inputNames;
     const outputs = await this.encoder.run({
       [xName]: tensor('float32', x, [live.length, maxFrames, dim]),
-      [lensName]: tensor('int64', BigInt64Array.from(live, (i) => BigInt(items[i].numFrames)), [live.length]),
+      [lensName]: tensor('int64', batch.lengths, [live.length]),
     });
     const encoderOut = output(outputs, this.encoder, 'encoder_out');
     const lens = output(outputs, this.encoder, 'encoder_out_lens', 1).data as BigInt64Array;
