@@ -5,7 +5,10 @@
 # the machine's speed.
 #   STAGE=7: from the stage-6 models (commit ea2bbce), 500 steps, half of every batch real speech
 #   STAGE=8: from the stage-7 CTC model (commit ac35744), 4,000 steps, 60% real speech, peak lr 4e-4
-#   STAGE=8 bash scripts/model/run_real.sh [ctc|rnnt|all]     (STEPS / ANNEAL / INIT_REV override a stage's)
+#   STAGE=9: from the stage-8 CTC checkpoint (run STAGE=8 first), 2,400 steps, 45% real speech, peak lr 3e-4:
+#            more synthetic speech again, to win back the held-out TTS voices stage 8 lost
+#   STAGE=8 bash scripts/model/run_real.sh [ctc|rnnt|all]     (STEPS / ANNEAL / INIT_REV override a stage's;
+#                                                             STOP_AFTER=train leaves models/ alone)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export STT_MODEL_WORKDIR="${STT_MODEL_WORKDIR:-/work/model-work}"
@@ -15,7 +18,8 @@ STAGE="${STAGE:-8}"
 case "$STAGE" in
   7) D_STEPS=500; D_ANNEAL=200; D_INIT=ea2bbce; LR=5e-4; REAL_FRAC=0.5 ;;
   8) D_STEPS=4000; D_ANNEAL=1000; D_INIT=ac35744; LR=4e-4; REAL_FRAC=0.6 ;;
-  *) echo "unknown STAGE $STAGE (7 or 8)" >&2; exit 2 ;;
+  9) D_STEPS=2400; D_ANNEAL=1000; D_INIT=ckpt:stage8; LR=3e-4; REAL_FRAC=0.45 ;;
+  *) echo "unknown STAGE $STAGE (7, 8 or 9)" >&2; exit 2 ;;
 esac
 STEPS="${STEPS:-$D_STEPS}"; ANNEAL="${ANNEAL:-$D_ANNEAL}"
 CK="$STT_MODEL_WORKDIR/ckpt/stage$STAGE"
@@ -32,8 +36,18 @@ nice -n 19 $PY scripts/model/real_data.py --jobs 2
 # 2. training from the models this stage starts from (the commit named above, whatever models/ holds now),
 #    resuming from $CK-<kind>/last.pt
 INIT_REV="${INIT_REV:-$D_INIT}"
-INIT="$STT_MODEL_WORKDIR/init-$INIT_REV"
+INIT="$STT_MODEL_WORKDIR/init-${INIT_REV/:/-}"
+if [[ "$INIT_REV" == ckpt:* ]]; then
+  # a stage that starts from an earlier stage's checkpoint (not a commit): export it once as the model folder
+  prev="${INIT_REV#ckpt:}"
+  for kind in $KINDS; do
+    id=nemo-ctc-en-conv-small; [ "$kind" = rnnt ] && id=icefall-transducer-en-conv-small
+    [ -f "$STT_MODEL_WORKDIR/ckpt/$prev-$kind/last.pt" ] || { echo "run $prev first: no $STT_MODEL_WORKDIR/ckpt/$prev-$kind/last.pt" >&2; exit 2; }
+    [ -f "$INIT/$id/tokens.txt" ] || $PY scripts/model/export.py --kind "$kind" --ckpt "$STT_MODEL_WORKDIR/ckpt/$prev-$kind/last.pt" --out "$INIT/$id"
+  done
+fi
 for id in nemo-ctc-en-conv-small icefall-transducer-en-conv-small; do
+  [[ "$INIT_REV" == ckpt:* ]] && break
   mkdir -p "$INIT/$id"
   for f in model.onnx encoder.onnx decoder.onnx joiner.onnx tokens.txt; do
     if git cat-file -e "$INIT_REV:models/$id/$f" 2>/dev/null; then git show "$INIT_REV:models/$id/$f" > "$INIT/$id/$f"; fi
@@ -45,7 +59,9 @@ for kind in $KINDS; do
   nice -n 19 $PY scripts/model/train_real.py --kind "$kind" --blocks 16 --init-onnx "$init" --steps "$STEPS" --anneal-steps "$ANNEAL" \
     --peak-lr "$LR" --real-frac "$REAL_FRAC" --threads 2 --eval-every 1000 --ckpt-dir "$CK-$kind" $extra
 done
-# 3. export, int8, LM weights on dev, fixtures, manifest, eval
+# 3. export, int8, LM weights on dev, fixtures, manifest, eval (into models/: STOP_AFTER=train stops before, to
+#    compare a stage's checkpoint with the committed models first)
+[ "${STOP_AFTER:-}" = train ] && exit 0
 for kind in $KINDS; do
   out=models/nemo-ctc-en-conv-small; [ "$kind" = rnnt ] && out=models/icefall-transducer-en-conv-small
   $PY scripts/model/export.py --kind "$kind" --ckpt "$CK-$kind/last.pt" --out "$out"
