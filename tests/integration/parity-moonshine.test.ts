@@ -1,39 +1,21 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import OpenAI, { toFile } from 'openai';
-import { resample } from '../../src/audio/resample';
-import { decodeWav } from '../../src/audio/wav';
-import type { InferencePool } from '../../src/model/inference-pool';
+import { toFile } from 'openai';
 import { detectModelLayout, type ModelLayout } from '../../src/model/model-layout';
 import { voicedSpan } from '../../src/model/moonshine/estimated-token-times';
 import { loadModel, recognizeWith, type AcousticModel } from '../../src/model/offline-recognizer';
-import type { RecognitionResult } from '../../src/model/recognizer';
 import { sherpaDecode, sherpaRecognizer, type SherpaRecognizer } from '../../scripts/bench/sherpa-reference';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { wavBytes } from './helpers/audio';
-import { MODELS_DIR, startTestServer, type TestServer } from './helpers/test-server';
+import { serveModelFolder, transcribeVerbose, type ServedModelFolder } from './helpers/served-model-folder';
+import { spaced, squash } from './helpers/sherpa-text';
+import { clipRows, testClips } from './helpers/test-clips';
+import { MODELS_DIR } from './helpers/test-server';
 import { pcm16Bytes, RecordingSocket, streamChunks } from './helpers/ws-client';
 
 const LAYOUTS = path.join(MODELS_DIR, 'testdata', 'layouts');
 
-const spaced = (s: string) => s.replace(/\u2581/g, ' ');
-const squash = (s: string) => spaced(s).replace(/\s+/g, ' ').trim();
-
-/** The test clips at 16 kHz: the model test data and the speech fixture. */
-function clips(): { name: string; samples: Float32Array }[] {
-  const testdata = path.join(MODELS_DIR, 'testdata');
-  const files = [
-    path.join(__dirname, '..', 'fixtures', 'speech-two-utterances.wav'),
-    ...readdirSync(testdata)
-      .filter((f) => f.endsWith('.wav'))
-      .map((f) => path.join(testdata, f)),
-  ];
-  return files.map((f) => {
-    const a = decodeWav(readFileSync(f));
-    return { name: path.basename(f), samples: resample(a.samples, a.sampleRateHz, 16000) };
-  });
-}
+/** The test clips at 16 kHz: the speech fixture and the model test data. */
+const clips = () => testClips({ withSpeechFixture: true });
 
 /** The Moonshine test folders: v1 as published (int8 graphs, float32 preprocessor) and v2. */
 const VARIANTS: [string, 1 | 2][] = [
@@ -63,7 +45,7 @@ describe.each(VARIANTS)('%s against sherpa-onnx-node', (dir, version) => {
     expect(ours.featureEngine).toBe('model');
   });
 
-  test.each(clips().map((c) => [c.name, c.samples] as const))('%s: same tokens and text; words timed inside the voiced span', async (_name, samples) => {
+  test.each(clipRows(clips()))('%s: same tokens and text; words timed inside the voiced span', async (_name, samples) => {
     const decoded = await ours.decode(ours.computeFeatures(samples));
     const result = sherpaDecode(theirs, samples);
     expect(decoded.map((t) => spaced(ours.tokens.symbols[t.id]))).toEqual(result.tokens.map(spaced));
@@ -98,39 +80,17 @@ describe.each(VARIANTS)('%s against sherpa-onnx-node', (dir, version) => {
  * same text; the response joins them, with word times in order inside the upload.
  */
 describe('a Moonshine model behind the real HTTP server', () => {
-  let server: TestServer;
-  let modelsDir: string;
-  const decoded: { samples: Float32Array; result: RecognitionResult }[] = [];
-
+  let served: ServedModelFolder;
   beforeAll(async () => {
-    modelsDir = mkdtempSync(path.join(os.tmpdir(), 'stt-moonshine-'));
-    cpSync(path.join(LAYOUTS, 'moonshine'), path.join(modelsDir, 'moonshine-tiny'), { recursive: true });
-    server = await startTestServer({ MODELS_DIR: modelsDir });
-    // Record what the server's inference worker decodes (copied: the pool may transfer the samples).
-    const pool: InferencePool = server.services.pool;
-    const recognize = pool.recognize.bind(pool);
-    jest.spyOn(pool, 'recognize').mockImplementation(async (modelId, samples, options) => {
-      const copy = samples.slice();
-      const reply = await recognize(modelId, samples, options);
-      decoded.push({ samples: copy, result: reply.result });
-      return reply;
-    });
+    served = await serveModelFolder(path.join(LAYOUTS, 'moonshine'), 'moonshine-tiny');
   });
-  afterAll(async () => {
-    await server?.close();
-    rmSync(modelsDir, { recursive: true, force: true });
-  });
+  afterAll(() => served?.close());
 
   test('lists the model and transcribes an upload as sherpa-onnx decodes the same utterances', async () => {
-    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const { server, client, decoded } = served;
     expect((await client.models.list()).data.map((m) => m.id)).toContain('moonshine-tiny');
     const clip = clips().find((c) => c.name === 'tts-rms-digits.wav')!;
-    const r = await client.audio.transcriptions.create({
-      file: await toFile(wavBytes(clip.samples, 16000), 'digits.wav', { type: 'audio/wav' }),
-      model: 'moonshine-tiny',
-      response_format: 'verbose_json',
-      timestamp_granularities: ['word'],
-    });
+    const r = await transcribeVerbose(client, clip.samples, 'moonshine-tiny', 'digits.wav');
     expect(decoded.length).toBeGreaterThan(0);
     const sherpa = sherpaRecognizer(server.services.registry.resolve('moonshine-tiny').layout);
     for (const { samples, result } of decoded) expect(result.text).toBe(squash(sherpaDecode(sherpa, samples).text));
@@ -145,8 +105,8 @@ describe('a Moonshine model behind the real HTTP server', () => {
     expect(words[words.length - 1].end).toBeLessThanOrEqual(clip.samples.length / 16000 + 0.01);
   });
   test('live captions over WebSocket: finals are the file transcription, words timed inside them', async () => {
+    const { server, client } = served;
     const speech = loadSpeechFixture();
-    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const fileText = (await client.audio.transcriptions.create({ file: await toFile(wavBytes(speech.samples, 16000), 'a.wav'), model: 'moonshine-tiny' })).text;
     const s = new RecordingSocket(`${server.url.replace(/^http/, 'ws')}/v1/audio/transcriptions?model=moonshine-tiny`);
     await s.opened;

@@ -1,21 +1,16 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import OpenAI, { toFile } from 'openai';
-import { resample } from '../../src/audio/resample';
-import { decodeWav } from '../../src/audio/wav';
 import { FbankComputer, NEMO_TRANSDUCER_FBANK_OPTIONS } from '../../src/features/fbank';
-import type { InferencePool } from '../../src/model/inference-pool';
 import { detectModelLayout, type ModelLayout, type ModelPrecision } from '../../src/model/model-layout';
 import { loadModel, recognizeWith, type AcousticModel } from '../../src/model/offline-recognizer';
-import type { RecognitionResult } from '../../src/model/recognizer';
 import { WORD_SPLIT_PAUSE_SEC } from '../../src/model/words';
 import { readModelFolderMetadata } from '../../src/model/model-folder-metadata';
 import type { NemoTransducerLayout } from '../../src/model/nemo-transducer/nemo-transducer-layout';
 // sherpa-onnx-node is given the three files as a transducer; it tells NeMo from icefall by the encoder's model_type.
 import { sherpaDecode, sherpaRecognizer, type SherpaRecognizer, type SherpaResult } from '../../scripts/bench/sherpa-reference';
-import { wavBytes } from './helpers/audio';
-import { MODELS_DIR, startTestServer, type TestServer } from './helpers/test-server';
+import { serveModelFolder, transcribeVerbose, type ServedModelFolder } from './helpers/served-model-folder';
+import { spaced, squash as squashSpaces } from './helpers/sherpa-text';
+import { clipRows, testClips } from './helpers/test-clips';
+import { MODELS_DIR } from './helpers/test-server';
 
 const LAYOUTS = path.join(MODELS_DIR, 'testdata', 'layouts');
 
@@ -45,24 +40,11 @@ function sherpaWordStarts(r: SherpaNemoResult, frameSec: number): number[] {
   return starts;
 }
 
-const spaced = (s: string) => s.replace(/\u2581/g, ' ');
 /** sherpa-onnx's text as the service renders it: ▁ as spaces, special symbols such as `<unk>` dropped. */
-const squash = (s: string) => spaced(s).replace(/<unk>/g, '').replace(/\s+/g, ' ').trim();
+const squash = (s: string) => squashSpaces(s.replace(/<unk>/g, ''));
 
-/** The test clips at 16 kHz: the model test data and the speech fixture. */
-function clips(): { name: string; samples: Float32Array }[] {
-  const testdata = path.join(MODELS_DIR, 'testdata');
-  const files = [
-    path.join(__dirname, '..', 'fixtures', 'speech-two-utterances.wav'),
-    ...readdirSync(testdata)
-      .filter((f) => f.endsWith('.wav'))
-      .map((f) => path.join(testdata, f)),
-  ];
-  return files.map((f) => {
-    const a = decodeWav(readFileSync(f));
-    return { name: path.basename(f), samples: resample(a.samples, a.sampleRateHz, 16000) };
-  });
-}
+/** The test clips at 16 kHz: the speech fixture and the model test data. */
+const clips = () => testClips({ withSpeechFixture: true });
 
 /** Our tokens of one clip as sherpa-onnx reports them: symbols, start times and (TDT) durations in seconds. */
 async function ourTokens(model: AcousticModel, samples: Float32Array) {
@@ -109,7 +91,7 @@ describe.each([
     fromFrames.forEach((t, i) => expect(t.logProb).toBeCloseTo(fromChannels[i].logProb, 4));
   });
 
-  test.each(clips().map((c) => [c.name, c.samples] as const))('%s: same tokens, token times and text', async (_name, samples) => {
+  test.each(clipRows(clips()))('%s: same tokens, token times and text', async (_name, samples) => {
     const mine = await ourTokens(ours, samples);
     const result = sherpaDecode(theirs, samples) as SherpaNemoResult;
     expect(mine.tokens.length).toBeGreaterThan(0);
@@ -131,39 +113,17 @@ describe.each([
  * by sherpa-onnx too and must give the same text and word start times, and the response joins them.
  */
 describe('a NeMo TDT model behind the real HTTP server', () => {
-  let server: TestServer;
-  let modelsDir: string;
-  const decoded: { samples: Float32Array; result: RecognitionResult }[] = [];
-
+  let served: ServedModelFolder;
   beforeAll(async () => {
-    modelsDir = mkdtempSync(path.join(os.tmpdir(), 'stt-nemo-transducer-'));
-    cpSync(path.join(LAYOUTS, 'nemo-transducer-tdt'), path.join(modelsDir, 'parakeet-tiny-tdt'), { recursive: true });
-    server = await startTestServer({ MODELS_DIR: modelsDir });
-    // Record what the server's inference worker decodes (copied: the pool may transfer the samples).
-    const pool: InferencePool = server.services.pool;
-    const recognize = pool.recognize.bind(pool);
-    jest.spyOn(pool, 'recognize').mockImplementation(async (modelId, samples, options) => {
-      const copy = samples.slice();
-      const reply = await recognize(modelId, samples, options);
-      decoded.push({ samples: copy, result: reply.result });
-      return reply;
-    });
+    served = await serveModelFolder(path.join(LAYOUTS, 'nemo-transducer-tdt'), 'parakeet-tiny-tdt');
   });
-  afterAll(async () => {
-    await server?.close();
-    rmSync(modelsDir, { recursive: true, force: true });
-  });
+  afterAll(() => served?.close());
 
   test('lists the model and transcribes an upload as sherpa-onnx decodes the same utterances', async () => {
-    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const { server, client, decoded } = served;
     expect((await client.models.list()).data.map((m) => m.id)).toContain('parakeet-tiny-tdt');
     const clip = clips().find((c) => c.name === 'tts-rms-digits.wav')!;
-    const r = await client.audio.transcriptions.create({
-      file: await toFile(wavBytes(clip.samples, 16000), 'digits.wav', { type: 'audio/wav' }),
-      model: 'parakeet-tiny-tdt',
-      response_format: 'verbose_json',
-      timestamp_granularities: ['word'],
-    });
+    const r = await transcribeVerbose(client, clip.samples, 'parakeet-tiny-tdt', 'digits.wav');
     expect(decoded.length).toBeGreaterThan(0);
     const layout = server.services.registry.resolve('parakeet-tiny-tdt').layout;
     const sherpa = sherpaRecognizer(layout);

@@ -1,16 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
-import { decodeWav } from '../../src/audio/wav';
-import { resample } from '../../src/audio/resample';
 import { GREEDY_DECODING } from '../../src/model/decoding';
 import { detectModelLayout, type ModelLayout } from '../../src/model/model-layout';
 import { isOnlineModel, type OnlineAcousticModel, type OnlineSegment } from '../../src/model/online-acoustic-model';
 import { loadModel, recognizeWith } from '../../src/model/offline-recognizer';
 import { TAIL_PADDING_SEC } from '../../src/model/online-transducer/online-transducer-stream';
 import { wavBytes } from './helpers/audio';
+import { squash } from './helpers/sherpa-text';
+import { clipRows, testClips } from './helpers/test-clips';
 import { REPO_ROOT, startTestServer, type TestServer } from './helpers/test-server';
 import { pcm16Bytes, RecordingSocket, streamChunks } from './helpers/ws-client';
 
@@ -35,7 +35,6 @@ interface SherpaOnlineRecognizer {
 }
 
 const MODEL_DIR = path.join(REPO_ROOT, 'models', 'testdata', 'layouts', 'online-zipformer-transducer');
-const TESTDATA = path.join(REPO_ROOT, 'models', 'testdata');
 
 function sherpaOnline(layout: Extract<ModelLayout, { kind: 'online-transducer' }>): SherpaOnlineRecognizer {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -54,14 +53,18 @@ function sherpaOnline(layout: Extract<ModelLayout, { kind: 'online-transducer' }
   });
 }
 
-function clips(): [string, Float32Array][] {
-  return readdirSync(TESTDATA)
-    .filter((f) => f.endsWith('.wav'))
-    .map((f) => {
-      const a = decodeWav(readFileSync(path.join(TESTDATA, f)));
-      return [f, resample(a.samples, a.sampleRateHz, 16000)];
-    });
+/** sherpa-onnx's result for a whole file: the samples, its tail padding, input finished, decoded to the end. */
+function sherpaDecodeFile(recognizer: SherpaOnlineRecognizer, samples: Float32Array): SherpaOnlineResult {
+  const stream = recognizer.createStream();
+  stream.acceptWaveform({ sampleRate: 16000, samples });
+  stream.acceptWaveform({ sampleRate: 16000, samples: new Float32Array(Math.round(TAIL_PADDING_SEC * 16000)) });
+  stream.inputFinished();
+  while (recognizer.isReady(stream)) recognizer.decode(stream);
+  return recognizer.getResult(stream);
 }
+
+/** The model test data's clips at 16 kHz, as `test.each` rows. */
+const clips = () => clipRows(testClips());
 
 /** sherpa-onnx's symbol table shows the word-boundary mark ▁ as a space. */
 const symbol = (model: OnlineAcousticModel, id: number) => model.tokens.symbols[id].replace(/\u2581/g, ' ');
@@ -70,8 +73,6 @@ const symbol = (model: OnlineAcousticModel, id: number) => model.tokens.symbols[
 function ourTokens(model: OnlineAcousticModel, segment: OnlineSegment): { tokens: string[]; times: number[] } {
   return { tokens: segment.tokens.map((t) => symbol(model, t.id)), times: segment.tokens.map((t) => segment.startSec + t.startFrame * model.frameSec) };
 }
-
-const squash = (s: string) => s.replace(/\u2581/g, ' ').replace(/\s+/g, ' ').trim();
 
 describe('streaming Zipformer transducer: parity with sherpa-onnx-node OnlineRecognizer', () => {
   const detected = detectModelLayout(MODEL_DIR);
@@ -91,12 +92,7 @@ describe('streaming Zipformer transducer: parity with sherpa-onnx-node OnlineRec
   });
 
   test.each(clips())('%s: a file decodes to the same text and token times as sherpa-onnx', async (_name, samples) => {
-    const stream = sherpa.createStream();
-    stream.acceptWaveform({ sampleRate: 16000, samples });
-    stream.acceptWaveform({ sampleRate: 16000, samples: new Float32Array(Math.round(TAIL_PADDING_SEC * 16000)) });
-    stream.inputFinished();
-    while (sherpa.isReady(stream)) sherpa.decode(stream);
-    const theirs = sherpa.getResult(stream);
+    const theirs = sherpaDecodeFile(sherpa, samples);
 
     const decoded = await model.decode(model.computeFeatures(samples));
     expect(decoded.map((t) => symbol(model, t.id))).toEqual(theirs.tokens);
@@ -180,17 +176,12 @@ describe('streaming Zipformer transducer: live captions through the real server'
   test('the file transcription is the token sequence sherpa-onnx decodes from the whole file', async () => {
     const detected = detectModelLayout(MODEL_DIR);
     if ('error' in detected || detected.kind !== 'online-transducer') throw new Error('layout not detected');
-    const recognizer = sherpaOnline(detected);
-    const stream = recognizer.createStream();
-    stream.acceptWaveform({ sampleRate: 16000, samples: speech.samples });
-    stream.acceptWaveform({ sampleRate: 16000, samples: new Float32Array(Math.round(TAIL_PADDING_SEC * 16000)) });
-    stream.inputFinished();
-    while (recognizer.isReady(stream)) recognizer.decode(stream);
+    const theirs = sherpaDecodeFile(sherpaOnline(detected), speech.samples);
     expect(fileText.length).toBeGreaterThan(0);
     // The same tokens; the service ends a segment at each VAD endpoint (as sherpa-onnx's endpointing would),
     // so a word the model continues across one is split there.
     const letters = (s: string) => s.replace(/\s+/g, '');
-    expect(letters(fileText)).toBe(letters(recognizer.getResult(stream).text));
+    expect(letters(fileText)).toBe(letters(theirs.text));
   });
 
   test.each([

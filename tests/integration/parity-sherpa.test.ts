@@ -1,11 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { decodeWav } from '../../src/audio/wav';
-import { resample } from '../../src/audio/resample';
 import { GREEDY_DECODING } from '../../src/model/decoding';
 import { ModelRegistry } from '../../src/model/model-registry';
 import { loadModel, recognizeWith, type AcousticModel } from '../../src/model/offline-recognizer';
 import { sherpaDecode, sherpaRecognizer, type SherpaRecognizer, type SherpaResult } from '../../scripts/bench/sherpa-reference';
+import { squash } from './helpers/sherpa-text';
+import { clipRows, testClips } from './helpers/test-clips';
 import { MODELS_DIR } from './helpers/test-server';
 
 /** Word start times from sherpa's token times: a token starting with ▁ or a space begins a word. */
@@ -24,18 +22,8 @@ function sherpaWordStarts(r: SherpaResult): number[] {
   return starts;
 }
 
-const squash = (s: string) => s.replace(/\u2581/g, ' ').replace(/\s+/g, ' ').trim();
-
-/** 16 kHz test clips: the model test data if present, and the speech fixture. */
-function clips(): { name: string; samples: Float32Array }[] {
-  const files = [path.join(__dirname, '..', 'fixtures', 'speech-two-utterances.wav')];
-  const testdata = path.join(MODELS_DIR, 'testdata');
-  if (existsSync(testdata)) files.push(...readdirSync(testdata).filter((f) => f.endsWith('.wav')).map((f) => path.join(testdata, f)));
-  return files.map((f) => {
-    const a = decodeWav(readFileSync(f));
-    return { name: path.basename(f), samples: resample(a.samples, a.sampleRateHz, 16000) };
-  });
-}
+/** 16 kHz test clips: the speech fixture, and the model test data if present. */
+const clips = () => testClips({ withSpeechFixture: true });
 
 /**
  * Parity with an independent implementation: every embedded model, loaded by sherpa-onnx-node from the same
@@ -62,7 +50,7 @@ describe('parity with sherpa-onnx-node', () => {
       theirs = sherpaRecognizer(layout);
     });
 
-    test.each(audio.map((c) => [c.name, c.samples] as const))('%s: same text and word times', async (_name, samples) => {
+    test.each(clipRows(audio))('%s: same text and word times', async (_name, samples) => {
       const mine = await recognizeWith(ours, samples);
       const result = sherpaDecode(theirs, samples);
       expect(mine.text).toBe(squash(result.text));

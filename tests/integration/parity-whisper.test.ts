@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { decodeWav } from '../../src/audio/wav';
 import { detectModelLayout, type ModelLayout } from '../../src/model/model-layout';
 import { loadModel, recognizeWith, type AcousticModel } from '../../src/model/offline-recognizer';
 import { sherpaDecode, sherpaRecognizer, type SherpaRecognizer, type SherpaResult, type SherpaWhisperOptions } from '../../scripts/bench/sherpa-reference';
+import { clipRows, testClips } from './helpers/test-clips';
 import { MODELS_DIR } from './helpers/test-server';
 
 /** The tiny multilingual Whisper committed in sherpa-onnx's layout (scripts/model/export_tiny_whisper.py). */
@@ -11,10 +10,8 @@ const WHISPER_TESTDATA_DIR = process.env.WHISPER_TEST_DIR ?? path.join(MODELS_DI
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
-const clips = readdirSync(path.join(MODELS_DIR, 'testdata'))
-  .filter((f) => f.endsWith('.wav'))
-  .sort()
-  .map((f) => [f, decodeWav(readFileSync(path.join(MODELS_DIR, 'testdata', f))).samples] as const);
+/** The model test data's clips (16 kHz), in name order, as `test.each` rows. */
+const clips = clipRows(testClips());
 
 /**
  * Parity with sherpa-onnx-node 1.13.8's Whisper (its `whisper: {encoder, decoder, language, task}` config, the
