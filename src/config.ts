@@ -209,6 +209,13 @@ export const configSchema = z.object({
   STREAM_UPDATE_INTERVAL_MS: int(50, 5000).default(150),
   /** Audio before a live utterance's open window decoded with it, in ms (0: cold windows; more: accuracy, more CPU). */
   STREAM_LEFT_CONTEXT_MS: int(0, 5000).default(1000),
+  /**
+   * Dual-model live streams: a model (id or alias; it must be served here) that makes the partials of captions and
+   * Realtime streams, while each stream's own model makes its finals; ideally a fast online (streaming) model. A
+   * final then keeps the stable text already sent and appends the final model's words after it. A stream whose
+   * model is this one or is itself online, and file uploads, run on their own model alone. Empty: off.
+   */
+  STREAM_PARTIAL_MODEL: z.string().default(''),
   /** Largest WebSocket message, in bytes. */
   MAX_WS_MESSAGE_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   /**
@@ -305,6 +312,8 @@ export interface Config {
   maxWsMessageBytes: number;
   streamUpdateIntervalMs: number;
   streamLeftContextMs: number;
+  /** STREAM_PARTIAL_MODEL as given (an id or alias, resolved at startup); '' = off. */
+  streamPartialModel: string;
   tlsCertFile: string;
   tlsKeyFile: string;
   /** Accepted API keys (API_KEYS and API_KEYS_FILE together); empty = no authentication. */
@@ -394,6 +403,7 @@ export function parseConfig(env: Record<string, string | undefined>): Readonly<C
     maxWsMessageBytes: c.MAX_WS_MESSAGE_BYTES,
     streamUpdateIntervalMs: c.STREAM_UPDATE_INTERVAL_MS,
     streamLeftContextMs: c.STREAM_LEFT_CONTEXT_MS,
+    streamPartialModel: c.STREAM_PARTIAL_MODEL.trim(),
     tlsCertFile: c.TLS_CERT_FILE,
     tlsKeyFile: c.TLS_KEY_FILE,
     apiKeys: Object.freeze(apiKeys),

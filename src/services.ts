@@ -46,6 +46,8 @@ export class Services {
   readonly modelStore: ModelPuller;
   /** Models being added while serving, by id: concurrent pulls of one share its loading. */
   private readonly adding = new Map<string, Promise<ModelEntry>>();
+  /** STREAM_PARTIAL_MODEL resolved to a model id: it makes live streams' partials; null when off. */
+  readonly partialModelId: string | null;
 
   constructor(
     readonly config: Readonly<Config>,
@@ -54,6 +56,7 @@ export class Services {
     const { registry, skipped } = ModelRegistry.scan(config.modelsDir, { defaultModel: config.defaultModel, aliases: config.modelAliases, precision: config.modelPrecision });
     for (const s of skipped) logger.warn({ dir: s.dir }, `skipping ${s.dir}: ${s.reason}`);
     this.registry = registry;
+    this.partialModelId = resolvePartialModel(registry, config.streamPartialModel);
     this.modelStore = new ModelPuller({ modelsDir: config.modelsDir, mirrorUrl: config.modelMirrorUrl, precision: config.modelPrecision });
     this.audioBudget = new DecodedAudioBudget(config.maxAudioSecInFlight * 16000 * 4);
     this.capacity = config.capacityAdmission
@@ -104,6 +107,7 @@ export class Services {
       );
     }
     this.logger.info({ workers: this.config.inferenceWorkers, threadsPerWorker: this.config.inferenceThreadsPerWorker, loadMs: Math.round(performance.now() - started) }, 'models ready');
+    if (this.partialModelId) this.logger.info({ model: this.partialModelId, kind: models[this.partialModelId]?.kind }, `live streams: partials from ${this.partialModelId}, finals from each stream's model`);
     this.ready = true;
     return models;
   }
@@ -170,4 +174,12 @@ export class Services {
     // The last spans (the requests the drain waited for) are exported before the process ends.
     await this.tracing?.shutdown().catch(() => undefined);
   }
+}
+
+/** STREAM_PARTIAL_MODEL (an id or alias) as a model id; null when unset. Throws at startup for a model not served here. */
+function resolvePartialModel(registry: ModelRegistry, name: string): string | null {
+  if (!name) return null;
+  const id = registry.has(name) ? name : registry.aliasMap.get(name);
+  if (!id) throw new Error(`STREAM_PARTIAL_MODEL "${name}" is not a model served here (models: ${registry.entries.map((e) => e.id).join(', ')})`);
+  return id;
 }

@@ -95,6 +95,8 @@ export class Engine {
       recognizer: services.recognizer.bind(services),
       partialIntervalScale: () => services.capacity?.partialIntervalScale() ?? 1,
       openOnlineStream: (modelId: string) => (isOnlineModelKind(services.pool.models[modelId]?.kind) ? services.pool.openStream(modelId) : undefined),
+      partialModelId: services.partialModelId,
+      languagesOf: (modelId: string) => this.languagesOf(modelId),
     };
   }
 }

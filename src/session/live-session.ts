@@ -4,17 +4,15 @@ import type { PcmEncoding } from '../audio/pcm';
 import type { Metrics } from '../metrics';
 import type { StreamLatency } from '../observability/stream-latency';
 import type { TraceSpan } from '../observability/trace-span';
-import { TracedRecognizer } from '../observability/traced-recognizer';
 import type { Recognizer, RecognizerBias } from '../model/recognizer';
 import { validateStreamingConfig } from '../streaming/streaming-config';
 import type { FinalEvent, PartialEvent, StreamingEvent } from '../streaming/streaming-events';
 import { STREAM_SAMPLE_RATE_HZ } from '../streaming/stream-input';
-import { StreamingTranscriber } from '../streaming/streaming-transcriber';
 import type { LiveTranscriber } from '../streaming/live-transcriber';
-import { OnlineStreamingTranscriber } from '../streaming/online-streaming-transcriber';
 import type { OnlineRecognizerStream } from '../model/online-recognizer-stream';
 import type { SpeechProbabilitySource } from '../vad/speech-probability';
 import { AudioIngest } from './audio-ingest';
+import { createLiveTranscriber } from './live-transcriber-factory';
 import type { StreamGuard } from './stream-guard';
 import { streamingConfigFor, type ClientVadSettings } from './streaming-session-config';
 
@@ -31,6 +29,10 @@ export interface LiveSessionDeps {
    * session then runs OnlineStreamingTranscriber instead of re-decoding windows. Undefined for other models.
    */
   openOnlineStream?(modelId: string): OnlineRecognizerStream | undefined;
+  /** STREAM_PARTIAL_MODEL resolved: the model that makes live streams' partials (live-transcriber-factory.ts). */
+  partialModelId?: string | null;
+  /** The languages a model hears (ISO-639-1), to keep a partial model off streams in other languages. */
+  languagesOf?(modelId: string): readonly string[];
 }
 
 export interface LiveSessionSettings {
@@ -54,11 +56,6 @@ export interface LiveSessionSettings {
    * connection opens (a client that never sends audio is closed too), told of every frame here, stopped at the end.
    */
   guard?: StreamGuard;
-}
-
-/** The recognizer, its recognitions recorded as spans under `trace` when there is one. */
-function traced(recognizer: Recognizer, trace: TraceSpan | undefined): Recognizer {
-  return trace ? new TracedRecognizer(recognizer, trace) : recognizer;
 }
 
 /** A partial carries how far its text trails the audio received. */
@@ -93,13 +90,7 @@ export class LiveSession {
   ) {
     const config = LiveSession.streamingConfig(deps.config, settings);
     this.ingest = new AudioIngest(settings.input.encoding, settings.input.sampleRateHz);
-    const online = deps.openOnlineStream?.(settings.modelId);
-    this.transcriber = online
-      ? new OnlineStreamingTranscriber({ stream: online, vad: deps.vad, onEvent: (event) => this.onEvent(event) }, config)
-      : new StreamingTranscriber(
-      { recognizer: traced(deps.recognizer(settings.modelId, settings.bias), settings.trace), vad: deps.vad, onEvent: (event) => this.onEvent(event), partialIntervalScale: deps.partialIntervalScale },
-      config,
-    );
+    this.transcriber = createLiveTranscriber(deps, settings, config, (event) => this.onEvent(event));
     this.guard = settings.guard ?? null;
     this.latency = settings.mode === 'stream' ? deps.metrics.streams.latencyFor(settings.modelId) : null;
     this.uncount = deps.metrics.streams.opened(settings.modelId, settings.mode);

@@ -22,6 +22,8 @@ const MAX_PARTIALS_IN_FLIGHT = 2;
 
 export interface StreamingTranscriberDeps {
   recognizer: Recognizer;
+  /** Makes the partials instead of `recognizer`, which then makes only the finals (dual-model-transcriber.ts). */
+  partialRecognizer?: Recognizer;
   /** Required with `turnDetection: 'server_vad'`. */
   vad?: SpeechProbabilitySource;
   /** Receives every event, synchronously, in order. */
@@ -62,8 +64,8 @@ export class StreamingTranscriber {
     config: StreamingTranscriberConfig,
   ) {
     this.config = validateStreamingConfig(config);
-    if (deps.recognizer.sampleRateHz !== STREAM_SAMPLE_RATE_HZ) {
-      throw new RangeError(`the recognizer expects ${deps.recognizer.sampleRateHz} Hz; streaming runs at 16000 Hz`);
+    for (const r of [deps.recognizer, deps.partialRecognizer ?? deps.recognizer]) {
+      if (r.sampleRateHz !== STREAM_SAMPLE_RATE_HZ) throw new RangeError(`the recognizer expects ${r.sampleRateHz} Hz; streaming runs at 16000 Hz`);
     }
     if (config.turnDetection === 'server_vad' && !deps.vad) throw new RangeError('server_vad needs a VAD source');
     this.ring = new RingBuffer(Math.ceil(config.maxBufferedSec * STREAM_SAMPLE_RATE_HZ));
@@ -292,7 +294,7 @@ export class StreamingTranscriber {
     const controller = new AbortController();
     // A partial update is superseded by the next one: under load it yields to finals and files.
     const options = { signal: controller.signal, priority: 'low' as const, precedingText, supersedeKey: this };
-    const done = this.deps.recognizer.recognize(samples, options).then(
+    const done = (this.deps.partialRecognizer ?? this.deps.recognizer).recognize(samples, options).then(
       (result) => {
         // A newer window may have come back first (another worker): an older one is stale.
         if (controller.signal.aborted || this.utterance !== utterance || windowEnd <= utterance.recognizedEndSample) return;

@@ -29,6 +29,8 @@ export function healthRoutes(services: Services): Router {
       default_model: registry.defaultId,
       models: pool.models,
       aliases: Object.fromEntries(registry.aliasMap),
+      // STREAM_PARTIAL_MODEL: the model making live streams' partials while each stream's own model makes its finals.
+      stream_partial_model: services.partialModelId,
       inference: { ...pool.stats, queue_depth_limit: config.inferenceQueueDepth, threads_per_worker: config.inferenceThreadsPerWorker, provider: config.executionProvider },
       // Per model: queue, recent batch statistics, RTF, shed jobs, active streams (see model-status.ts).
       per_model: modelLoadStatus(services),
