@@ -1,4 +1,4 @@
-import type { InferenceBatchEvent } from '../model/inference-observer';
+import type { InferenceBatchEvent, InferenceStreamWorkEvent } from '../model/inference-observer';
 import { CapacityMonitor, DEGRADE_FROM_PRESSURE } from './capacity-monitor';
 
 /** A monitor on a hand-driven clock, fed synthetic batch events. */
@@ -131,6 +131,33 @@ describe('CapacityMonitor', () => {
     advance(5100);
     expect(monitor.predictedUtilization()).toBe(0);
     expect(monitor.check('stream')).toBeNull();
+  });
+
+  test('online stream requests (outside the queue) use the workers as batches do: they count in utilization, queue wait and per-model figures', () => {
+    const { monitor, advance } = setup();
+    const chunk = (over: Partial<InferenceStreamWorkEvent> = {}): InferenceStreamWorkEvent => ({ modelId: 'online', op: 'accept', queueWaitMs: 5, inferenceMs: 40, audioSec: 0.32, ...over });
+    // Eight streams on two workers for 6 s, each sending a 320 ms chunk every 320 ms that takes 40 ms: 8 x 40 / 320 = 1 worker of 2.
+    for (let t = 0; t < 6000; t += 320) {
+      advance(320);
+      for (let s = 0; s < 8; s++) monitor.onStreamWork(chunk());
+    }
+    expect(monitor.utilization()).toBeCloseTo(0.5, 1);
+    expect(monitor.check('stream')).toBeNull();
+    // Twice as many streams: the workers are used up and the next stream is refused.
+    for (let t = 0; t < 6000; t += 320) {
+      advance(320);
+      for (let s = 0; s < 16; s++) monitor.onStreamWork(chunk());
+    }
+    expect(monitor.utilization()).toBeGreaterThan(0.8);
+    expect(monitor.check('stream')).toMatchObject({ status: 503, code: 'server_overloaded' });
+    const stats = monitor.perModel().online;
+    expect(stats.realTimeFactor).toBeCloseTo(0.04 / 0.32, 6);
+    expect(stats.queueWaitP90Ms).toBe(5);
+    // A stream's requests cannot be skipped: their waits count as finals' do.
+    monitor.onStreamWork(chunk({ op: 'endpoint', queueWaitMs: 900, inferenceMs: 1, audioSec: 0 }));
+    advance(1);
+    for (let i = 0; i < 60; i++) monitor.onStreamWork(chunk({ queueWaitMs: 900, inferenceMs: 0.1 }));
+    expect(monitor.queueWaitP90Ms('online')).toBe(900);
   });
 
   test('per model: real-time factor (batch time over its audio) and queue wait', () => {

@@ -1,5 +1,5 @@
 import { ApiError } from '../errors';
-import type { InferenceBatchEvent, InferenceObserver } from '../model/inference-observer';
+import type { InferenceBatchEvent, InferenceObserver, InferenceStreamWorkEvent } from '../model/inference-observer';
 
 /** When new work is refused and how far partials are stretched first (config: CAPACITY_ADMISSION and the rest). */
 export interface CapacitySettings {
@@ -40,13 +40,14 @@ interface BatchRecord {
 export interface ModelCapacityStats {
   /** Inference seconds per audio second (batched runs: the batch's time over its audio). */
   realTimeFactor: number;
-  /** 90th-percentile queue wait of its normal jobs, in ms. */
+  /** 90th-percentile queue wait of its normal jobs (and online stream requests), in ms. */
   queueWaitP90Ms: number;
+  /** Model runs: batches, and online stream requests. */
   batches: number;
 }
 
 /**
- * Capacity measured from the inference pool's batch events (it is the pool's observer): how busy the
+ * Capacity measured from the inference pool's batch and online-stream events (it is the pool's observer): how busy the
  * workers are (inference ms per wall ms over the last few seconds, per worker) and how long finals and file
  * pieces wait. Their ratio to the limits is the pressure; from DEGRADE_FROM_PRESSURE on, partial updates are
  * spaced further apart (`partialIntervalScale`, read by every live session), reaching the most stretch at
@@ -74,6 +75,15 @@ export class CapacityMonitor implements InferenceObserver {
   onBatch(event: InferenceBatchEvent): void {
     const normalWaitsMs = event.queueWaitMs.filter((_, i) => event.priorities[i] === 'normal');
     this.records.push({ endMs: this.now(), inferenceMs: event.inferenceMs, modelId: event.modelId, audioSec: event.audioSec, normalWaitsMs });
+    this.prune();
+  }
+
+  /**
+   * An online stream's request ran on its pinned worker, outside the queue: its time keeps the worker busy as a
+   * batch does, and its wait counts as a final's (the stream cannot skip it).
+   */
+  onStreamWork(event: InferenceStreamWorkEvent): void {
+    this.records.push({ endMs: this.now(), inferenceMs: event.inferenceMs, modelId: event.modelId, audioSec: event.audioSec, normalWaitsMs: [event.queueWaitMs] });
     this.prune();
   }
 

@@ -8,6 +8,8 @@ export interface InferenceObserver {
   onBatch?(event: InferenceBatchEvent): void;
   /** A job left the queue without running, or was refused at the door. */
   onShed?(event: InferenceShedEvent): void;
+  /** One request of an online model's stream ran (outside the queue, on the worker the stream is pinned to). */
+  onStreamWork?(event: InferenceStreamWorkEvent): void;
 }
 
 export interface InferenceBatchEvent {
@@ -22,6 +24,26 @@ export interface InferenceBatchEvent {
   audioSec: number;
   /** Per job: its priority ('normal' = files and finals, 'low' = partials). */
   priorities: ('normal' | 'low')[];
+}
+
+/**
+ * One request of a stream of an online model (stream-pinning.ts): the chunks it completed decoded from the
+ * stream's state. Every such request is work the stream cannot do without (none is superseded or shed), so
+ * its wait counts as a normal job's (a final's) in metrics and capacity admission.
+ */
+export interface InferenceStreamWorkEvent {
+  modelId: string;
+  /** 'accept': new audio; 'endpoint': a segment ends; 'finish': the tail padding and the rest. */
+  op: 'accept' | 'endpoint' | 'finish';
+  /**
+   * From sending the request to its worker until the worker started it, in ms (round trip minus inference): behind
+   * the worker's other work and the stream's own earlier requests.
+   */
+  queueWaitMs: number;
+  /** The worker's time for the request (its share of the thread: worker-busy-clock.ts), in ms. */
+  inferenceMs: number;
+  /** Seconds of stream audio the request carried (0 but for `accept`). */
+  audioSec: number;
 }
 
 /** Why a job did not run: queue full at the door, displaced by a more important job, superseded by a newer
@@ -40,5 +62,6 @@ export function combineObservers(...observers: (InferenceObserver | null | undef
   return {
     onBatch: (event) => present.forEach((o) => o.onBatch?.(event)),
     onShed: (event) => present.forEach((o) => o.onShed?.(event)),
+    onStreamWork: (event) => present.forEach((o) => o.onStreamWork?.(event)),
   };
 }

@@ -10,7 +10,7 @@ import type { OnlineRecognizerStream } from './online-recognizer-stream';
 import type { ExecutionProvider } from './ort-session';
 import type { JobPriority, RecognitionResult } from './recognizer';
 import { GREEDY_DECODING, type DecodingConfig, type TextContext } from './decoding';
-import { StreamPinning } from './stream-pinning';
+import { StreamPinning, type StreamPinningStats } from './stream-pinning';
 
 export interface InferencePoolOptions {
   layouts: Record<string, ModelLayout>;
@@ -114,8 +114,8 @@ export class InferencePool {
   private closed = false;
   private readyPromise: Promise<Record<string, LoadedModelInfo>> | null = null;
   private readonly script = resolveWorkerScript(__dirname, 'inference-worker');
-  /** Streams of online models, each pinned to the worker holding its state. */
-  private readonly streams = new StreamPinning();
+  /** Streams of online models, each pinned to the worker holding its state; their requests' work is observed too. */
+  private readonly streams = new StreamPinning((event) => this.options.observer?.onStreamWork?.(event));
   /** Mean job time, for Retry-After estimates. */
   private meanJobMs = 500;
   models: Record<string, LoadedModelInfo> = {};
@@ -386,18 +386,19 @@ export class InferencePool {
     return this.streams.open(modelId, this.slots.filter((s) => s.ready).map((s) => s.worker));
   }
 
-  /** Streams of online models: open now, opened in all, samples sent in all (each sample once). */
-  get streamStats(): { open: number; opened: number; samplesSent: number } {
+  /** Streams of online models: open now, opened in all, samples sent in all (each sample once); per model, open and pending requests. */
+  get streamStats(): StreamPinningStats {
     return this.streams.stats;
   }
 
   /**
    * Work in progress now, in performance.now() ms: when each running batch was dispatched, and when the
-   * longest-waiting final or file piece was queued (null: none waits). Capacity admission adds it to the
-   * finished batches it has seen, so a long batch or a growing queue counts before it ends.
+   * longest-waiting final or file piece was queued or online stream request sent (null: none waits). Capacity
+   * admission adds it to the finished work it has seen, so a long batch or a growing backlog counts before it ends.
    */
   load(): { runningSinceMs: number[]; oldestNormalQueuedAtMs: number | null } {
-    return { runningSinceMs: this.slots.filter((s) => s.batch).map((s) => s.dispatchedAtMs), oldestNormalQueuedAtMs: this.queue.oldestNormalEnqueuedAtMs() };
+    const waiting = [this.queue.oldestNormalEnqueuedAtMs(), this.streams.oldestPendingSentAtMs()].filter((ms) => ms !== null);
+    return { runningSinceMs: this.slots.filter((s) => s.batch).map((s) => s.dispatchedAtMs), oldestNormalQueuedAtMs: waiting.length > 0 ? Math.min(...waiting) : null };
   }
 
   get stats(): { workers: number; busy: number; queued: number; queuedByModel: Record<string, number> } {

@@ -37,6 +37,10 @@ export type WorkerRequest =
   | StreamRequest
   | ModelAddRequest;
 
+/**
+ * `inferenceMs` (here and in StreamResponse): the worker thread's time for the job, in ms; when jobs and stream
+ * requests interleave in one worker, each one's share of that time (worker-busy-clock.ts).
+ */
 export type WorkerResponse =
   | { type: 'ready'; models: Record<string, LoadedModelInfo>; warnings: string[] }
   | { type: 'fatal'; message: string }

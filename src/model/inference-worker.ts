@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InferenceWorkerData, LoadedModelInfo, WorkerRequest, WorkerResponse } from './inference-protocol';
+import { WorkerBusyClock } from './worker-busy-clock';
 import { WorkerStreams } from './worker-streams';
 import { addModelInWorker } from './inference-worker-model-add';
 import { featureFallbackWarning, loadedModelInfo } from './loaded-model-info';
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
   }
   post({ type: 'ready', models: info, warnings });
 
-  const streams = new WorkerStreams(models, post);
+  // Jobs and stream requests interleave at their awaits: each reports its share of the thread's time.
+  const clock = new WorkerBusyClock();
+  const streams = new WorkerStreams(models, post, clock);
   port.on('message', async (request: WorkerRequest) => {
     if (request.type === 'stream') return streams.handle(request);
     if (request.type === 'addModel') return post(await addModelInWorker(request, models, data));
@@ -54,16 +57,17 @@ async function main(): Promise<void> {
       post({ type: 'error', jobId: request.jobId, message: `model ${request.modelId} is not loaded` });
       return;
     }
-    const started = performance.now();
+    const busy = clock.begin();
     try {
       if (request.type === 'recognizeBatch') {
         const results = await recognizeBatchWith(model, request.items.map((i) => i.samples), request.items.map((i) => i.text));
-        post({ type: 'batchResult', jobId: request.jobId, results, inferenceMs: performance.now() - started });
+        post({ type: 'batchResult', jobId: request.jobId, results, inferenceMs: busy() });
         return;
       }
       const result = await recognizeWith(model, request.samples, request.text);
-      post({ type: 'result', jobId: request.jobId, result, inferenceMs: performance.now() - started });
+      post({ type: 'result', jobId: request.jobId, result, inferenceMs: busy() });
     } catch (err) {
+      busy();
       post({ type: 'error', jobId: request.jobId, message: (err as Error).message });
     }
   });

@@ -33,6 +33,8 @@ export interface StreamSegmentResult {
   tokens: TokenLogprob[];
   /** Stream audio the model has decoded, in seconds: the result covers the audio before it. */
   decodedSec: number;
+  /** The worker's time for the request that gave this result, in ms (added on the main thread from `streamResult`; for traces). */
+  inferenceMs?: number;
 }
 
 export type StreamResponse =

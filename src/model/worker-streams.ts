@@ -1,6 +1,7 @@
 import type { AcousticModel } from './acoustic-model';
 import { isOnlineModel, type OnlineModelStream } from './online-acoustic-model';
 import type { StreamRequest, StreamResponse, StreamSegmentResult } from './stream-protocol';
+import { WorkerBusyClock } from './worker-busy-clock';
 import { tokensToWords } from './words';
 
 interface HeldStream {
@@ -20,6 +21,8 @@ export class WorkerStreams {
   constructor(
     private readonly models: ReadonlyMap<string, AcousticModel>,
     private readonly post: (message: StreamResponse) => void,
+    /** The worker's clock, shared with its recognition jobs: a request's `inferenceMs` is its share of the thread. */
+    private readonly clock: WorkerBusyClock = new WorkerBusyClock(),
   ) {}
 
   get size(): number {
@@ -42,11 +45,12 @@ export class WorkerStreams {
     if (!held) return fail(`stream ${streamId} is not open`);
     if (request.op === 'close') this.streams.delete(streamId);
     held.tail = held.tail.then(async () => {
-      const started = performance.now();
+      const busy = this.clock.begin();
       try {
         const result = await this.run(held, request);
-        this.post({ type: 'streamResult', streamId, requestId, result, inferenceMs: performance.now() - started });
+        this.post({ type: 'streamResult', streamId, requestId, result, inferenceMs: busy() });
       } catch (err) {
+        busy();
         fail((err as Error).message);
       }
     });

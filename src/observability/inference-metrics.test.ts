@@ -31,6 +31,27 @@ describe('InferenceMetrics', () => {
     expect(text).toContain('stt_inference_rtf{model="m"} 0.04');
   });
 
+  test("online stream requests feed the inference and queue-wait histograms, the RTF and /status (no batch size: they run alone)", async () => {
+    const { registry, metrics } = setup();
+    metrics.onStreamWork({ modelId: 'online', op: 'accept', queueWaitMs: 4, inferenceMs: 30, audioSec: 0.5 });
+    metrics.onStreamWork({ modelId: 'online', op: 'accept', queueWaitMs: 6, inferenceMs: 10, audioSec: 0.5 });
+    metrics.onStreamWork({ modelId: 'online', op: 'endpoint', queueWaitMs: 2, inferenceMs: 2, audioSec: 0 });
+    const status = metrics.status('online');
+    expect(status).toMatchObject({ batches: 0, jobs: 0, stream_requests: 3 });
+    expect(status.recent.batch_size).toEqual({ mean: 0, p95: 0 });
+    expect(status.recent.inference_ms).toEqual({ mean: 14, p95: 30 });
+    expect(status.recent.queue_wait_ms).toEqual({ mean: 4, p95: 6 });
+    expect(status.rtf).toBeCloseTo(0.042, 6); // the endpoint's time counts, its (absent) audio not
+
+    const text = await registry.metrics();
+    expect(text).toContain('stt_inference_seconds_count{model="online"} 3');
+    expect(text).toContain('stt_inference_seconds_sum{model="online"} 0.042');
+    expect(text).toContain('stt_inference_queue_wait_seconds_count{model="online",priority="normal"} 3');
+    expect(text).toContain('stt_inference_audio_seconds_total{model="online"} 1');
+    expect(text).toContain('stt_inference_rtf{model="online"} 0.042');
+    expect(text).not.toContain('stt_inference_batch_size_count{model="online"}');
+  });
+
   test('sheds are counted by model, reason and priority', async () => {
     const { registry, metrics } = setup();
     metrics.onShed({ modelId: 'm', reason: 'superseded', priority: 'low' });
@@ -48,6 +69,7 @@ describe('InferenceMetrics', () => {
     expect(metrics.status('idle')).toEqual({
       batches: 0,
       jobs: 0,
+      stream_requests: 0,
       recent: { batches: 0, batch_size: { mean: 0, p95: 0 }, queue_wait_ms: { mean: 0, p95: 0 }, inference_ms: { mean: 0, p95: 0 } },
       rtf: null,
       shed: {},

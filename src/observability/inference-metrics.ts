@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import type { InferenceBatchEvent, InferenceObserver, InferenceShedEvent, InferenceShedReason } from '../model/inference-observer';
+import type { InferenceBatchEvent, InferenceObserver, InferenceShedEvent, InferenceShedReason, InferenceStreamWorkEvent } from '../model/inference-observer';
 import { DecayingRatio } from './decaying-ratio';
 import { RecentSamples } from './recent-samples';
 
@@ -12,7 +12,12 @@ export const RTF_HALF_LIFE_MS = 30_000;
 export interface ModelInferenceStatus {
   batches: number;
   jobs: number;
-  /** Over the last RECENT_BATCHES batches (the last 4 x RECENT_BATCHES jobs for queue waits). */
+  /** Requests of online streams run (each a model run outside the queue, on the stream's pinned worker). */
+  stream_requests: number;
+  /**
+   * Over the last RECENT_BATCHES batches (the last 4 x RECENT_BATCHES jobs for queue waits); queue wait and
+   * inference time count online stream requests too (their runs).
+   */
   recent: {
     batches: number;
     batch_size: { mean: number; p95: number };
@@ -28,6 +33,7 @@ export interface ModelInferenceStatus {
 interface ModelState {
   batches: number;
   jobs: number;
+  streamRequests: number;
   batchSize: RecentSamples;
   queueWaitMs: RecentSamples;
   inferenceMs: RecentSamples;
@@ -55,7 +61,7 @@ export class InferenceMetrics implements InferenceObserver {
     const registers = [registry];
     this.queueWaitSeconds = new client.Histogram({
       name: 'stt_inference_queue_wait_seconds',
-      help: 'Time a job waited in the inference queue before its batch was dispatched, by model and priority (normal: files and finals; low: partials)',
+      help: 'Time a job waited in the inference queue before its batch was dispatched (an online stream request: before its worker started it), by model and priority (normal: files, finals and online stream requests; low: partials)',
       labelNames: ['model', 'priority'] as const,
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
@@ -69,7 +75,7 @@ export class InferenceMetrics implements InferenceObserver {
     });
     this.inferenceSeconds = new client.Histogram({
       name: 'stt_inference_seconds',
-      help: "A worker's time for one batch (features + model + decoding), by model",
+      help: "A worker's time for one batch or online stream request (features + model + decoding), by model",
       labelNames: ['model'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
@@ -107,11 +113,29 @@ export class InferenceMetrics implements InferenceObserver {
     }
     this.batchSize.observe({ model }, batchSize);
     this.inferenceSeconds.observe({ model }, inferenceMs / 1000);
-    if (audioSec > 0) {
-      this.audioSeconds.inc({ model }, audioSec);
+    this.addAudio(state, model, inferenceMs, audioSec);
+  }
+
+  /** Audio run through the model and the time it took: the audio counter and the real-time factor. */
+  private addAudio(state: ModelState, model: string, inferenceMs: number, audioSec: number): void {
+    if (audioSec > 0) this.audioSeconds.inc({ model }, audioSec);
+    // An online stream's endpoint carries no audio but its time is part of the stream's cost.
+    if (audioSec > 0 || state.rtf.value !== null) {
       state.rtf.add(inferenceMs / 1000, audioSec);
       this.rtf.set({ model }, state.rtf.value ?? 0);
     }
+  }
+
+  /** An online stream's request: a model run of its own (no batch), its wait a normal job's. */
+  onStreamWork(event: InferenceStreamWorkEvent): void {
+    const { modelId: model, queueWaitMs, inferenceMs, audioSec } = event;
+    const state = this.state(model);
+    state.streamRequests++;
+    state.inferenceMs.add(inferenceMs);
+    state.queueWaitMs.add(queueWaitMs);
+    this.queueWaitSeconds.observe({ model, priority: 'normal' }, queueWaitMs / 1000);
+    this.inferenceSeconds.observe({ model }, inferenceMs / 1000);
+    this.addAudio(state, model, inferenceMs, audioSec);
   }
 
   onShed(event: InferenceShedEvent): void {
@@ -128,6 +152,7 @@ export class InferenceMetrics implements InferenceObserver {
     return {
       batches: s.batches,
       jobs: s.jobs,
+      stream_requests: s.streamRequests,
       recent: { batches: s.batchSize.size, batch_size: stat(s.batchSize, 2), queue_wait_ms: stat(s.queueWaitMs, 1), inference_ms: stat(s.inferenceMs, 1) },
       rtf: rtf === null ? null : round(rtf, 4),
       shed: { ...s.shed },
@@ -140,6 +165,7 @@ export class InferenceMetrics implements InferenceObserver {
       s = {
         batches: 0,
         jobs: 0,
+        streamRequests: 0,
         batchSize: new RecentSamples(RECENT_BATCHES),
         queueWaitMs: new RecentSamples(4 * RECENT_BATCHES),
         inferenceMs: new RecentSamples(RECENT_BATCHES),
