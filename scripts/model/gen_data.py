@@ -3,6 +3,12 @@
 and store 16 kHz int16 shards under $STT_MODEL_WORKDIR/data. Also prepares the FSDD split.
 
 Usage: python3 scripts/model/gen_data.py [--jobs 2] [--max-train N]
+
+The natural voices (natural_voices.py: SVOX Pico, RHVoice, MBROLA; installed by setup-natural-voices.sh) only
+with --natural-renders N (N training sentences, shards natural-train-*) and --natural-test N (test sentences
+read by the held-out natural voices, natural-test-*); --natural-only skips everything else (sentences.json
+included), so an existing data folder is left as it is. The default passes never change: their shard names,
+sentences, voices and seeds are the same with or without these options.
 """
 import argparse
 import glob
@@ -18,6 +24,7 @@ from multiprocessing import Pool
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import natural_voices  # noqa: E402
 import sentences  # noqa: E402
 
 WORK = os.environ.get("STT_MODEL_WORKDIR", "/work/model-work")
@@ -53,6 +60,8 @@ def train_voice(r):
 def synth(text, voice, r, tmpdir):
     """Return a sox input spec (command producing wav on stdout, or a file)."""
     eng, v = voice.split(":", 1)
+    if natural_voices.is_natural(voice):
+        return natural_voices.synth(text, voice, r, tmpdir)
     if eng == "espeak":
         speed = r.randint(120, 210)
         pitch = r.randint(25, 75)
@@ -158,18 +167,8 @@ def prepare_fsdd():
     print("fsdd", {k: len(v) for k, v in out.items()})
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--max-train", type=int, default=0)
-    ap.add_argument("--extra-renders", type=int, default=0,
-                    help="additional passes over the training sentences with fresh voices/augmentation")
-    ap.add_argument("--festival-renders", type=int, default=0,
-                    help="this many more training utterances by Festival's voices (every 6th training sentence, "
-                         "shards trainfest-*)")
-    args = ap.parse_args()
-    os.makedirs(DATA, exist_ok=True)
-    pool, nf, ng = sentences.build()
+def default_passes(args, pool, nf, ng):
+    """Today's data: sentences.json, FSDD, the held-out TTS test set, dev, train<p>-*, trainfest-*."""
     test_s, dev_s, train_s = pool[:450], pool[450:850], pool[850:]
     if args.max_train:
         train_s = train_s[:args.max_train]
@@ -193,6 +192,69 @@ def main():
         jobs = [(i, s, "festival:" + rf.choice(FESTIVAL_TRAIN), rf.random() < 0.8, 40_000_000 + i)
                 for i, s in enumerate(picked)]
         run_jobs("trainfest", jobs, args.jobs)
+
+
+def natural_jobs(pool, n_train, n_test):
+    """The natural-voice passes as (name, jobs, shard_size). Training: n_train sentences drawn (seeded shuffle)
+    from the whole training pool, so mostly sentences a --max-train 8000 train0 never rendered, with a
+    training voice each (engine first, then voice), 80% augmented. Test: the first n_test held-out test
+    sentences read in turn by the held-out natural voices, not augmented (as test-*)."""
+    train_all, test_s = pool[850:], pool[:450]
+    rn = random.Random(500)
+    order = list(range(len(train_all)))
+    rn.shuffle(order)
+    train = [(k, train_all[j], natural_voices.train_voice(rn), rn.random() < 0.8, 50_000_000 + k)
+             for k, j in enumerate(order[:n_train])]
+    held = natural_voices.NATURAL_TEST
+    test = [(i, s, held[i % len(held)], False, 60_000_000 + i) for i, s in enumerate(test_s[:n_test])]
+    return [("natural-train", train, 1000), ("natural-test", test, 450)]
+
+
+def natural_passes(args, pool):
+    passes = [(name, jobs, size) for name, jobs, size in natural_jobs(pool, args.natural_renders, args.natural_test)
+              if jobs]
+    voices = sorted({job[2] for _, jobs, _ in passes for job in jobs})
+    absent = natural_voices.missing(voices)
+    if absent:
+        sys.exit("natural voices not installed: " + ", ".join(absent)
+                 + " (run scripts/model/setup-natural-voices.sh as root)")
+    for note in natural_voices.version_notes(voices):
+        print("note:", note, file=sys.stderr)
+    for name, jobs, size in passes:
+        # a pass's size is fixed per data folder: existing shards are kept, so a new N would mix two job lists
+        stamp = os.path.join(DATA, f"{name}.json")
+        if os.path.exists(stamp) and json.load(open(stamp))["n"] != len(jobs):
+            sys.exit(f"{stamp} says {json.load(open(stamp))['n']} utterances, asked for {len(jobs)}: "
+                     f"delete {name}-*.npz and {stamp} first")
+        with open(stamp, "w") as fh:
+            json.dump({"n": len(jobs), "voices": sorted({j[2] for j in jobs})}, fh)
+        run_jobs(name, jobs, args.jobs, shard_size=size)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--max-train", type=int, default=0)
+    ap.add_argument("--extra-renders", type=int, default=0,
+                    help="additional passes over the training sentences with fresh voices/augmentation")
+    ap.add_argument("--festival-renders", type=int, default=0,
+                    help="this many more training utterances by Festival's voices (every 6th training sentence, "
+                         "shards trainfest-*)")
+    ap.add_argument("--natural-renders", type=int, default=0,
+                    help="this many training utterances by the natural voices (natural_voices.NATURAL_TRAIN), "
+                         "shards natural-train-*")
+    ap.add_argument("--natural-test", type=int, default=0,
+                    help="this many held-out test sentences (at most 450) read by the held-out natural voices "
+                         "(natural_voices.NATURAL_TEST), shard natural-test-000")
+    ap.add_argument("--natural-only", action="store_true",
+                    help="only the natural-voice passes: no sentences.json, FSDD, test, dev or train shards")
+    args = ap.parse_args()
+    os.makedirs(DATA, exist_ok=True)
+    pool, nf, ng = sentences.build()
+    if not args.natural_only:
+        default_passes(args, pool, nf, ng)
+    if args.natural_renders or args.natural_test:
+        natural_passes(args, pool)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ apt-get install -y --no-install-recommends \
   espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox libsox-fmt-all ffmpeg \
   pocketsphinx pocketsphinx-en-us pocketsphinx-testdata \
   fortunes fortunes-min
+# The natural TTS voices (SVOX Pico, RHVoice, MBROLA: contrib/non-free) only when asked: the default data needs
+# none of them; gen_data.py --natural-renders does (license decision in models/README.md).
+if [ "${NATURAL_VOICES:-0}" = 1 ]; then bash "$(dirname "$0")/setup-natural-voices.sh"; fi
 # Node.js: keep whatever install is already there (a NodeSource nodejs conflicts with Debian's npm).
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   apt-get install -y --no-install-recommends nodejs npm
