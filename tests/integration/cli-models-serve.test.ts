@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { CLI, ensureBuilt, runCli } from './helpers/cli';
-import { MODELS_DIR, REPO_ROOT } from './helpers/test-server';
+import { spawnServerProcess } from './helpers/server-process';
+import { MODELS_DIR } from './helpers/test-server';
 
 /** `onnx-stt-server models` (the models folder, or a server's list) and `serve` (the real server process). */
 describe('CLI models and serve', () => {
@@ -28,28 +28,9 @@ describe('CLI models and serve', () => {
   });
 
   test('serve runs the server (port 0 picks one); models --url lists what it serves; SIGTERM drains and exits 0', async () => {
-    const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, MODELS_DIR, INFERENCE_WORKERS: '1', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    const server = await spawnServerProcess([CLI, 'serve', '--port', '0', '--host', '127.0.0.1']);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let buffered = '';
-        let listening = '';
-        proc.stdout!.on('data', (d: Buffer) => {
-          buffered += d.toString();
-          const lines = buffered.split('\n');
-          buffered = lines.pop()!;
-          for (const line of lines) {
-            const entry = JSON.parse(line) as { url?: string; msg?: string };
-            if (entry.url) listening = entry.url;
-            if (entry.msg?.startsWith('ready:')) resolve(listening);
-          }
-        });
-        void exited.then((code) => reject(new Error(`serve exited (${code}) before it was ready`)));
-      });
+      const { url } = server;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const models = await runCli(['models', '--url', url]);
       expect(models.code).toBe(0);
@@ -57,8 +38,8 @@ describe('CLI models and serve', () => {
       const json = JSON.parse((await runCli(['models', '--url', `${url}/v1/`, '--json'])).stdout) as { id: string }[];
       expect(json.map((m) => m.id)).toContain('whisper-1');
     } finally {
-      proc.kill('SIGTERM');
+      server.proc.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect((await server.exited).code).toBe(0);
   }, 90_000);
 });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,8 @@ import { ArchiveServer, buildTarBz2, nemoCtcArchiveEntries } from '../fixtures/m
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { wavBytes } from './helpers/audio';
 import { CLI, ensureBuilt, runCli } from './helpers/cli';
-import { MODELS_DIR, REPO_ROOT, startTestServer, type TestServer } from './helpers/test-server';
+import { spawnServerProcess } from './helpers/server-process';
+import { MODELS_DIR, startTestServer, type TestServer } from './helpers/test-server';
 
 /**
  * Pulling models end to end, from a local HTTP server (never the internet): the CLI as a child process,
@@ -78,39 +78,19 @@ describe('models pull', () => {
 
   test('MODELS_PULL: the server pulls the model before scanning MODELS_DIR and serves it', async () => {
     const dir = tmpModelsDir();
-    const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--models-dir', dir], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, INFERENCE_WORKERS: '1', LOG_LEVEL: 'info', MODELS_PULL: NAME, MODEL_MIRROR_URL: mirror },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-    const messages: string[] = [];
+    const server = await spawnServerProcess([CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--models-dir', dir], { MODELS_PULL: NAME, MODEL_MIRROR_URL: mirror });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let buffered = '';
-        let listening = '';
-        proc.stdout!.on('data', (d: Buffer) => {
-          buffered += d.toString();
-          const lines = buffered.split('\n');
-          buffered = lines.pop()!;
-          for (const line of lines) {
-            const entry = JSON.parse(line) as { url?: string; msg?: string };
-            if (entry.msg) messages.push(entry.msg);
-            if (entry.url) listening = entry.url;
-            if (entry.msg?.startsWith('ready:')) resolve(listening);
-          }
-        });
-        void exited.then((code) => reject(new Error(`serve exited (${code}) before it was ready`)));
-      });
+      const { url } = server;
+      const messages = server.logs.map((entry) => String(entry.msg));
       const list = (await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] };
       expect(list.data.map((m) => m.id)).toContain(NAME);
       expect(messages.indexOf(`pulled model ${NAME}`)).toBeGreaterThanOrEqual(0);
       expect(messages.indexOf(`pulled model ${NAME}`)).toBeLessThan(messages.findIndex((m) => m.startsWith('loaded model')));
       expect(archives.requests.map((r) => r.path)).toEqual([`/mirror/${NAME}.tar.bz2`]);
     } finally {
-      proc.kill('SIGTERM');
+      server.proc.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect((await server.exited).code).toBe(0);
   }, 180_000);
 
   describe('POST /v1/models/{id} on a running server', () => {

@@ -1,41 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { followServerLog } from '../../scripts/bench/server-log';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { wavBytes } from './helpers/audio';
 import { ensureBuilt } from './helpers/cli';
 import { attribute, jsonSpans, startOtlpReceiver, waitFor } from './helpers/otlp-receiver';
-import { MODELS_DIR, REPO_ROOT } from './helpers/test-server';
-
-interface ServerProcess {
-  url: string;
-  logs: Record<string, unknown>[];
-  /** SIGTERM, then waits for the exit (the drain exports the last spans). */
-  stop(): Promise<void>;
-}
+import { MAIN, spawnServerProcess, type ServerProcess } from './helpers/server-process';
 
 /**
  * The real server process (`node dist/main.js`): the OTLP exporter loads Node's http module with a dynamic
  * `import()`, which jest's module sandbox cannot run, so the traced server runs as in production.
  */
-async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const proc: ChildProcess = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'main.js')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MODELS_DIR, INFERENCE_WORKERS: '1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const { logs, ready } = followServerLog(proc, exited);
-  const port = await ready;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    logs,
-    stop: async () => {
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+const spawnServer = (env: Record<string, string>) => spawnServerProcess([MAIN], env);
 
 /**
  * OpenTelemetry traces end to end: the real server exports over OTLP/HTTP to a local receiver; one file

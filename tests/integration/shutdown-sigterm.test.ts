@@ -1,52 +1,20 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { resample } from '../../src/audio/resample';
 import { wavBytes } from './helpers/audio';
 import { multipartWav, RawHttpSocket, uploadHead } from './helpers/raw-http';
-import { MODELS_DIR, REPO_ROOT } from './helpers/test-server';
+import { ensureBuilt } from './helpers/cli';
+import { MAIN, spawnServerProcess } from './helpers/server-process';
 import { pcm16Bytes, RecordingSocket, streamChunks } from './helpers/ws-client';
-import { followServerLog } from '../../scripts/bench/server-log';
 
 /** SIGTERM to the real process (`node dist/main.js`, issue 12 defect 1): finals delivered, prompt exit, the grace deadline. */
 describe('SIGTERM', () => {
   const speech = loadSpeechFixture();
   const midUtterance = speech.samples.subarray(0, Math.round(2.2 * 16000));
 
-  /** Newest modification time of the sources under `dir`, in ms. */
-  const newestSource = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestSource(path.join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? statSync(path.join(dir, e.name)).mtimeMs : 0)));
+  // dist/ must hold this checkout's code (`npm test` builds first; run alone, the test builds when dist/ is stale).
+  beforeAll(() => ensureBuilt(), 120_000);
 
-  beforeAll(() => {
-    // dist/ must hold this checkout's code (`npm test` builds first; run alone, the test builds when dist/ is stale).
-    const main = path.join(REPO_ROOT, 'dist', 'main.js');
-    if (existsSync(main) && statSync(main).mtimeMs >= newestSource(path.join(REPO_ROOT, 'src'))) return;
-    try {
-      execFileSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'ignore' });
-    } catch {
-      /* type errors elsewhere do not stop the emit */
-    }
-  }, 120_000);
-
-  interface Child {
-    proc: ChildProcess;
-    port: number;
-    logs: Record<string, unknown>[];
-    exited: Promise<{ code: number | null; at: number }>;
-  }
-
-  async function spawnServer(env: Record<string, string>): Promise<Child> {
-    const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'main.js')], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MODELS_DIR, INFERENCE_WORKERS: '1', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => proc.once('exit', (code) => resolve({ code, at: Date.now() })));
-    const { logs, ready } = followServerLog(proc, exited);
-    const port = await ready;
-    return { proc, port, logs, exited };
-  }
+  const spawnServer = (env: Record<string, string>) => spawnServerProcess([MAIN], env);
 
   test('captions and Realtime streams mid-utterance get their finals; the process exits as soon as they are done', async () => {
     const child = await spawnServer({ SHUTDOWN_GRACE_SEC: '30' });
