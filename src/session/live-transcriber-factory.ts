@@ -1,4 +1,5 @@
 import type { Recognizer, RecognizerBias } from '../model/recognizer';
+import { toLanguageCode } from '../model/supported-languages';
 import { TracedRecognizer } from '../observability/traced-recognizer';
 import type { TraceSpan } from '../observability/trace-span';
 import { DualModelTranscriber } from '../streaming/dual-model-transcriber';
@@ -24,7 +25,7 @@ export function partialModelFor(deps: LiveSessionDeps, settings: LiveSessionSett
   if (!partialModelId || partialModelId === settings.modelId) return null;
   if (settings.mode !== 'stream' || !config.partialUpdates) return null;
   const language = settings.bias?.language;
-  if (language && deps.languagesOf && !deps.languagesOf(partialModelId).includes(language)) return null;
+  if (language && deps.languagesOf && !deps.languagesOf(partialModelId).includes(toLanguageCode(language))) return null;
   return partialModelId;
 }
 
@@ -37,7 +38,7 @@ function partialBias(bias: RecognizerBias | undefined, languages: readonly strin
     },
     get language() {
       const language = bias.language;
-      return language && (!languages || languages.includes(language)) ? language : undefined;
+      return language && (!languages || languages.includes(toLanguageCode(language))) ? language : undefined;
     },
   };
 }
