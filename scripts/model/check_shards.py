@@ -42,7 +42,11 @@ def main():
     voices = collections.Counter(s.voices[i] for s, i in kept)
     print(f"{a.synth}: {len(items)} utterances, {len(kept)} within {a.max_utt_sec} s, {secs.sum() / 3600:.3f} h, "
           f"{secs.min():.2f}-{secs.max():.2f} s (median {np.median(secs):.2f})")
-    print("voices:", dict(sorted(voices.items())))
+    engines = collections.Counter()
+    for v, n in voices.items():
+        engines[v.split(":", 1)[0]] += n
+    print("engines:", dict(sorted(engines.items())))
+    print("voices:", dict(sorted(voices.items())) if len(voices) <= 20 else f"{len(voices)} voices")
     r = random.Random(0)
     for b in range(a.batches):
         batch = [(it, False) for it in r.sample(kept, min(a.batch_size, len(kept)))]
