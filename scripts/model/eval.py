@@ -13,7 +13,8 @@ Prints WER / CER per model per test set (plus digit accuracy on FSDD) and the re
 Test sets are written (once) under $STT_MODEL_WORKDIR/eval: held-out TTS voices (50 utterances per voice),
 held-out FSDD clips (indices 0-4 of every digit and speaker, resampled to 16 kHz), the LibriVox clips shipped
 by Debian's pocketsphinx-testdata, and the test split of every real set that real_data.py prepared (held-out
-speakers; `real_read_pooled` pools the read-sentence sets, real_sets.json `read`). `acc` = the whole clip
+speakers; `real_read_pooled` pools the read-sentence sets, real_sets.json `read`), and the held-out natural
+voices when gen_data.py --natural-test made them (`natural_heldout`, 50 utterances per voice). `acc` = the whole clip
 transcribed exactly: digit accuracy on FSDD, word accuracy on single-word sets (Speech Commands). Needs: node + sherpa-onnx-node (repo node_modules or $SHERPA_NODE_DIR),
 pocketsphinx + pocketsphinx-en-us for the baseline."""
 import argparse
@@ -56,6 +57,7 @@ def write_wav(path, a):
 
 
 TTS_VOICES = []  # the voice of each held-out TTS clip, in order (for the per-voice breakdown)
+NATURAL_VOICES = []  # the same for the held-out natural voices (natural-test-*.npz)
 
 
 def build_sets(tts_per_voice, real_max=0):
@@ -72,6 +74,20 @@ def build_sets(tts_per_voice, real_max=0):
         items.append(cached_clip(os.path.join(d, f"{len(items):04d}.wav"), s, i))
         TTS_VOICES.append(v)
     sets["tts_heldout"] = items
+    # held-out natural voices (Pico, RHVoice, MBROLA; natural_voices.NATURAL_TEST), only when generated
+    natural = D.load_set("natural-test-*.npz")
+    if natural:
+        d = os.path.join(EVAL, "natural_heldout")
+        os.makedirs(d, exist_ok=True)
+        items, per = [], {}
+        for s, i in natural:
+            v = s.voices[i]
+            if per.get(v, 0) >= tts_per_voice:
+                continue
+            per[v] = per.get(v, 0) + 1
+            items.append(cached_clip(os.path.join(d, f"{len(items):04d}.wav"), s, i))
+            NATURAL_VOICES.append(v)
+        sets["natural_heldout"] = items
     # FSDD held-out
     d = os.path.join(EVAL, "fsdd_heldout")
     os.makedirs(d, exist_ok=True)
@@ -158,10 +174,11 @@ def score(name, items, hyps):
     if name == "fsdd_heldout" or all(len(t.split()) == 1 for t in refs):
         # digit accuracy (FSDD) / word accuracy (single-word sets): the whole clip transcribed exactly
         res["acc"] = round(100 * float(np.mean([r == h for r, h in zip(refs, hy)])), 2)
-    if name == "tts_heldout":
+    voices = {"tts_heldout": TTS_VOICES, "natural_heldout": NATURAL_VOICES}.get(name)
+    if voices:
         res["wer_by_voice"] = {}
-        for v in sorted(set(TTS_VOICES)):
-            idx = [k for k, voice in enumerate(TTS_VOICES) if voice == v]
+        for v in sorted(set(voices)):
+            idx = [k for k, voice in enumerate(voices) if voice == v]
             res["wer_by_voice"][v] = round(100 * cer_wer([refs[k] for k in idx], [hy[k] for k in idx])[1], 2)
     return res
 
@@ -259,8 +276,9 @@ def main():
             print(f"{mname:40s} RTF (1 thread, warm, {secs:.1f} s clip): {res['rtf_1thread']}")
     print("\nheld-out TTS WER% by voice")
     for mname, res in table.items():
-        if "tts_heldout" in res:
-            print(f"{mname:40s} " + "  ".join(f"{v} {w:.2f}" for v, w in res["tts_heldout"]["wer_by_voice"].items()))
+        for sname in ("tts_heldout", "natural_heldout"):
+            if sname in res:
+                print(f"{mname:40s} " + "  ".join(f"{v} {w:.2f}" for v, w in res[sname]["wer_by_voice"].items()))
     if a.json:
         json.dump(table, open(a.json, "w"), indent=1)
 
