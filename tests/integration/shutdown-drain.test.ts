@@ -1,13 +1,12 @@
 import pino from 'pino';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
-import { resample } from '../../src/audio/resample';
 import { parseConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import { Services } from '../../src/services';
 import { wavBytes } from './helpers/audio';
 import { multipartWav, RawHttpSocket, uploadHead } from './helpers/raw-http';
 import { MODELS_DIR } from './helpers/test-server';
-import { pcm16Bytes, RecordingSocket, streamChunks } from './helpers/ws-client';
+import { captionsMidUtterance, realtimeMidUtterance } from './helpers/mid-utterance-streams';
 
 /**
  * Graceful shutdown (issue 12, defect 1) on the real server: live streams end with their finals, new requests
@@ -26,30 +25,11 @@ describe('graceful shutdown', () => {
     return running;
   }
 
-  async function captionsMidUtterance(wsBase: string): Promise<RecordingSocket> {
-    const s = new RecordingSocket(`${wsBase}/v1/audio/transcriptions`);
-    await s.opened;
-    await s.waitForType('ready');
-    await streamChunks((c) => s.ws.send(c), pcm16Bytes(midUtterance), 32, 100, 8);
-    await s.waitForType('speech_started');
-    return s;
-  }
-
-  async function realtimeMidUtterance(wsBase: string): Promise<RecordingSocket> {
-    const s = new RecordingSocket(`${wsBase}/v1/realtime?intent=transcription`);
-    await s.opened;
-    await s.waitForType('session.created');
-    const pcm24k = pcm16Bytes(resample(midUtterance, 16000, 24000));
-    await streamChunks((c) => s.sendJson({ type: 'input_audio_buffer.append', audio: c.toString('base64') }), pcm24k, 48, 100, 8);
-    await s.waitForType('input_audio_buffer.speech_started');
-    return s;
-  }
-
   test('captions streams get the open utterance final, then end, then 1001; Realtime the completed turn before 1001', async () => {
     const running = await start();
     const wsBase = running.url.replace(/^http/, 'ws');
-    const captions = await Promise.all([captionsMidUtterance(wsBase), captionsMidUtterance(wsBase)]);
-    const realtime = await realtimeMidUtterance(wsBase);
+    const captions = await Promise.all([captionsMidUtterance(wsBase, midUtterance), captionsMidUtterance(wsBase, midUtterance)]);
+    const realtime = await realtimeMidUtterance(wsBase, midUtterance);
     expect(captions.every((s) => s.ofType('final').length === 0)).toBe(true);
     expect(realtime.ofType('conversation.item.input_audio_transcription.completed')).toEqual([]);
 

@@ -1,10 +1,9 @@
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
-import { resample } from '../../src/audio/resample';
 import { wavBytes } from './helpers/audio';
 import { multipartWav, RawHttpSocket, uploadHead } from './helpers/raw-http';
 import { ensureBuilt } from './helpers/cli';
+import { captionsMidUtterance, realtimeMidUtterance } from './helpers/mid-utterance-streams';
 import { MAIN, spawnServerProcess } from './helpers/server-process';
-import { pcm16Bytes, RecordingSocket, streamChunks } from './helpers/ws-client';
 
 /** SIGTERM to the real process (`node dist/main.js`, issue 12 defect 1): finals delivered, prompt exit, the grace deadline. */
 describe('SIGTERM', () => {
@@ -19,14 +18,8 @@ describe('SIGTERM', () => {
   test('captions and Realtime streams mid-utterance get their finals; the process exits as soon as they are done', async () => {
     const child = await spawnServer({ SHUTDOWN_GRACE_SEC: '30' });
     const wsBase = `ws://127.0.0.1:${child.port}`;
-    const captions = new RecordingSocket(`${wsBase}/v1/audio/transcriptions`);
-    await captions.waitForType('ready');
-    await streamChunks((c) => captions.ws.send(c), pcm16Bytes(midUtterance), 32, 100, 8);
-    const realtime = new RecordingSocket(`${wsBase}/v1/realtime?intent=transcription`);
-    await realtime.waitForType('session.created');
-    await streamChunks((c) => realtime.sendJson({ type: 'input_audio_buffer.append', audio: c.toString('base64') }), pcm16Bytes(resample(midUtterance, 16000, 24000)), 48, 100, 8);
-    await captions.waitForType('speech_started');
-    await realtime.waitForType('input_audio_buffer.speech_started');
+    const captions = await captionsMidUtterance(wsBase, midUtterance);
+    const realtime = await realtimeMidUtterance(wsBase, midUtterance);
     // An idle kept-alive connection must not hold the exit up.
     const idle = new RawHttpSocket(child.port);
     idle.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');

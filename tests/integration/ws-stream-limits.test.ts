@@ -1,5 +1,5 @@
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
-import { resample } from '../../src/audio/resample';
+import { realtimeMidUtterance } from './helpers/mid-utterance-streams';
 import { startTestServer, type TestServer } from './helpers/test-server';
 import { pcm16Bytes, RecordingSocket, sleep, streamChunks } from './helpers/ws-client';
 
@@ -45,12 +45,7 @@ describe('WebSocket stream limits', () => {
   }, 30_000);
 
   test('Realtime: pings do not keep a session open; the open turn is completed before 1008', async () => {
-    const s = new RecordingSocket(`${wsBase}/v1/realtime?intent=transcription`);
-    await s.opened;
-    await s.waitForType('session.created');
-    const pcm24k = pcm16Bytes(resample(midUtterance, 16000, 24000));
-    await streamChunks((c) => s.sendJson({ type: 'input_audio_buffer.append', audio: c.toString('base64') }), pcm24k, 48, 100, 8);
-    await s.waitForType('input_audio_buffer.speech_started');
+    const s = await realtimeMidUtterance(wsBase, midUtterance);
     keepPinging(s, { type: 'ping' });
     expect(await s.closed(8000)).toBe(1008);
     const completed = s.ofType('conversation.item.input_audio_transcription.completed')[0];
