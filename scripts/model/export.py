@@ -8,29 +8,14 @@ import argparse
 import os
 import sys
 
-import onnx
 import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import modeldefs as M  # noqa: E402
+from sherpa_layout import write_metadata, write_tokens  # noqa: E402
 
 OPSET = 13
-
-
-def add_meta(path, meta):
-    m = onnx.load(path)
-    del m.metadata_props[:]
-    for k, v in meta.items():
-        p = m.metadata_props.add()
-        p.key, p.value = k, str(v)
-    onnx.save(m, path)
-
-
-def write_tokens(path, tokens):
-    with open(path, "w", encoding="utf-8") as fh:
-        for i, t in enumerate(tokens):
-            fh.write(f"{t} {i}\n")
 
 
 def load(kind, ckpt):
@@ -105,7 +90,7 @@ def export_ctc(model, ck, out):
                  "normalize_type": "per_feature", "is_giga_am": 0, "feat_dim": 80,
                  "comment": "depthwise-separable conv CTC, character tokens, NeMo CTC layout",
                  "train_steps": ck["state"]["step"]})
-    add_meta(path, meta)
+    write_metadata(path, meta)
     write_tokens(os.path.join(out, "tokens.txt"), M.CTC_TOKENS)
 
 
@@ -135,9 +120,9 @@ def export_rnnt(model, ck, out):
                  "comment": "depthwise-separable conv encoder + stateless decoder; icefall offline transducer layout "
                             "(model_type names the layout sherpa-onnx expects)",
                  "train_steps": ck["state"]["step"]})
-    add_meta(enc_path, meta)
-    add_meta(dec_path, {"vocab_size": V, "context_size": cs})
-    add_meta(join_path, {"joiner_dim": jdim, "vocab_size": V})
+    write_metadata(enc_path, meta)
+    write_metadata(dec_path, {"vocab_size": V, "context_size": cs})
+    write_metadata(join_path, {"joiner_dim": jdim, "vocab_size": V})
     write_tokens(os.path.join(out, "tokens.txt"), M.RNNT_TOKENS)
 
 

@@ -40,6 +40,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sherpa_layout import write_metadata  # noqa: E402
+
 OPSET = 14
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DIM = 64
@@ -329,14 +332,6 @@ def train(model, clips, steps, seed):
             print(f"step {step} loss {loss.item():.3f}", flush=True)
 
 
-def add_meta(path, meta):
-    m = onnx.load(path)
-    for k, v in meta.items():
-        p = m.metadata_props.add()
-        p.key, p.value = k, str(v)
-    onnx.save(m, path)
-
-
 def export(model, out, vocab):
     os.makedirs(out, exist_ok=True)
     audio = torch.randn(1, 16000) * 0.1
@@ -380,7 +375,7 @@ def export(model, out, vocab):
                                     **{f"in_{n}": axes_of(n) for n in state_names}, **{f"out_{n}": axes_of(n) for n in state_names}}, **kw)
     files["cached_decode"] = path
     for p in files.values():
-        add_meta(p, meta)
+        write_metadata(p, meta)
         onnx.checker.check_model(onnx.load(p))
     quantizer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "quantize.py")
     for name in ("encode", "uncached_decode", "cached_decode"):
@@ -412,7 +407,7 @@ def export_v2(model, out, symbols, ort_format):
                       dynamic_axes={"input_ids": {0: "batch"}, "encoder_hidden_states": {0: "batch", 1: "num_frames"}, "logits": {0: "batch"},
                                     **{f"past_key_values.{n}": axes(n) for n in names}, **{f"present.{n}": axes(n) for n in names}}, **kw)
     for f in ("encoder_model.onnx", "decoder_model_merged.onnx"):
-        add_meta(os.path.join(out, f), {"model_type": "moonshine", "version": "2", "comment": "tiny test model (scripts/model/export_tiny_moonshine.py)"})
+        write_metadata(os.path.join(out, f), {"model_type": "moonshine", "version": "2", "comment": "tiny test model (scripts/model/export_tiny_moonshine.py)"})
         onnx.checker.check_model(onnx.load(os.path.join(out, f)))
         if ort_format:
             # As published: ONNX Runtime's own format, written by onnxruntime-node (the repo's node_modules).

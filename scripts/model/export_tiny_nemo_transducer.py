@@ -43,6 +43,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import features as feats  # noqa: E402
 import quantize  # noqa: E402
+from sherpa_layout import write_metadata, write_tokens  # noqa: E402
 
 OPSET = 13
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../.."))
@@ -253,15 +254,6 @@ def train(kind, cfg, steps, seed):
 
 # ---------------------------------------------------------------- export
 
-def add_meta(path, meta):
-    m = onnx.load(path)
-    del m.metadata_props[:]
-    for k, v in meta.items():
-        p = m.metadata_props.add()
-        p.key, p.value = k, str(v)
-    onnx.save(m, path)
-
-
 def export(kind, cfg, enc, dec, join, out, steps):
     os.makedirs(out, exist_ok=True)
     L, H = cfg["pred_layers"], cfg["pred_hidden"]
@@ -299,16 +291,13 @@ def export(kind, cfg, enc, dec, join, out, steps):
     }
     if cfg["write_feat_dim"]:
         meta["feat_dim"] = cfg["feat_dim"]
-    add_meta(os.path.join(out, "encoder.onnx"), meta)
+    write_metadata(os.path.join(out, "encoder.onnx"), meta)
     for name in ("encoder", "decoder", "joiner"):
         model = onnx.load(os.path.join(out, f"{name}.onnx"))
         quantize.quantize(model, 1024)
         onnx.checker.check_model(model)
         onnx.save(model, os.path.join(out, f"{name}.int8.onnx"))
-    with open(os.path.join(out, "tokens.txt"), "w", encoding="utf-8") as fh:
-        for i, t in enumerate(TOKENS):
-            fh.write(f"{t} {i}\n")
-        fh.write(f"<blk> {len(TOKENS)}\n")
+    write_tokens(os.path.join(out, "tokens.txt"), [*TOKENS, "<blk>"])
     for f in sorted(os.listdir(out)):
         print(f"{os.path.join(out, f)}: {os.path.getsize(os.path.join(out, f))} bytes")
 

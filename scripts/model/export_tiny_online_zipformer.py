@@ -32,6 +32,9 @@ import onnx
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sherpa_layout import write_metadata, write_tokens  # noqa: E402
+
 SEED = 14
 FEATURE_DIM = 80
 DECODE_CHUNK_LEN = 32  # feature frames per chunk (16 at 50 Hz after the embed)
@@ -214,15 +217,6 @@ class Joiner(nn.Module):
         return self.out(torch.tanh(encoder_out + decoder_out))
 
 
-def add_metadata(path, meta):
-    model = onnx.load(path)
-    for key, value in meta.items():
-        prop = model.metadata_props.add()
-        prop.key = key
-        prop.value = value
-    onnx.save(model, path)
-
-
 def state_names():
     names = []
     for i in range(sum(NUM_ENCODER_LAYERS)):
@@ -261,7 +255,7 @@ def main():
     with torch.no_grad():
         torch.onnx.export(encoder, (x, *states), enc_path, input_names=['x'] + names,
                           output_names=['encoder_out'] + [f'new_{n}' for n in names], dynamic_axes=dynamic, opset_version=13)
-    add_metadata(enc_path, {
+    write_metadata(enc_path, {
         'model_type': 'zipformer2', 'version': '1', 'model_author': 'onnx-stt-server tests',
         'comment': 'tiny streaming zipformer2 layout (random weights)',
         'decode_chunk_len': str(DECODE_CHUNK_LEN), 'T': str(T),
@@ -273,15 +267,13 @@ def main():
     with torch.no_grad():
         torch.onnx.export(decoder, torch.zeros(4, CONTEXT_SIZE, dtype=torch.int64), dec_path, input_names=['y'],
                           output_names=['decoder_out'], dynamic_axes={'y': {0: 'N'}, 'decoder_out': {0: 'N'}}, opset_version=13)
-    add_metadata(dec_path, {'context_size': str(CONTEXT_SIZE), 'vocab_size': str(VOCAB)})
+    write_metadata(dec_path, {'context_size': str(CONTEXT_SIZE), 'vocab_size': str(VOCAB)})
     with torch.no_grad():
         torch.onnx.export(joiner, (torch.rand(4, JOINER_DIM), torch.rand(4, JOINER_DIM)), join_path,
                           input_names=['encoder_out', 'decoder_out'], output_names=['logit'],
                           dynamic_axes={'encoder_out': {0: 'N'}, 'decoder_out': {0: 'N'}, 'logit': {0: 'N'}}, opset_version=13)
-    add_metadata(join_path, {'joiner_dim': str(JOINER_DIM)})
-    with open(os.path.join(out_dir, 'tokens.txt'), 'w', encoding='utf-8') as f:
-        for i, t in enumerate(TOKENS):
-            f.write(f'{t} {i}\n')
+    write_metadata(join_path, {'joiner_dim': str(JOINER_DIM)})
+    write_tokens(os.path.join(out_dir, 'tokens.txt'), TOKENS)
 
     # Self-check: the graph's inputs/outputs are exactly the names above, in order.
     model = onnx.load(enc_path)

@@ -23,15 +23,18 @@ import argparse
 import base64
 import math
 import os
+import sys
 import wave
 
 import numpy as np
-import onnx
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from sherpa_layout import write_metadata  # noqa: E402
+
 REPO = os.path.dirname(os.path.dirname(HERE))
 
 N_MELS, N_AUDIO_CTX, N_STATE, N_HEAD, N_AUDIO_LAYER = 80, 1500, 64, 2, 2
@@ -360,15 +363,6 @@ def greedy(encoder, decoder, samples, language, task):
     return LANGS[LANG_TOKENS.index(lang_tok)], text
 
 
-def add_meta(path, meta):
-    m = onnx.load(path)
-    del m.metadata_props[:]
-    for k, v in meta.items():
-        p = m.metadata_props.add()
-        p.key, p.value = k, str(v)
-    onnx.save(m, path)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(REPO, "models", "testdata", "layouts", "whisper"))
@@ -408,7 +402,7 @@ def main():
             input_names=["mel"], output_names=["n_layer_cross_k", "n_layer_cross_v"],
             dynamic_axes={"mel": {0: "n_audio", 2: "T"}, "n_layer_cross_k": {1: "n_audio", 2: "T"}, "n_layer_cross_v": {1: "n_audio", 2: "T"}},
         )
-        add_meta(f"{prefix}-encoder.onnx", {
+        write_metadata(f"{prefix}-encoder.onnx", {
             "model_type": f"whisper-{name}", "version": "1", "maintainer": "onnx-stt-server",
             "n_mels": N_MELS, "n_audio_ctx": N_AUDIO_CTX, "n_audio_state": N_STATE, "n_audio_head": N_HEAD,
             "n_audio_layer": N_AUDIO_LAYER, "n_vocab": N_VOCAB, "n_text_ctx": N_TEXT_CTX, "n_text_state": N_STATE,
