@@ -1,5 +1,6 @@
 import type { Recognizer, RecognizerBias } from '../model/recognizer';
 import { toLanguageCode } from '../model/supported-languages';
+import { tracedOnlineStream } from '../observability/traced-online-stream';
 import { TracedRecognizer } from '../observability/traced-recognizer';
 import type { TraceSpan } from '../observability/trace-span';
 import { DualModelTranscriber } from '../streaming/dual-model-transcriber';
@@ -57,14 +58,15 @@ export function createLiveTranscriber(
   onEvent: (event: StreamingEvent) => void,
 ): LiveTranscriber {
   const online = deps.openOnlineStream?.(settings.modelId);
-  if (online) return new OnlineStreamingTranscriber({ stream: online, vad: deps.vad, onEvent }, config);
+  if (online) return new OnlineStreamingTranscriber({ stream: tracedOnlineStream(online, settings.modelId, settings.trace), vad: deps.vad, onEvent }, config);
   const recognizer = traced(deps.recognizer(settings.modelId, settings.bias), settings.trace);
   const { partialIntervalScale } = deps;
   const partialModelId = partialModelFor(deps, settings, config);
   if (!partialModelId) return new StreamingTranscriber({ recognizer, vad: deps.vad, onEvent, partialIntervalScale }, config);
 
-  const partialStream = deps.openOnlineStream?.(partialModelId);
-  if (partialStream) {
+  const openedPartialStream = deps.openOnlineStream?.(partialModelId);
+  if (openedPartialStream) {
+    const partialStream = tracedOnlineStream(openedPartialStream, partialModelId, settings.trace);
     return new DualModelTranscriber(
       { createPartialTranscriber: (e) => new OnlineStreamingTranscriber({ stream: partialStream, vad: deps.vad, onEvent: e }, config), finalRecognizer: recognizer, onEvent },
       config,

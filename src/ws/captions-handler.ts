@@ -11,6 +11,7 @@ import { applyCaptionsConfig, captionsSettingsFromQuery, liveSettingsOf, reporte
 import { CloseCode } from './close-codes';
 import type { LiveStream } from './live-stream';
 import { closeWith, sendJson } from './send';
+import { traceStream } from './stream-trace';
 
 /**
  * One live-captions connection (see captions-protocol.ts): parses the protocol, runs one live session, and
@@ -37,6 +38,8 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
     return null;
   }
 
+  // Spans for the stream's recognitions when tracing is on, under one root carrying the session id.
+  const trace = traceStream(services.tracing, req, ws, sessionId);
   let session: LiveSession | null = null;
   /** Set once the stream is ending: by the client's `end` (later messages are errors) or by the server (ignored). */
   let ending: 'client' | 'server' | null = null;
@@ -50,7 +53,7 @@ export function handleCaptionsConnection(ws: WebSocket, req: IncomingMessage, se
 
   const start = (): LiveSession =>
     (session ??= engine.openLiveSession(
-      { ...liveSettingsOf(settings), guard },
+      { ...liveSettingsOf(settings), guard, trace },
       {
         onEvent: (event) => {
           if (event.type === 'error') fail(event.error);

@@ -10,6 +10,7 @@ import { RealtimeItems, newRealtimeId as newId } from './realtime-items';
 import { encodingOf, sessionObject, type RealtimeSessionState } from './realtime-protocol';
 import { applySessionUpdate, initialSessionState } from './realtime-session-update';
 import { closeWith, sendJson } from './send';
+import { traceStream } from './stream-trace';
 
 /**
  * One OpenAI Realtime transcription connection: `session.created` first; `session.update` (GA) or
@@ -28,6 +29,8 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
   };
 
   let state: RealtimeSessionState = initialSessionState(newId('sess'), url.searchParams.get('model'), registry);
+  // Spans for the recognitions of every live session of this connection, under one root carrying the session id.
+  const trace = traceStream(services.tracing, req, ws, state.id);
 
   let session: LiveSession | null = null;
   /**
@@ -58,6 +61,7 @@ export function handleRealtimeConnection(ws: WebSocket, req: IncomingMessage, se
         },
         mode: 'stream',
         guard,
+        trace,
       },
       { onEvent: items.handlerFor(generation, offsetMs, (err) => error(err)) },
     ));

@@ -1,8 +1,14 @@
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { resample } from '../../src/audio/resample';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { wavBytes } from './helpers/audio';
 import { ensureBuilt } from './helpers/cli';
 import { attribute, jsonSpans, startOtlpReceiver, waitFor } from './helpers/otlp-receiver';
 import { MAIN, spawnServerProcess, type ServerProcess } from './helpers/server-process';
+import { MODELS_DIR } from './helpers/test-server';
+import { pcm16Bytes, RecordingSocket, streamChunks } from './helpers/ws-client';
 
 /**
  * The real server process (`node dist/main.js`): the OTLP exporter loads Node's http module with a dynamic
@@ -91,6 +97,76 @@ describe('OpenTelemetry traces', () => {
       await receiver.close();
     }
   });
+
+  test('live streams: a captions stream on an online model and a Realtime stream on a re-decoding one each give a trace of their recognitions, with the session id', async () => {
+    // Two models: the committed tiny streaming Zipformer (online: OnlineStreamingTranscriber) and the embedded CTC
+    // model (windows re-decoded: StreamingTranscriber).
+    const modelsDir = mkdtempSync(path.join(os.tmpdir(), 'stt-trace-streams-'));
+    symlinkSync(path.join(MODELS_DIR, 'testdata', 'layouts', 'online-zipformer-transducer'), path.join(modelsDir, 'online-zipformer'));
+    symlinkSync(path.join(MODELS_DIR, 'nemo-ctc-en-conv-small'), path.join(modelsDir, 'nemo-ctc-en-conv-small'));
+    const receiver = await startOtlpReceiver();
+    const server = await spawnServer({
+      MODELS_DIR: modelsDir,
+      DEFAULT_MODEL: 'nemo-ctc-en-conv-small',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+    });
+    const wsBase = server.url.replace(/^http/, 'ws');
+    try {
+      const callerTraceId = '0af7651916cd43dd8448eb211c80319c';
+      const captions = new RecordingSocket(`${wsBase}/v1/audio/transcriptions?model=online-zipformer`, { headers: { traceparent: `00-${callerTraceId}-b7ad6b7169203331-01` } });
+      const captionsId = (await captions.waitForType('ready')).session_id as string;
+      await streamChunks((c) => captions.ws.send(c), pcm16Bytes(speech.samples), 32, 100, 4);
+      captions.sendJson({ type: 'end' });
+      await captions.waitForType('end', 30_000);
+      expect(await captions.closed()).toBe(1000);
+
+      const realtime = new RecordingSocket(`${wsBase}/v1/realtime?model=nemo-ctc-en-conv-small`);
+      const realtimeId = ((await realtime.waitForType('session.created')).session as { id: string }).id;
+      await streamChunks((c) => realtime.sendJson({ type: 'input_audio_buffer.append', audio: c.toString('base64') }), pcm16Bytes(resample(speech.samples, 16000, 24000)), 48, 100, 4);
+      await realtime.waitForType('conversation.item.input_audio_transcription.completed', 30_000);
+      realtime.ws.close();
+      await realtime.closed();
+
+      const of = (id: string) => jsonSpans(receiver.exports).filter((s) => attribute(s, 'stt.request_id') === id);
+      const rooted = (id: string, root: string) => of(id).some((s) => s.name === root) && of(id).some((s) => s.name === 'stt.inference');
+      expect(await waitFor(() => rooted(captionsId, 'WS /v1/audio/transcriptions') && rooted(realtimeId, 'WS /v1/realtime'), 10_000)).toBe(true);
+
+      // The online stream: its decoding requests (accepts that decoded a chunk, the finish) under the stream's root.
+      const online = of(captionsId);
+      const onlineRoot = online.find((s) => s.name === 'WS /v1/audio/transcriptions')!;
+      expect(onlineRoot.traceId).toBe(callerTraceId);
+      expect(onlineRoot.parentSpanId).toBe('b7ad6b7169203331');
+      expect(attribute(onlineRoot, 'stt.session_id')).toBe(captionsId);
+      expect(attribute(onlineRoot, 'websocket.close_code')).toBe('1000');
+      const onlineCalls = online.filter((s) => s.name === 'stt.recognize');
+      expect(onlineCalls.every((s) => s.parentSpanId === onlineRoot.spanId && attribute(s, 'stt.model') === 'online-zipformer')).toBe(true);
+      const ops = onlineCalls.map((s) => attribute(s, 'stt.stream_op'));
+      expect(ops.filter((op) => op === 'accept').length).toBeGreaterThan(5);
+      expect(ops).toContain('finish');
+      const callIds = new Set(onlineCalls.map((s) => s.spanId));
+      for (const name of ['stt.queue_wait', 'stt.inference']) {
+        const children = online.filter((s) => s.name === name);
+        expect(children.length).toBe(onlineCalls.length);
+        expect(children.every((s) => callIds.has(s.parentSpanId ?? ''))).toBe(true);
+      }
+
+      // The Realtime stream on the re-decoding model: partials (low) and the final (normal) under its root.
+      const redecoded = of(realtimeId);
+      const redecodedRoot = redecoded.find((s) => s.name === 'WS /v1/realtime')!;
+      expect(redecodedRoot.traceId).not.toBe(callerTraceId);
+      const calls = redecoded.filter((s) => s.name === 'stt.recognize');
+      expect(calls.every((s) => s.parentSpanId === redecodedRoot.spanId && attribute(s, 'stt.model') === 'nemo-ctc-en-conv-small')).toBe(true);
+      expect(new Set(calls.map((s) => attribute(s, 'stt.priority')))).toEqual(new Set(['low', 'normal']));
+      expect(redecoded.some((s) => s.name === 'stt.decoding')).toBe(true);
+      for (const s of [...online, ...redecoded]) expect(BigInt(s.endTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(s.startTimeUnixNano));
+    } finally {
+      await server.stop();
+      await receiver.close();
+      rmSync(modelsDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   test('with tracing off (OTEL_TRACES_ENABLED=false) nothing is sent, even with an endpoint set', async () => {
     const receiver = await startOtlpReceiver();
