@@ -1,8 +1,8 @@
-import OpenAI, { toFile } from 'openai';
 import WebSocket from 'ws';
 import { CaptionsClient, StreamClientError, type CaptionsFinalMessage, type CaptionsPartialMessage } from '../../src/client/captions-client';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
-import { characterErrorRate, wavBytes } from './helpers/audio';
+import { characterErrorRate } from './helpers/audio';
+import { fileTranscriptionText } from './helpers/file-transcription';
 import { startTestServer, type TestServer } from './helpers/test-server';
 import { sleep } from './helpers/ws-client';
 
@@ -15,8 +15,7 @@ describe('CaptionsClient', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ API_KEYS: KEY, MAX_STREAMS: '4' });
-    const openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: KEY, maxRetries: 0 });
-    fileText = (await openai.audio.transcriptions.create({ file: await toFile(wavBytes(speech.samples, 16000), 'a.wav'), model: 'whisper-1' })).text;
+    fileText = await fileTranscriptionText(server.url, speech.samples, { apiKey: KEY });
   });
   afterAll(() => server.close());
 

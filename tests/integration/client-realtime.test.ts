@@ -1,9 +1,9 @@
-import OpenAI, { toFile } from 'openai';
 import WebSocket from 'ws';
 import { resample } from '../../src/audio/resample';
 import { LOGPROBS_INCLUDE, RealtimeTranscriptionClient, StreamClientError, type RealtimeServerEvent } from '../../src/client/realtime-client';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
-import { characterErrorRate, wavBytes } from './helpers/audio';
+import { characterErrorRate } from './helpers/audio';
+import { fileTranscriptionText } from './helpers/file-transcription';
 import { startTestServer, type TestServer } from './helpers/test-server';
 import { sleep } from './helpers/ws-client';
 
@@ -16,8 +16,7 @@ describe('RealtimeTranscriptionClient', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ API_KEYS: KEY, MAX_STREAMS: '4' });
-    const openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: KEY, maxRetries: 0 });
-    fileText = (await openai.audio.transcriptions.create({ file: await toFile(wavBytes(speech.samples, 16000), 'a.wav'), model: 'whisper-1' })).text;
+    fileText = await fileTranscriptionText(server.url, speech.samples, { apiKey: KEY });
   });
   afterAll(() => server.close());
 

@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { toFile } from 'openai';
 import { detectModelLayout, type ModelLayout } from '../../src/model/model-layout';
 import { voicedSpan } from '../../src/model/moonshine/estimated-token-times';
 import { loadModel, recognizeWith, type AcousticModel } from '../../src/model/offline-recognizer';
 import { sherpaDecode, sherpaRecognizer, type SherpaRecognizer } from '../../scripts/bench/sherpa-reference';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
-import { wavBytes } from './helpers/audio';
+import { fileTranscriptionText } from './helpers/file-transcription';
 import { serveModelFolder, transcribeVerbose, type ServedModelFolder } from './helpers/served-model-folder';
 import { spaced, squash } from './helpers/sherpa-text';
 import { clipRows, testClips } from './helpers/test-clips';
@@ -105,9 +104,9 @@ describe('a Moonshine model behind the real HTTP server', () => {
     expect(words[words.length - 1].end).toBeLessThanOrEqual(clip.samples.length / 16000 + 0.01);
   });
   test('live captions over WebSocket: finals are the file transcription, words timed inside them', async () => {
-    const { server, client } = served;
+    const { server } = served;
     const speech = loadSpeechFixture();
-    const fileText = (await client.audio.transcriptions.create({ file: await toFile(wavBytes(speech.samples, 16000), 'a.wav'), model: 'moonshine-tiny' })).text;
+    const fileText = await fileTranscriptionText(server.url, speech.samples, { model: 'moonshine-tiny' });
     const s = new RecordingSocket(`${server.url.replace(/^http/, 'ws')}/v1/audio/transcriptions?model=moonshine-tiny`);
     await s.opened;
     await s.waitForType('ready');

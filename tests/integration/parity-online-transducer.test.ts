@@ -1,14 +1,13 @@
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import OpenAI, { toFile } from 'openai';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { GREEDY_DECODING } from '../../src/model/decoding';
 import { detectModelLayout, type ModelLayout } from '../../src/model/model-layout';
 import { isOnlineModel, type OnlineAcousticModel, type OnlineSegment } from '../../src/model/online-acoustic-model';
 import { loadModel, recognizeWith } from '../../src/model/offline-recognizer';
 import { TAIL_PADDING_SEC } from '../../src/model/online-transducer/online-transducer-stream';
-import { wavBytes } from './helpers/audio';
+import { fileTranscriptionText } from './helpers/file-transcription';
 import { squash } from './helpers/sherpa-text';
 import { clipRows, testClips } from './helpers/test-clips';
 import { REPO_ROOT, startTestServer, type TestServer } from './helpers/test-server';
@@ -160,9 +159,8 @@ describe('streaming Zipformer transducer: live captions through the real server'
     modelsDir = mkdtempSync(path.join(os.tmpdir(), 'online-models-'));
     symlinkSync(MODEL_DIR, path.join(modelsDir, MODEL_ID));
     server = await startTestServer({ MODELS_DIR: modelsDir, MAX_STREAMS: '4' });
-    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const before = server.services.pool.streamStats;
-    fileText = (await client.audio.transcriptions.create({ file: await toFile(wavBytes(speech.samples, 16000), 'a.wav'), model: MODEL_ID })).text;
+    fileText = await fileTranscriptionText(server.url, speech.samples, { model: MODEL_ID });
     // The file went through one stream too, every sample once.
     const after = server.services.pool.streamStats;
     expect(after.opened - before.opened).toBe(1);

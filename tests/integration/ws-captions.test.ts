@@ -1,7 +1,7 @@
-import OpenAI, { toFile } from 'openai';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { resample } from '../../src/audio/resample';
-import { normalizeText, wavBytes, characterErrorRate } from './helpers/audio';
+import { normalizeText, characterErrorRate } from './helpers/audio';
+import { fileTranscriptionText } from './helpers/file-transcription';
 import { startTestServer, type TestServer } from './helpers/test-server';
 import { pcm16Bytes, RecordingSocket, sleep, streamChunks } from './helpers/ws-client';
 
@@ -16,8 +16,7 @@ describe('WebSocket live captions', () => {
   beforeAll(async () => {
     server = await startTestServer({ MAX_STREAMS: '4', STREAM_IDLE_TIMEOUT_SEC: '2', MAX_WS_MESSAGE_BYTES: '65536' });
     wsUrl = server.url.replace(/^http/, 'ws') + '/v1/audio/transcriptions';
-    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
-    fileText = (await client.audio.transcriptions.create({ file: await toFile(wavBytes(speech.samples, 16000), 'a.wav'), model: 'whisper-1' })).text;
+    fileText = await fileTranscriptionText(server.url, speech.samples);
   });
   afterAll(() => server.close());
 
