@@ -13,93 +13,13 @@
  */
 import path from 'node:path';
 import pino from 'pino';
-import WebSocket from 'ws';
 import { parseConfig } from '../../src/config';
 import { startServer } from '../../src/server';
 import { Services } from '../../src/services';
-import { DEFAULT_STREAMING_CONFIG } from '../../src/streaming/streaming-config';
-import { readFileSync } from 'node:fs';
-import { decodeWav } from '../../src/audio/wav';
-import { wavBytesForBench } from './wav-bytes';
 import { percentile, REPO_ROOT } from './bench-util';
+import { benchClip, firstWordsOf, SILENCE_MS, streamOnce } from './streaming-client';
 
 const MODELS_DIR = process.env.BENCH_MODELS_DIR ?? path.join(REPO_ROOT, 'models');
-const SILENCE_MS = DEFAULT_STREAMING_CONFIG.vad.minSilenceMs;
-
-interface Clip {
-  samples: Float32Array;
-  /** Speech spans in seconds. */
-  speech: { startSec: number; endSec: number }[];
-}
-
-/** The fixture three times with 1 s of silence after each copy: six utterances with known boundaries. */
-function clip(): Clip {
-  const dir = path.join(REPO_ROOT, 'tests', 'fixtures');
-  const f = {
-    samples: decodeWav(readFileSync(path.join(dir, 'speech-two-utterances.wav'))).samples,
-    speech: (JSON.parse(readFileSync(path.join(dir, 'speech-two-utterances.json'), 'utf8')) as { speech: { startSample: number; endSample: number }[] }).speech,
-  };
-  const gap = 16000;
-  const period = f.samples.length + gap;
-  const samples = new Float32Array(period * 3);
-  const speech: Clip['speech'] = [];
-  for (let k = 0; k < 3; k++) {
-    samples.set(f.samples, k * period);
-    for (const s of f.speech) speech.push({ startSec: (k * period + s.startSample) / 16000, endSec: (k * period + s.endSample) / 16000 });
-  }
-  return { samples, speech };
-}
-
-interface RunResult {
-  firstPartialMs: number[];
-  finalMs: number[];
-  refused: number;
-}
-
-async function streamOnce(wsUrl: string, c: Clip, chunkMs: number, firstWords: { startSec: number; endSec: number }[]): Promise<RunResult> {
-  const ws = new WebSocket(wsUrl);
-  await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-  const result: RunResult = { firstPartialMs: [], finalMs: [], refused: 0 };
-  const seen = new Set<number>();
-  const finals: number[] = [];
-  let t0 = 0;
-  const chunkSamples = (16000 * chunkMs) / 1000;
-  const sentAt = (sec: number) => t0 + Math.ceil((sec * 1000) / chunkMs) * chunkMs;
-  ws.on('message', (data) => {
-    const m = JSON.parse(data.toString()) as { type: string; code?: string; words?: { word: string; start: number; end: number }[] };
-    const now = performance.now();
-    if (m.type === 'error' && m.code === 'stream_lagging') result.refused++;
-    if ((m.type === 'partial' || m.type === 'final') && m.words) {
-      // A reference word has appeared once some hypothesis holds a word over the same stretch of audio
-      // (by time, not spelling: a small model may spell it differently from one pass to the next).
-      firstWords.forEach((w, i) => {
-        if (seen.has(i)) return;
-        // ...and reaches the word's end (within two 40 ms frames): the whole word, not a fragment of it.
-        if (m.words!.some((h) => h.start < w.endSec && h.end > w.startSec && h.end >= w.endSec - 0.08)) {
-          seen.add(i);
-          result.firstPartialMs.push(now - sentAt(w.endSec));
-        }
-      });
-    }
-    if (m.type === 'final') finals.push(now);
-  });
-  const done = new Promise((resolve) => ws.once('close', resolve));
-  const pcm = wavBytesForBench(c.samples).subarray(44);
-  t0 = performance.now();
-  for (let k = 0; k * chunkSamples < c.samples.length; k++) {
-    const due = t0 + (k + 1) * chunkMs;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    ws.send(pcm.subarray(k * chunkSamples * 2, (k + 1) * chunkSamples * 2));
-  }
-  ws.send(JSON.stringify({ type: 'end' }));
-  await done;
-  // Pair finals with utterances in order (finals arrive in order, one per utterance).
-  c.speech.forEach((s, i) => {
-    if (finals[i] !== undefined) result.finalMs.push(finals[i] - sentAt(s.endSec) - SILENCE_MS);
-  });
-  return result;
-}
 
 async function main(): Promise<void> {
   // Stream counts to try: 1, 2, 4, … up to BENCH_MAX_STREAMS, or an explicit list (BENCH_STREAM_COUNTS=96,128).
@@ -116,19 +36,10 @@ async function main(): Promise<void> {
   const services = new Services(config, pino({ level: 'silent' }));
   const server = await startServer(services, 0, '127.0.0.1');
   await services.start();
-  const c = clip();
+  const c = benchClip();
   const wsUrl = server.url.replace('http', 'ws') + '/v1/audio/transcriptions';
-
   // Word times from the file transcription of the same audio; the first word of each utterance.
-  const form = new FormData();
-  form.append('file', new Blob([wavBytesForBench(c.samples)], { type: 'audio/wav' }), 'clip.wav');
-  form.append('response_format', 'verbose_json');
-  form.append('timestamp_granularities[]', 'word');
-  const verbose = (await (await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', body: form })).json()) as { words: { word: string; start: number; end: number }[] };
-  const firstWords = c.speech
-    .map((s) => verbose.words.find((w) => w.start >= s.startSec - 0.3 && w.start < s.endSec))
-    .filter((w): w is { word: string; start: number; end: number } => Boolean(w))
-    .map((w) => ({ startSec: w.start, endSec: w.end }));
+  const firstWords = await firstWordsOf(server.url, c);
   console.log(`model ${services.registry.defaultId}; clip ${(c.samples.length / 16000).toFixed(1)} s, ${c.speech.length} utterances; VAD silence window ${SILENCE_MS} ms; update interval ${config.streamUpdateIntervalMs} ms\n`);
   console.log('chunk ms  first-partial p50/p95 ms  final-minus-silence p50/p95 ms');
   for (const chunkMs of [20, 50, 100]) {

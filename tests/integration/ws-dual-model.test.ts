@@ -5,6 +5,7 @@ import OpenAI, { toFile } from 'openai';
 import pino from 'pino';
 import { parseConfig } from '../../src/config';
 import { Services } from '../../src/services';
+import { resample } from '../../src/audio/resample';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { normalizeText, wavBytes } from './helpers/audio';
 import { MODELS_DIR, REPO_ROOT, startTestServer, type TestServer } from './helpers/test-server';
@@ -103,6 +104,22 @@ describe(`dual-model live captions: partials from ${PARTIAL}, finals from ${FINA
       if (added) expect(finalModelWords).toContain(added);
     });
   }, 90_000);
+
+  test('Realtime, manual commit: the deltas while speaking and the final\'s add up to the completed transcript', async () => {
+    const s = new RecordingSocket(`${server.url.replace(/^http/, 'ws')}/v1/realtime?intent=transcription`);
+    await s.opened;
+    s.sendJson({ type: 'transcription_session.update', session: { input_audio_transcription: { model: FINAL }, turn_detection: null } });
+    await s.waitForType('transcription_session.updated');
+    const pcm24k = pcm16Bytes(resample(speech.samples.subarray(0, speech.speech[0].endSample + 4000), 16000, 24000));
+    await streamChunks((c) => s.sendJson({ type: 'input_audio_buffer.append', audio: c.toString('base64') }), pcm24k, 48, 50, 2);
+    s.sendJson({ type: 'input_audio_buffer.commit' });
+    const done = await s.waitForType('conversation.item.input_audio_transcription.completed', 30_000);
+    expect(s.ofType('error')).toEqual([]);
+    const deltas = s.ofType('conversation.item.input_audio_transcription.delta').map((m) => m.delta as string);
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe(done.transcript);
+    s.ws.close();
+  }, 60_000);
 
   test('a stream on the partial model itself runs on it alone (as without STREAM_PARTIAL_MODEL)', async () => {
     const before = await modelRuns(server.url);
