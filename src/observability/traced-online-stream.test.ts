@@ -1,30 +1,6 @@
 import type { OnlineRecognizerStream, StreamSegmentResult } from '../model/online-recognizer-stream';
-import type { SpanAttributes, TraceSpan } from './trace-span';
 import { TracedOnlineStream, tracedOnlineStream } from './traced-online-stream';
-
-interface Recorded {
-  name: string;
-  startMs: number;
-  endMs: number;
-  parent: string;
-  error?: unknown;
-  attributes?: SpanAttributes;
-}
-
-/** A TraceSpan that writes down what is recorded under it. */
-function recordingSpan(name: string, log: Recorded[]): TraceSpan {
-  return {
-    record(child, startMs, endMs, attributes, error) {
-      log.push({ name: child, startMs, endMs, parent: name, error, attributes });
-      return recordingSpan(child, log);
-    },
-    start: () => {
-      throw new Error('not used');
-    },
-    setAttributes: () => undefined,
-    end: () => undefined,
-  };
-}
+import { recordingSpan, type RecordedSpan } from '../../tests/unit/observability/recording-span';
 
 const segment = (decodedSec: number, inferenceMs?: number): StreamSegmentResult => ({ segment: 0, startSec: 0, text: 'hi', words: [], tokens: [], decodedSec, inferenceMs });
 const later = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
@@ -38,7 +14,7 @@ function streamAnswering(answers: (() => Promise<StreamSegmentResult>)[]): Onlin
 
 describe('TracedOnlineStream', () => {
   test('a call that decoded audio is a recognition: the call, split into queue wait and the worker time', async () => {
-    const log: Recorded[] = [];
+    const log: RecordedSpan[] = [];
     const inner = streamAnswering([() => later(40, segment(0.64, 15))]);
     const traced = new TracedOnlineStream(inner, 'online', recordingSpan('root', log));
     expect((await traced.accept(new Float32Array(8000))).text).toBe('hi');
@@ -52,7 +28,7 @@ describe('TracedOnlineStream', () => {
   });
 
   test('an accept that only buffered samples leaves no span; endpoints and the finish always do', async () => {
-    const log: Recorded[] = [];
+    const log: RecordedSpan[] = [];
     const inner = streamAnswering([async () => segment(0.32, 3), async () => segment(0.32, 0.1), async () => segment(0.32, 0.2), async () => segment(1.2, 9)]);
     const traced = tracedOnlineStream(inner, 'online', recordingSpan('root', log));
     await traced.accept(new Float32Array(5120));
@@ -65,7 +41,7 @@ describe('TracedOnlineStream', () => {
   });
 
   test('a failed call is recorded with its error and rethrown', async () => {
-    const log: Recorded[] = [];
+    const log: RecordedSpan[] = [];
     const failure = new Error('worker stopped');
     const traced = new TracedOnlineStream(streamAnswering([() => Promise.reject(failure)]), 'online', recordingSpan('root', log));
     await expect(traced.finish()).rejects.toBe(failure);

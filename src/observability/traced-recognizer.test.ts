@@ -1,30 +1,6 @@
 import type { RecognitionResult, Recognizer } from '../model/recognizer';
-import type { SpanAttributes, TraceSpan } from './trace-span';
 import { TracedRecognizer } from './traced-recognizer';
-
-interface Recorded {
-  name: string;
-  startMs: number;
-  endMs: number;
-  parent: string;
-  error?: unknown;
-  attributes?: SpanAttributes;
-}
-
-/** A TraceSpan that writes down what is recorded under it. */
-function recordingSpan(name: string, log: Recorded[]): TraceSpan {
-  return {
-    record(child, startMs, endMs, attributes, error) {
-      log.push({ name: child, startMs, endMs, parent: name, error, attributes });
-      return recordingSpan(child, log);
-    },
-    start: () => {
-      throw new Error('not used');
-    },
-    setAttributes: () => undefined,
-    end: () => undefined,
-  };
-}
+import { recordingSpan, type RecordedSpan } from '../../tests/unit/observability/recording-span';
 
 const result = (timings?: RecognitionResult['timings']): RecognitionResult => ({ text: 'hi', words: [], durationSec: 1, tokens: [], timings });
 
@@ -34,7 +10,7 @@ function recognizerAnswering(answer: () => Promise<RecognitionResult>): Recogniz
 
 describe('TracedRecognizer', () => {
   test('splits a recognition into queue wait, inference, features and decoding', async () => {
-    const log: Recorded[] = [];
+    const log: RecordedSpan[] = [];
     const inner = recognizerAnswering(() => new Promise((resolve) => setTimeout(() => resolve(result({ inferenceMs: 20, featuresMs: 5, decodingMs: 14 })), 60)));
     const traced = new TracedRecognizer(inner, recordingSpan('root', log));
     expect((await traced.recognize(new Float32Array(8000), { priority: 'low' })).text).toBe('hi');
@@ -51,13 +27,13 @@ describe('TracedRecognizer', () => {
   });
 
   test('without timings only the call is recorded', async () => {
-    const log: Recorded[] = [];
+    const log: RecordedSpan[] = [];
     await new TracedRecognizer(recognizerAnswering(async () => result()), recordingSpan('root', log)).recognize(new Float32Array(16));
     expect(log.map((r) => r.name)).toEqual(['stt.recognize']);
   });
 
   test('a failed recognition is recorded with its error and rethrown', async () => {
-    const log: Recorded[] = [];
+    const log: RecordedSpan[] = [];
     const failure = new Error('queue full');
     const traced = new TracedRecognizer(recognizerAnswering(() => Promise.reject(failure)), recordingSpan('root', log));
     await expect(traced.recognize(new Float32Array(16))).rejects.toBe(failure);
