@@ -3,7 +3,8 @@
  * the real server in this process: N concurrent streams at real time (50 ms chunks) of the bench clip on
  *   - single: the final model makes partials and finals;
  *   - dual:   the partial model makes the partials, the final model the finals (the stable prefix kept).
- * Per side: first-partial latency and final latency (as bench:streaming measures them), CPU per stream (the
+ * Per side: first-partial latency (against word times from a file transcription by the model that makes the
+ * side's partials) and final latency (as bench:streaming measures them), CPU per stream (the
  * process's CPU time, workers included, over the streaming phase / stream-seconds of audio), the WER of the
  * finals against the clip's script, and the share of final words the final model contributed (the rest is the
  * stable prefix the partials had sent). Sides run in rotating order (single-dual, dual-single, ...), each on a
@@ -45,7 +46,8 @@ async function runSide(side: Side, c: Clip): Promise<{ runs: StreamRun[]; cpuPer
   const server = await startServer(services, 0, '127.0.0.1');
   await services.start();
   try {
-    const firstWords = await firstWordsOf(server.url, c);
+    // Reference word times from the model that makes the partials (models place word edges differently).
+    const firstWords = await firstWordsOf(server.url, c, side === 'dual' ? PARTIAL_MODEL : FINAL_MODEL);
     const wsUrl = `${server.url.replace('http', 'ws')}/v1/audio/transcriptions`;
     const cpu0 = process.cpuUsage();
     const runs = await Promise.all(Array.from({ length: STREAMS }, () => streamOnce(wsUrl, c, 50, firstWords)));

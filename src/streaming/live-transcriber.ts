@@ -3,7 +3,8 @@ import type { FinalEvent } from './streaming-events';
 /**
  * What a live session drives, whatever the model: StreamingTranscriber (re-decodes a growing window for
  * partials, decodes the whole utterance for its final, LocalAgreement between) or OnlineStreamingTranscriber
- * (an online model decodes each sample once, from state; partials and finals come straight from its decoder).
+ * (an online model decodes each sample once, from state; partials and finals come straight from its decoder),
+ * or DualModelTranscriber around either (partials from STREAM_PARTIAL_MODEL, finals from the stream's model).
  * Audio is 16 kHz mono float32 (stream-input.ts); events go to the `onEvent` the transcriber was built with.
  */
 export interface LiveTranscriber {

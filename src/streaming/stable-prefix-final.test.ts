@@ -21,7 +21,9 @@ describe('wordsAfterStablePrefix', () => {
     ['the models disagree on the prefix\'s words: the prefix stays, the rest follows', 'i@0.5-0.6 scream@0.65-1.0', 'ice@0.5-0.65 cream@0.75-1.0 today@1.1-1.5', 'today'],
     ['edges a frame apart: the final model\'s copy of the last word ends later', 'hello@0.6-1.0', 'hello@0.62-1.04 world@1.08-1.4', 'world'],
     ['the next word starts a little before the prefix ends', 'hello@0.6-1.0', 'hello@0.6-0.92 world@0.96-1.4', 'world'],
-    ['the same word heard later by the final model (it overlaps the prefix): not repeated', 'hello@0.6-1.0', 'hello@0.9-1.2 world@1.3-1.6', 'world'],
+    ['the same word heard later by the final model (it overlaps the prefix): not repeated', 'hello@0.6-1.0', 'hello@0.95-1.2 world@1.3-1.6', 'world'],
+    ['a word the partials committed cut short is not followed by the final model\'s whole word', 'brown@1.0-1.3 for@1.4-1.55', 'brown@1.0-1.3 fox@1.4-1.8', ''],
+    ['...nor by a whole word that starts within it', 'brown@1.0-1.3 for@1.4-1.55', 'brown@1.0-1.3 forks@1.42-1.8 testing@2.5-2.9', 'testing'],
     ['a real repeat after the prefix is kept', 'very@0.6-1.0', 'very@0.6-1.0 very@1.1-1.4 good@1.5-1.8', 'very good'],
     ['the final model heard nothing after the prefix', 'one@0.1-0.4 two@0.5-0.8', 'one@0.1-0.4', ''],
     ['the final model heard nothing at all', 'one@0.1-0.4', '', ''],
@@ -29,14 +31,13 @@ describe('wordsAfterStablePrefix', () => {
     expect(text(wordsAfterStablePrefix(w(stable), w(final)))).toBe(expected);
   });
 
-  test('the tolerance decides a word straddling the prefix end', () => {
+  test('the tolerance decides a word starting just before the prefix ends', () => {
     const stable = w('one@0.1-1.0');
-    const late = w('one@0.1-0.7 two@0.84-1.1'); // middle 0.97 s
-    expect(text(wordsAfterStablePrefix(stable, late, { toleranceSec: 0.04 }))).toBe('two');
-    expect(text(wordsAfterStablePrefix(stable, late, { toleranceSec: 0 }))).toBe('');
-    const early = w('one@0.1-0.7 two@0.8-1.1'); // middle 0.95 s
-    expect(text(wordsAfterStablePrefix(stable, early))).toBe('');
-    expect(text(wordsAfterStablePrefix(stable, early, { toleranceSec: 0.1 }))).toBe('two');
+    const next = w('one@0.1-0.7 two@0.93-1.3');
+    expect(text(wordsAfterStablePrefix(stable, next))).toBe('two');
+    expect(text(wordsAfterStablePrefix(stable, next, { toleranceSec: 0.05 }))).toBe('');
+    expect(text(wordsAfterStablePrefix(stable, w('one@0.1-0.7 two@0.85-1.3')))).toBe('');
+    expect(text(wordsAfterStablePrefix(stable, w('one@0.1-0.7 two@0.85-1.3'), { toleranceSec: 0.2 }))).toBe('two');
   });
 });
 

@@ -42,7 +42,8 @@ export type FinalReason = 'silence' | 'max_length' | 'commit' | 'end';
 
 /**
  * The utterance's complete transcript, the whole utterance decoded at once: authoritative, and independent of
- * the partials (it may revise their words). Nothing of it changes afterwards.
+ * the partials (it may revise their words). Nothing of it changes afterwards. On two models (STREAM_PARTIAL_MODEL)
+ * it never revises them: it is the partials' stable text plus the final model's words after it (stable-prefix-final.ts).
  */
 export interface FinalEvent {
   type: 'final';
