@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { resample } from '../../../src/audio/resample';
 import { decodeWav } from '../../../src/audio/wav';
+import { SPEECH_FIXTURE_WAV } from '../../fixtures/speech-fixture';
 import { MODELS_DIR } from './test-server';
 
 /** One test clip: its file name and its samples at 16 kHz. */
@@ -9,9 +10,6 @@ export interface TestClip {
   name: string;
   samples: Float32Array;
 }
-
-/** The two-utterance speech fixture (tests/fixtures/speech-two-utterances.wav). */
-export const SPEECH_FIXTURE_WAV = path.join(__dirname, '..', '..', 'fixtures', 'speech-two-utterances.wav');
 
 /**
  * The clips the parity tests decode, resampled to 16 kHz: the model test data (`MODELS_DIR/testdata/*.wav`, in
