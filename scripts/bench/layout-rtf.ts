@@ -14,6 +14,7 @@
  * after a warm-up; features, model and search included.
  */
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { GREEDY_DECODING } from '../../src/model/decoding';
 import { detectModelLayout } from '../../src/model/model-layout';
@@ -21,7 +22,7 @@ import { loadModel, recognizeWith } from '../../src/model/offline-recognizer';
 import { isOnlineModel, type OnlineAcousticModel } from '../../src/model/online-acoustic-model';
 import type { AcousticModel } from '../../src/model/acoustic-model';
 import { median, speechClip } from './bench-util';
-import { ensureBuilt, onnxBytes, SYNTHETIC_LAYOUTS, syntheticInfo, type SyntheticLayout } from './synthetic-layouts';
+import { ensureBuilt, layoutKey, onnxBytes, SYNTHETIC_LAYOUTS, syntheticInfo, type SyntheticLayout } from './synthetic-layouts';
 
 const MODELS_DIR = process.env.BENCH_LAYOUT_MODELS_DIR ?? '/tmp/bench-models';
 const AUDIO_SEC = Number(process.env.BENCH_AUDIO_SEC ?? 60);
@@ -60,11 +61,11 @@ async function streamOnce(model: OnlineAcousticModel, audio: Float32Array): Prom
   return stream.result().tokens.length;
 }
 
-async function child(folder: string, threads: number): Promise<void> {
-  const entry = SYNTHETIC_LAYOUTS.find((e) => e.folder === folder);
-  if (!entry) throw new Error(`unknown layout folder ${folder}`);
-  const layout = detectModelLayout(path.join(MODELS_DIR, folder), entry.precision);
-  if ('error' in layout) throw new Error(`${folder}: ${layout.error}`);
+async function child(key: string, threads: number): Promise<void> {
+  const entry = SYNTHETIC_LAYOUTS.find((e) => layoutKey(e) === key);
+  if (!entry) throw new Error(`unknown layout ${key}`);
+  const layout = detectModelLayout(path.join(MODELS_DIR, entry.folder), entry.precision);
+  if ('error' in layout) throw new Error(`${key}: ${layout.error}`);
   const loadStarted = performance.now();
   const model = await loadModel(layout, { executionProvider: 'cpu', threads }, GREEDY_DECODING);
   const loadMs = performance.now() - loadStarted;
@@ -84,7 +85,7 @@ async function child(folder: string, threads: number): Promise<void> {
 
 function runChild(entry: SyntheticLayout, threads: number): ChildResult {
   const out = execFileSync(process.execPath, [__filename], {
-    env: { ...process.env, BENCH_LAYOUT_CHILD: `${entry.folder}:${threads}` },
+    env: { ...process.env, BENCH_LAYOUT_CHILD: `${layoutKey(entry)}:${threads}` },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 16 * 1024 * 1024,
@@ -96,7 +97,7 @@ function runChild(entry: SyntheticLayout, threads: number): ChildResult {
 
 function main(): void {
   const wanted = process.env.BENCH_LAYOUTS?.split(',');
-  const entries = SYNTHETIC_LAYOUTS.filter((e) => !wanted || wanted.includes(e.folder));
+  const entries = SYNTHETIC_LAYOUTS.filter((e) => !wanted || wanted.includes(e.folder) || wanted.includes(layoutKey(e)));
   const { audio, segments } = benchAudio();
   console.log(
     `audio: ${(audio.length / 16000).toFixed(0)} s of speech; offline layouts get ${segments.length} utterances of <= ${SEGMENT_SEC} s, ` +
@@ -104,7 +105,10 @@ function main(): void {
   );
   const header = ['model (random weights, published size)', 'layout', 'precision', 'params (M)', 'ONNX (MB)', ...THREADS.map((t) => `RTF ${t} thr`), 'tokens/s', 'load s', 'peak RSS (MB)'];
   const rows: string[][] = [];
+  const startedAt = new Date().toISOString();
+  const loads: number[] = [];
   for (const entry of entries) {
+    loads.push(loadavg()[0]);
     const dir = ensureBuilt(entry, MODELS_DIR);
     const info = syntheticInfo(dir);
     const results = THREADS.map((t) => runChild(entry, t));
@@ -122,7 +126,8 @@ function main(): void {
     rows.push(row);
     console.log(row.join(' | '));
   }
-  console.log('');
+  loads.push(loadavg()[0]);
+  console.log(`\n${startedAt} to ${new Date().toISOString()}; 1-minute load average before each model and at the end: ${loads.map((l) => l.toFixed(1)).join(', ')}\n`);
   console.log(`| ${header.join(' | ')} |`);
   console.log(`|${header.map(() => '---').join('|')}|`);
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
@@ -130,8 +135,8 @@ function main(): void {
 
 const childSpec = process.env.BENCH_LAYOUT_CHILD;
 if (childSpec) {
-  const [folder, threads] = childSpec.split(':');
-  child(folder, Number(threads)).catch((err) => {
+  const [key, threads] = childSpec.split(':');
+  child(key, Number(threads)).catch((err) => {
     console.error(err);
     process.exit(1);
   });

@@ -25,7 +25,7 @@ export interface SyntheticLayout {
 
 const PY = (script: string, ...args: string[]) => [path.join(REPO_ROOT, 'scripts', 'bench', script), ...args];
 
-export const SYNTHETIC_LAYOUTS: SyntheticLayout[] = [
+const LAYOUTS: SyntheticLayout[] = [
   { name: 'parakeet-tdt_ctc-110m (CTC)', layout: 'NeMo CTC', folder: 'parakeet-ctc-110m', build: PY('make-synthetic-nemo.py', 'parakeet-tdt_ctc-110m'), precision: 'int8', streaming: false },
   { name: 'parakeet-tdt-0.6b-v2', layout: 'NeMo transducer (TDT)', folder: 'parakeet-tdt-0.6b-v2', build: PY('make-synthetic-nemo.py', 'parakeet-tdt-0.6b-v2'), precision: 'int8', streaming: false },
   { name: 'zipformer-en-2023-06-26', layout: 'Zipformer transducer (offline)', folder: 'zipformer-en', build: PY('make-synthetic-zipformer.py', 'offline'), precision: 'fp32', streaming: false },
@@ -35,6 +35,14 @@ export const SYNTHETIC_LAYOUTS: SyntheticLayout[] = [
   { name: 'whisper-tiny', layout: 'Whisper', folder: 'whisper-tiny', build: PY('make-synthetic-whisper.py', 'tiny'), precision: 'fp32', streaming: false },
   { name: 'whisper-base', layout: 'Whisper', folder: 'whisper-base', build: PY('make-synthetic-whisper.py', 'base'), precision: 'fp32', streaming: false },
 ];
+
+/** Every model as users run it by default, then the fp32-default ones again with MODEL_PRECISION=int8. */
+export const SYNTHETIC_LAYOUTS: SyntheticLayout[] = [...LAYOUTS, ...LAYOUTS.filter((e) => e.precision === 'fp32').map((e) => ({ ...e, precision: 'int8' as const }))];
+
+/** A row's key: folder and precision (BENCH_LAYOUTS takes folders or keys). */
+export function layoutKey(entry: SyntheticLayout): string {
+  return `${entry.folder}@${entry.precision}`;
+}
 
 /** Builds the model unless its folder is there (the generators write `synthetic.txt` last). */
 export function ensureBuilt(entry: SyntheticLayout, modelsDir: string): string {
