@@ -177,6 +177,36 @@ describe('DualModelTranscriber over an online partial model', () => {
     expectStableOnlyGrows(events);
   });
 
+  test('the audio kept for the final model stays bounded: long speech is finalized at the maximum length, each final decoded over its own span', async () => {
+    const bounded: StreamingTranscriberConfig = { ...manual, maxUtteranceSec: 5, maxBufferedSec: 13 };
+    const finalModel = new ScriptedRecognizer(wordsFrom('one two three four five six seven eight nine ten', 0.05));
+    const events: StreamingEvent[] = [];
+    const transcriber = new DualModelTranscriber(
+      {
+        createPartialTranscriber: (onEvent) => new OnlineStreamingTranscriber({ stream: new FakeOnlineStream(), onEvent }, bounded),
+        finalRecognizer: finalModel,
+        onEvent: (e) => events.push(e),
+      },
+      bounded,
+    );
+    await feed(transcriber, 0, 40); // three times the buffer
+    await transcriber.end();
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    const out = finals(events);
+    expect(out.length).toBeGreaterThanOrEqual(7);
+    expect(out.slice(0, -1).every((f) => f.reason === 'max_length')).toBe(true);
+    // The final at the end covers no audio (the stream ended right at a split): nothing to decode.
+    const spans = out.filter((f) => f.endSec > f.startSec);
+    expect(spans.length).toBeGreaterThanOrEqual(out.length - 1);
+    expect(finalModel.calls).toHaveLength(spans.length);
+    spans.forEach((f, i) => {
+      expect(finalModel.calls[i].startSample).toBe(Math.round(f.startSec * RATE));
+      expect(finalModel.calls[i].endSample).toBe(Math.round(f.endSec * RATE));
+      expect(f.endSec - f.startSec).toBeLessThanOrEqual(5.2);
+    });
+    expectStableOnlyGrows(events);
+  });
+
   test('a failed final decode is an error event for that utterance, and commit rejects', async () => {
     const finalModel = new ScriptedRecognizer(wordsFrom('one two', 0.05));
     finalModel.failWith = new ApiError(503, 'busy', { code: 'inference_queue_full' });

@@ -111,6 +111,24 @@ describe('OnlineStreamingTranscriber', () => {
     expect(stream.acceptedSamples).toBe(3.5 * 16000);
   });
 
+  test('an utterance ended at the maximum length: the next one\'s partials start from its own segment (no stale words, nothing retracted)', async () => {
+    const { events, transcriber } = run({ ...manual, maxUtteranceSec: 2, maxBufferedSec: 10 });
+    for (let i = 0; i < 50; i++) transcriber.pushAudio(tone(0.1));
+    await transcriber.end();
+    const finals = events.filter((e) => e.type === 'final');
+    expect(finals.length).toBeGreaterThanOrEqual(2);
+    expect(finals[0]).toMatchObject({ reason: 'max_length', utteranceIndex: 0 });
+    const stable = new Map<number, string>();
+    for (const e of events) {
+      if (e.type !== 'partial') continue;
+      // Words of utterance k are the fake model's segment-k words (w<k>.<n>).
+      expect(e.words.every((w) => w.word.startsWith(`w${e.utteranceIndex}.`))).toBe(true);
+      expect(e.stableText.startsWith(stable.get(e.utteranceIndex) ?? '')).toBe(true);
+      stable.set(e.utteranceIndex, e.stableText);
+    }
+    expect(stable.size).toBeGreaterThanOrEqual(2);
+  });
+
   test('a stream whose worker stopped: one error event, then the transcriber is closed (no hang)', async () => {
     const { stream, events, transcriber } = run(manual);
     stream.failWith = new ApiError(500, 'The inference worker holding this stream stopped.', { code: 'inference_failed' });

@@ -57,6 +57,8 @@ export class OnlineStreamingTranscriber implements LiveTranscriber {
   private dropSegment = false;
   private readonly tasks = new SerialTasks();
   private state: 'open' | 'ending' | 'closed' = 'open';
+  /** Finals made so far: a step's model result from before one belongs to the segment that ended. */
+  private finalizeCount = 0;
 
   constructor(
     private readonly deps: OnlineStreamingTranscriberDeps,
@@ -182,11 +184,13 @@ export class OnlineStreamingTranscriber implements LiveTranscriber {
       const result = await this.feed(start + step, block);
       if (!result) return;
       if (this.segmenter !== segmenter) continue; // cleared meanwhile: these VAD results are for dropped audio
+      const finalsBefore = this.finalizeCount;
       for (const probability of probabilities ?? []) {
         for (const event of this.segmenter.push(probability)) await this.onVadEvent(event);
       }
       await this.checkMaxLength();
-      this.emitPartial(result);
+      // After a final in this step the result is the ended segment's: not a partial of the next utterance.
+      if (this.finalizeCount === finalsBefore) this.emitPartial(result);
     }
   }
 
@@ -257,6 +261,7 @@ export class OnlineStreamingTranscriber implements LiveTranscriber {
     let utterance = this.utterance;
     this.utterance = null;
     if (this.config.turnDetection === 'manual' && !finishing && this.ring.endSample > endSample) this.openUtterance(endSample);
+    this.finalizeCount++;
     const result = await this.modelCall((stream) => (finishing ? stream.finish() : stream.endpoint()));
     if (!result || this.state === 'closed') return null;
     const words = this.toStreamTime(result.words);
