@@ -57,7 +57,7 @@ def write(module, args, path, meta, **kw):
     return params
 
 
-def calibrate_blank(z, decoder, joiner, tokens_per_frame):
+def calibrate_blank(enc, decoder, joiner, tokens_per_frame):
     """Sets the joiner's blank bias so that about `tokens_per_frame` of the encoder frames emit a token (random
     weights emit one nearly every frame; real speech is about 3 tokens a second at 25 frames a second)."""
     clips = []
@@ -68,9 +68,14 @@ def calibrate_blank(z, decoder, joiner, tokens_per_frame):
     feats = torch.from_numpy(features.kaldi_fbank(np.concatenate(clips))).unsqueeze(0)
     with torch.no_grad():
         decoder.out.weight.mul_(0.1)  # the context sways the joiner little, so the rate holds once tokens come
-        h, _ = z.embed(feats)
-        enc_out, _ = z.run_stacks(h)
-        enc_out = enc_out[0]  # (T, joiner_dim)
+        if isinstance(enc, StreamingEncoder):  # chunk by chunk from the initial state, as the service runs it
+            states, pieces = enc.init_states(), []
+            for start in range(0, feats.shape[1] - CFG["T"], CFG["decode_chunk_len"]):
+                out, *states = enc(feats[:, start:start + CFG["T"]], *states)
+                pieces.append(out)
+            enc_out = torch.cat(pieces, dim=1)[0]
+        else:
+            enc_out = enc(feats, torch.tensor([feats.shape[1]]))[0][0]  # (T, joiner_dim)
         # contexts of blanks (before the first token) and of tokens (after)
         contexts = torch.cat([torch.zeros(enc_out.shape[0], CONTEXT, dtype=torch.int64),
                               torch.randint(1, VOCAB, (enc_out.shape[0], CONTEXT))])
@@ -93,7 +98,7 @@ def main():
     info = {"model_author": "onnx-stt-server scripts/bench/make-synthetic-zipformer.py", "version": "1",
             "comment": "random weights at the size of sherpa-onnx-*zipformer-en-2023-06-26; for timing only"}
     enc = (OfflineEncoder(CFG) if a.kind == "offline" else StreamingEncoder(CFG)).eval()
-    calibrate_blank(enc.z, decoder, joiner, 3.0 / 25)
+    calibrate_blank(enc, decoder, joiner, 3.0 / 25)
     if a.kind == "offline":
         total = write(enc, (torch.randn(1, 400, 80), torch.tensor([400])), os.path.join(a.out, f"encoder-{suffix}.onnx"),
                       {**info, "model_type": "zipformer2"}, input_names=["x", "x_lens"], output_names=["encoder_out", "encoder_out_lens"],
