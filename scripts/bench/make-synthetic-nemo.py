@@ -4,6 +4,7 @@ code (scripts/bench/layout-rtf.ts). They transcribe nothing; only their cost is 
 
   /usr/bin/python3 scripts/bench/make-synthetic-nemo.py parakeet-tdt-0.6b-v2 /tmp/bench-models/parakeet-tdt-0.6b-v2
   /usr/bin/python3 scripts/bench/make-synthetic-nemo.py parakeet-tdt_ctc-110m /tmp/bench-models/parakeet-ctc-110m
+  /usr/bin/python3 scripts/bench/make-synthetic-nemo.py conformer-ctc-small /tmp/bench-models/conformer-ctc-small
 
 Sizes (FastConformer, as NeMo's configs and module dumps give them):
 - parakeet-tdt-0.6b-v2 (NeMo transducer, TDT): 128 mel bins, dw_striding 8x subsampling with 256 channels,
@@ -12,6 +13,9 @@ Sizes (FastConformer, as NeMo's configs and module dumps give them):
   encoder/decoder/joiner .int8.onnx (dynamic int8 as onnxruntime's quantize_dynamic writes it).
 - parakeet-tdt_ctc-110m (its CTC branch, NeMo CTC): 80 mel bins, 8x subsampling, 17 layers of d_model 512,
   8 heads, feed-forward 2048, conv kernel 9, 1024 tokens + blank; model.int8.onnx as the catalog's archive.
+- conformer-ctc-small (sherpa-onnx-nemo-ctc-en-conformer-small, NeMo stt_en_conformer_ctc_small): a Conformer
+  (not Fast): striding 4x subsampling with 176 channels, 16 layers of 176, 4 heads, feed-forward 704, kernel 31;
+  model.onnx and model.int8.onnx, as the archive.
 The interfaces and metadata are those of scripts/model/export_tiny_nemo_transducer.py (whose prediction network
 and joint modules are reused here) and of sherpa-onnx's NeMo CTC exports.
 """
@@ -37,6 +41,10 @@ PRESETS = {
                                  subsampling=8, vocab=1024, pred_hidden=640, pred_layers=2, joint=640, durations=5),
     "parakeet-tdt_ctc-110m": dict(kind="ctc", feat_in=80, d_model=512, layers=17, heads=8, ff_expansion=4, kernel=9,
                                   subsampling=8, vocab=1024),
+    # NeMo's conformer_ctc_bpe.yaml, "Small (13M)": striding 4x with d_model channels; 256 tokens is the config's
+    # advice for 4x subsampling (the published vocabulary size was not found; the head is 0.3% of the cost)
+    "conformer-ctc-small": dict(kind="ctc", feat_in=80, d_model=176, layers=16, heads=4, ff_expansion=4, kernel=31,
+                                subsampling=4, style="striding", channels=176, vocab=256, fp32=True),
 }
 
 
@@ -77,7 +85,7 @@ def main():
     torch.set_num_threads(1)
     os.makedirs(a.out, exist_ok=True)
     enc = ConformerEncoder(cfg["feat_in"], cfg["d_model"], cfg["layers"], cfg["heads"], cfg["ff_expansion"], cfg["kernel"],
-                           cfg["subsampling"]).eval()
+                           cfg["subsampling"], cfg.get("style", "dw_striding"), cfg.get("channels", 256)).eval()
     x = torch.randn(1, cfg["feat_in"], 400)
     length = torch.tensor([400])
     common = {"normalize_type": "per_feature", "subsampling_factor": cfg["subsampling"], "version": "1",
@@ -96,10 +104,15 @@ def main():
                 return torch.log_softmax(self.head(h), dim=1).transpose(1, 2)
 
         path = os.path.join(a.out, "model.int8.onnx")
+        meta = {**common, "model_type": "EncDecCTCModelBPE", "vocab_size": cfg["vocab"] + 1}
         model, total, tmp = export_int8(Ctc().eval(), (x, length), path, input_names=["audio_signal", "length"],
                                         output_names=["logprobs"],
                                         dynamic_axes={"audio_signal": {0: "N", 2: "T"}, "length": {0: "N"}, "logprobs": {0: "N", 1: "T"}})
-        finish(model, {**common, "model_type": "EncDecCTCModelBPE", "vocab_size": cfg["vocab"] + 1}, path, tmp)
+        if cfg.get("fp32"):  # the published archive holds model.onnx too
+            fp32 = onnx.load(os.path.join(tmp, "model.onnx"))
+            set_metadata(fp32, meta)
+            save(fp32, os.path.join(a.out, "model.onnx"))
+        finish(model, meta, path, tmp)
     else:
         vocab_blank = cfg["vocab"] + 1
         dec = tiny.Decoder(vocab_blank, cfg["pred_hidden"], cfg["pred_layers"]).eval()

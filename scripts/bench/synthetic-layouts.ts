@@ -27,6 +27,7 @@ const PY = (script: string, ...args: string[]) => [path.join(REPO_ROOT, 'scripts
 
 const LAYOUTS: SyntheticLayout[] = [
   { name: 'parakeet-tdt_ctc-110m (CTC)', layout: 'NeMo CTC', folder: 'parakeet-ctc-110m', build: PY('make-synthetic-nemo.py', 'parakeet-tdt_ctc-110m'), precision: 'int8', streaming: false },
+  { name: 'nemo-ctc-en-conformer-small', layout: 'NeMo CTC', folder: 'conformer-ctc-small', build: PY('make-synthetic-nemo.py', 'conformer-ctc-small'), precision: 'fp32', streaming: false },
   { name: 'parakeet-tdt-0.6b-v2', layout: 'NeMo transducer (TDT)', folder: 'parakeet-tdt-0.6b-v2', build: PY('make-synthetic-nemo.py', 'parakeet-tdt-0.6b-v2'), precision: 'int8', streaming: false },
   { name: 'zipformer-en-2023-06-26', layout: 'Zipformer transducer (offline)', folder: 'zipformer-en', build: PY('make-synthetic-zipformer.py', 'offline'), precision: 'fp32', streaming: false },
   { name: 'streaming-zipformer-en-2023-06-26', layout: 'streaming Zipformer transducer', folder: 'streaming-zipformer-en', build: PY('make-synthetic-zipformer.py', 'streaming'), precision: 'fp32', streaming: true },

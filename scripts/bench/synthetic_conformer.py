@@ -1,6 +1,6 @@
 """A NeMo (Fast)Conformer encoder at a published size, for timing only (random weights), as NeMo builds it:
-dw_striding conv subsampling (Conv2d 3x3 stride 2, then depthwise-separable stride-2 pairs, 256 channels, a
-Linear to d_model), then per layer: half-step feed-forward (SiLU, 4x), relative-position multi-head
+conv subsampling (FastConformer's dw_striding: Conv2d 3x3 stride 2, then depthwise-separable stride-2 pairs, 256
+channels; Conformer's striding: full Conv2d layers with d_model channels; a Linear to d_model), then per layer: half-step feed-forward (SiLU, 4x), relative-position multi-head
 self-attention (Transformer-XL style: linear_pos, pos_bias_u/v, rel_shift), the convolution module (pointwise
 d -> 2d, GLU, depthwise kernel k, BatchNorm, SiLU, pointwise), a second half-step feed-forward, LayerNorm.
 Pointwise convolutions are written as Linear layers (the same arithmetic) so int8 export quantizes them as
@@ -21,14 +21,20 @@ def strided_length(length, times):
     return length
 
 
-class DwStridingSubsampling(nn.Module):
-    def __init__(self, feat_in, d_model, factor, channels=256):
+class ConvSubsampling(nn.Module):
+    """NeMo's ConvSubsampling: `dw_striding` (FastConformer: one Conv2d, then depthwise-separable pairs) or
+    `striding` (Conformer: full Conv2d layers), each stride 2 in time and frequency."""
+
+    def __init__(self, feat_in, d_model, factor, channels, style):
         super().__init__()
         self.times = int(round(math.log2(factor)))
         layers = [nn.Conv2d(1, channels, 3, stride=2, padding=1), nn.ReLU()]
         for _ in range(self.times - 1):
-            layers += [nn.Conv2d(channels, channels, 3, stride=2, padding=1, groups=channels),
-                       nn.Conv2d(channels, channels, 1), nn.ReLU()]
+            if style == "dw_striding":
+                layers += [nn.Conv2d(channels, channels, 3, stride=2, padding=1, groups=channels),
+                           nn.Conv2d(channels, channels, 1), nn.ReLU()]
+            else:
+                layers += [nn.Conv2d(channels, channels, 3, stride=2, padding=1), nn.ReLU()]
         self.conv = nn.Sequential(*layers)
         freq = feat_in
         for _ in range(self.times):
@@ -124,10 +130,10 @@ def relative_positions(t, d):
 
 
 class ConformerEncoder(nn.Module):
-    def __init__(self, feat_in, d_model, layers, heads, ff_expansion, kernel, subsampling):
+    def __init__(self, feat_in, d_model, layers, heads, ff_expansion, kernel, subsampling, style="dw_striding", channels=256):
         super().__init__()
         self.d = d_model
-        self.pre_encode = DwStridingSubsampling(feat_in, d_model, subsampling)
+        self.pre_encode = ConvSubsampling(feat_in, d_model, subsampling, channels, style)
         self.layers = nn.ModuleList([ConformerLayer(d_model, heads, ff_expansion * d_model, kernel) for _ in range(layers)])
 
     def forward(self, audio_signal, length):
