@@ -3,7 +3,10 @@
  * through the live path (Silero VAD utterances, the open window re-decoded every update, LocalAgreement-2),
  * as the service does it (each window decoded with 1 s of the audio before it, its LM continuing the committed
  * words: `leftContextMs`, `precedingText`), without the preceding text, and cold (neither: every window a new
- * sentence from its first sample) — WER side by side, from one run, per model.
+ * sentence from its first sample) — WER side by side, from one run, per model. Two texts per stream: the
+ * finals (each utterance decoded whole once it ends, so the window settings do not touch them) and the live
+ * captions (each utterance's last partial before its final: what a viewer read while the person spoke, made of
+ * re-decoded windows, so that is where the window settings show).
  *
  * Clips: models/testdata (synthetic held-out voices) and, when Debian's pocketsphinx-testdata is installed,
  * its LibriVox read-speech clips. Each is streamed in 20 ms chunks with 1.5 s of silence after it.
@@ -18,6 +21,7 @@ import { decodeWav } from '../../src/audio/wav';
 import { parseConfig } from '../../src/config';
 import type { Recognizer, RecognizeOptions } from '../../src/model/recognizer';
 import { Services } from '../../src/services';
+import type { StreamingEvent } from '../../src/streaming/streaming-events';
 import { StreamingTranscriber } from '../../src/streaming/streaming-transcriber';
 import { streamingConfigFor } from '../../src/session/streaming-session-config';
 import { REPO_ROOT } from './bench-util';
@@ -65,14 +69,27 @@ function withoutPrecedingText(r: Recognizer): Recognizer {
   };
 }
 
-/** Streams one clip at real time and returns the finals' text. */
-async function stream(services: Services, recognizer: Recognizer, clip: Clip, leftContextMs?: number): Promise<string> {
+interface Streamed {
+  /** The finals' text. */
+  finals: string;
+  /** Each utterance's last partial before its final (stable and unstable words), joined. */
+  captions: string;
+}
+
+/** Streams one clip at real time and returns its finals' and its live captions' text. */
+async function stream(services: Services, recognizer: Recognizer, clip: Clip, leftContextMs?: number): Promise<Streamed> {
   const finals: string[] = [];
+  const captions: string[] = [];
+  const lastPartial = new Map<number, string>();
   const config = streamingConfigFor(services.config, 'server_vad');
-  const transcriber = new StreamingTranscriber(
-    { recognizer, vad: services.vad, onEvent: (e) => void (e.type === 'final' && e.text && finals.push(e.text)) },
-    { ...config, leftContextMs: leftContextMs ?? config.leftContextMs },
-  );
+  const onEvent = (e: StreamingEvent): void => {
+    if (e.type === 'partial') lastPartial.set(e.utteranceIndex, e.text);
+    if (e.type !== 'final') return;
+    if (e.text) finals.push(e.text);
+    const caption = lastPartial.get(e.utteranceIndex);
+    if (caption) captions.push(caption);
+  };
+  const transcriber = new StreamingTranscriber({ recognizer, vad: services.vad, onEvent }, { ...config, leftContextMs: leftContextMs ?? config.leftContextMs });
   const padded = new Float32Array(clip.samples.length + TAIL_SILENCE_SEC * 16000);
   padded.set(clip.samples);
   const chunk = (16000 * CHUNK_MS) / 1000;
@@ -83,7 +100,7 @@ async function stream(services: Services, recognizer: Recognizer, clip: Clip, le
     if (wait > 0) await sleep(wait);
   }
   await transcriber.end();
-  return finals.join(' ');
+  return { finals: finals.join(' '), captions: captions.join(' ') };
 }
 
 async function main(): Promise<void> {
@@ -96,7 +113,7 @@ async function main(): Promise<void> {
   console.log(`streaming accuracy: ${all.length} clips, ${seconds.toFixed(1)} s of speech, ${CHUNK_MS} ms chunks at real time, decoding ${JSON.stringify(services.config.decoding)}`);
   for (const id of ids) {
     const recognizer = services.recognizer(id);
-    const rows: { name: string; file: number; primed: number; unprimed: number; cold: number }[] = [];
+    const rows: { name: string; file: number; finals: number; primed: number; unprimed: number; cold: number }[] = [];
     for (const clip of all) {
       const whole = await recognizer.recognize(clip.samples);
       // The streaming variants side by side, concurrently, over the same real-time span: as the service runs;
@@ -106,16 +123,18 @@ async function main(): Promise<void> {
         stream(services, withoutPrecedingText(recognizer), clip),
         stream(services, withoutPrecedingText(recognizer), clip, 0),
       ]);
-      if (process.env.BENCH_VERBOSE) console.log(`  ${clip.name}\n    ref:      ${clip.reference}\n    file:     ${whole.text}\n    streamed: ${primed}\n    unprimed: ${unprimed}\n    cold:     ${cold}`);
-      rows.push({ name: clip.name, file: wordErrorRate(clip.reference, whole.text), primed: wordErrorRate(clip.reference, primed), unprimed: wordErrorRate(clip.reference, unprimed), cold: wordErrorRate(clip.reference, cold) });
+      if (process.env.BENCH_VERBOSE) console.log(`  ${clip.name}\n    ref:      ${clip.reference}\n    file:     ${whole.text}\n    finals:   ${primed.finals}\n    captions: ${primed.captions}\n    unprimed: ${unprimed.captions}\n    cold:     ${cold.captions}`);
+      const wer = (text: string) => wordErrorRate(clip.reference, text);
+      rows.push({ name: clip.name, file: wer(whole.text), finals: wer(primed.finals), primed: wer(primed.captions), unprimed: wer(unprimed.captions), cold: wer(cold.captions) });
     }
     // Word-weighted WER over all clips.
     const words = all.map((c) => c.reference.split(/\s+/).length);
     const total = words.reduce((a, b) => a + b, 0);
-    const mean = (k: 'file' | 'primed' | 'unprimed' | 'cold') => (100 * rows.reduce((s, r, i) => s + r[k] * words[i], 0)) / total;
+    const mean = (k: 'file' | 'finals' | 'primed' | 'unprimed' | 'cold') => (100 * rows.reduce((s, r, i) => s + r[k] * words[i], 0)) / total;
+    const pct = (x: number) => `${(100 * x).toFixed(0).padStart(3)}%`;
     console.log(`\n${id}`);
-    for (const r of rows) console.log(`  ${r.name.padEnd(48)} file ${(100 * r.file).toFixed(0).padStart(3)}%  streamed ${(100 * r.primed).toFixed(0).padStart(3)}%  (no preceding text ${(100 * r.unprimed).toFixed(0).padStart(3)}%, cold windows ${(100 * r.cold).toFixed(0).padStart(3)}%)`);
-    console.log(`  WER over ${total} words: file ${mean('file').toFixed(1)}%, streamed ${mean('primed').toFixed(1)}%, without preceding text ${mean('unprimed').toFixed(1)}%, cold windows (neither it nor 1 s of left audio) ${mean('cold').toFixed(1)}%`);
+    for (const r of rows) console.log(`  ${r.name.padEnd(48)} file ${pct(r.file)}  finals ${pct(r.finals)}  captions ${pct(r.primed)} (no preceding text ${pct(r.unprimed)}, cold windows ${pct(r.cold)})`);
+    console.log(`  WER over ${total} words: file ${mean('file').toFixed(1)}%, streamed finals ${mean('finals').toFixed(1)}%; live captions ${mean('primed').toFixed(1)}%, without preceding text ${mean('unprimed').toFixed(1)}%, cold windows (neither it nor 1 s of left audio) ${mean('cold').toFixed(1)}%`);
   }
   await services.close();
 }
