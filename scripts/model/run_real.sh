@@ -7,6 +7,8 @@
 #   STAGE=8: from the stage-7 CTC model (commit ac35744), 4,000 steps, 60% real speech, peak lr 4e-4
 #   STAGE=9: from the stage-8 CTC checkpoint (run STAGE=8 first), 1,300 steps, 45% real speech, peak lr 3e-4:
 #            more synthetic speech again, to win back the held-out TTS voices stage 8 lost
+#   STAGE=10: from the stage-9 CTC checkpoint, 4,000 steps, 45% real speech, peak lr 3e-4, and the natural TTS
+#            voices (SVOX Pico, RHVoice, MBROLA: models/README.md, license decision) in the synthetic share
 #   STAGE=8 bash scripts/model/run_real.sh [ctc|rnnt|all]     (STEPS / ANNEAL / INIT_REV override a stage's;
 #                                                             STOP_AFTER=train leaves models/ alone)
 set -euo pipefail
@@ -19,9 +21,10 @@ case "$STAGE" in
   7) D_STEPS=500; D_ANNEAL=200; D_INIT=ea2bbce; LR=5e-4; REAL_FRAC=0.5 ;;
   8) D_STEPS=4000; D_ANNEAL=1000; D_INIT=ac35744; LR=4e-4; REAL_FRAC=0.6 ;;
   9) D_STEPS=1300; D_ANNEAL=900; D_INIT=ckpt:stage8; LR=3e-4; REAL_FRAC=0.45 ;;
-  *) echo "unknown STAGE $STAGE (7, 8 or 9)" >&2; exit 2 ;;
+  10) D_STEPS=4000; D_ANNEAL=1000; D_INIT=ckpt:stage9; LR=3e-4; REAL_FRAC=0.45; D_SYNTH='*train*-*.npz' ;;
+  *) echo "unknown STAGE $STAGE (7 to 10)" >&2; exit 2 ;;
 esac
-STEPS="${STEPS:-$D_STEPS}"; ANNEAL="${ANNEAL:-$D_ANNEAL}"
+STEPS="${STEPS:-$D_STEPS}"; ANNEAL="${ANNEAL:-$D_ANNEAL}"; SYNTH="${SYNTH:-${D_SYNTH:-train*-*.npz}}"
 CK="$STT_MODEL_WORKDIR/ckpt/stage$STAGE"
 # the tool versions the committed models were built with (scripts/model/versions.txt); a difference is reported,
 # not fatal (other versions give close, not bit-identical, results)
@@ -33,6 +36,10 @@ done
 #    cores), FSDD split; then the real sets (decoded, split by speaker, Opus 6 kbit/s variants)
 nice -n 19 $PY scripts/model/gen_data.py --jobs 2 --max-train 8000
 nice -n 19 $PY scripts/model/real_data.py --jobs 2
+# from stage 10: the natural voices too (bash scripts/model/setup-natural-voices.sh installs them, as root)
+if [ "$STAGE" -ge 10 ]; then
+  nice -n 19 $PY scripts/model/gen_data.py --jobs 2 --natural-only --natural-renders 6000 --natural-test 450
+fi
 # 2. training from the models this stage starts from (the commit named above, whatever models/ holds now),
 #    resuming from $CK-<kind>/last.pt
 INIT_REV="${INIT_REV:-$D_INIT}"
@@ -57,7 +64,7 @@ for kind in $KINDS; do
   if [ "$kind" = ctc ]; then init="$INIT/nemo-ctc-en-conv-small"; extra="--max-utt-sec 12"
   else init="$INIT/icefall-transducer-en-conv-small"; extra="--max-utt-sec 8"; fi
   nice -n 19 $PY scripts/model/train_real.py --kind "$kind" --blocks 16 --init-onnx "$init" --steps "$STEPS" --anneal-steps "$ANNEAL" \
-    --peak-lr "$LR" --real-frac "$REAL_FRAC" --threads 2 --eval-every 1000 --ckpt-dir "$CK-$kind" $extra
+    --peak-lr "$LR" --real-frac "$REAL_FRAC" --synth "$SYNTH" --threads 2 --eval-every 1000 --ckpt-dir "$CK-$kind" $extra
 done
 # 3. export, int8, LM weights on dev, fixtures, manifest, eval (into models/: STOP_AFTER=train stops before, to
 #    compare a stage's checkpoint with the committed models first)
