@@ -60,34 +60,30 @@ TTS_VOICES = []  # the voice of each held-out TTS clip, in order (for the per-vo
 NATURAL_VOICES = []  # the same for the held-out natural voices (natural-test-*.npz)
 
 
-def build_sets(tts_per_voice, real_max=0):
-    sets = {}
-    # held-out TTS voices
-    d = os.path.join(EVAL, "tts_heldout")
+def clips_per_voice(clips, name, per_voice, voices):
+    """The first `per_voice` of `clips` ((shard, index) pairs) of every voice, cached as EVAL/name/0000.wav ...;
+    appends each kept clip's voice to `voices` (the same order). Returns [(path, transcript)]."""
+    d = os.path.join(EVAL, name)
     os.makedirs(d, exist_ok=True)
     items, per = [], {}
-    for s, i in D.load_set("test-*.npz"):
+    for s, i in clips:
         v = s.voices[i]
-        if per.get(v, 0) >= tts_per_voice:
+        if per.get(v, 0) >= per_voice:
             continue
         per[v] = per.get(v, 0) + 1
         items.append(cached_clip(os.path.join(d, f"{len(items):04d}.wav"), s, i))
-        TTS_VOICES.append(v)
-    sets["tts_heldout"] = items
+        voices.append(v)
+    return items
+
+
+def build_sets(tts_per_voice, real_max=0):
+    sets = {}
+    # held-out TTS voices
+    sets["tts_heldout"] = clips_per_voice(D.load_set("test-*.npz"), "tts_heldout", tts_per_voice, TTS_VOICES)
     # held-out natural voices (Pico, RHVoice, MBROLA; natural_voices.NATURAL_TEST), only when generated
     natural = D.load_set("natural-test-*.npz")
     if natural:
-        d = os.path.join(EVAL, "natural_heldout")
-        os.makedirs(d, exist_ok=True)
-        items, per = [], {}
-        for s, i in natural:
-            v = s.voices[i]
-            if per.get(v, 0) >= tts_per_voice:
-                continue
-            per[v] = per.get(v, 0) + 1
-            items.append(cached_clip(os.path.join(d, f"{len(items):04d}.wav"), s, i))
-            NATURAL_VOICES.append(v)
-        sets["natural_heldout"] = items
+        sets["natural_heldout"] = clips_per_voice(natural, "natural_heldout", tts_per_voice, NATURAL_VOICES)
     # FSDD held-out
     d = os.path.join(EVAL, "fsdd_heldout")
     os.makedirs(d, exist_ok=True)
