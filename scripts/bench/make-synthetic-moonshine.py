@@ -17,7 +17,6 @@ Random weights would end the text at once or never: the decoders are rewritten s
 the sequence has --tokens-per-sec tokens per second of audio (default 3; the audio's length is read from the
 encoder output's frames of 384 samples).
 """
-import argparse
 import os
 import sys
 
@@ -32,7 +31,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "model"))
 import export_tiny_moonshine as tm  # noqa: E402
-from synthetic_onnx import const, force_end_token, parameter_count, quantize_dynamic_int8, save, set_metadata  # noqa: E402
+from synthetic_onnx import (at_least, autoregressive_args, axis_size, const, force_end_token, quantize_dynamic_int8, save, set_metadata,  # noqa: E402
+                            write_summary)
 
 SIZES = {"tiny": dict(dim=288, layers=6), "base": dict(dim=416, layers=8)}
 HEADS, VOCAB, SAMPLES_PER_FRAME = 8, 32768, 384
@@ -91,26 +91,19 @@ def end_allowed(tokens_per_sec):
     """seq_len >= 1 + tokens_per_sec * seconds, the seconds from encoder_out's frames (384 samples each)."""
     def build(graph):
         c = lambda name, v, t: const(graph, "fe_" + name, v, t)  # noqa: E731
+        frames = axis_size(graph, "encoder_out", 1, "fe_frames")
         graph.node.extend([
-            helper.make_node("Shape", ["encoder_out"], ["fe_shape"]),
-            helper.make_node("Gather", ["fe_shape", c("one", 1, np.int64)], ["fe_frames"], axis=0),
-            helper.make_node("Cast", ["fe_frames"], ["fe_frames_f"], to=TensorProto.FLOAT),
+            helper.make_node("Cast", [frames], ["fe_frames_f"], to=TensorProto.FLOAT),
             helper.make_node("Mul", ["fe_frames_f", c("rate", SAMPLES_PER_FRAME / 16000 * tokens_per_sec, np.float32)], ["fe_n"]),
             helper.make_node("Add", ["fe_n", c("sos", 1.0, np.float32)], ["fe_limit"]),
             helper.make_node("Cast", ["seq_len"], ["fe_len"], to=TensorProto.FLOAT),
-            helper.make_node("Less", ["fe_len", "fe_limit"], ["fe_early"]),
-            helper.make_node("Not", ["fe_early"], ["fe_allowed"]),
         ])
-        return "fe_allowed"
+        return at_least(graph, "fe_len", "fe_limit", "fe_allowed")
     return build
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("size", choices=sorted(SIZES))
-    ap.add_argument("out")
-    ap.add_argument("--tokens-per-sec", type=float, default=3.0)
-    a = ap.parse_args()
+    a = autoregressive_args(SIZES)
     dim, layers = SIZES[a.size]["dim"], SIZES[a.size]["layers"]
     tm.DIM, tm.HEADS, tm.HEAD_DIM, tm.DEC_LAYERS = dim, HEADS, dim // HEADS, layers
     torch.manual_seed(0)
@@ -165,10 +158,7 @@ def main():
         symbols += [f"\u2581w{i}" for i in range(VOCAB - len(symbols))]
         for i, s in enumerate(symbols):
             fh.write(f"{s}\t{i}\n")
-    with open(os.path.join(a.out, "synthetic.txt"), "w") as fh:
-        fh.write(f"preset moonshine-{a.size}\nparameters {total}\ntokens_per_sec {a.tokens_per_sec}\n")
-    size = sum(os.path.getsize(os.path.join(a.out, f)) for f in os.listdir(a.out) if f.endswith(".onnx"))
-    print(f"wrote {a.out}: moonshine {a.size}, {total / 1e6:.1f} M parameters, {size / 1e6:.0f} MB of ONNX")
+    write_summary(a.out, f"moonshine-{a.size}", total, tokens_per_sec=a.tokens_per_sec)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "model"))
 import export_tiny_nemo_transducer as tiny  # noqa: E402
 from synthetic_conformer import ConformerEncoder  # noqa: E402
-from synthetic_onnx import parameter_count, quantize_dynamic_int8, save, set_metadata  # noqa: E402
+from sherpa_layout import write_tokens  # noqa: E402
+from synthetic_onnx import parameter_count, quantize_dynamic_int8, save, set_metadata, word_pieces, write_summary  # noqa: E402
 
 OPSET = 13
 PRESETS = {
@@ -46,15 +47,6 @@ PRESETS = {
     "conformer-ctc-small": dict(kind="ctc", feat_in=80, d_model=176, layers=16, heads=4, ff_expansion=4, kernel=31,
                                 subsampling=4, style="striding", channels=176, vocab=256, fp32=True),
 }
-
-
-def tokens_file(path, vocab):
-    """`vocab` word pieces (one per id, '▁' + a letter pair so text is printable), then <blk>."""
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    with open(path, "w", encoding="utf-8") as fh:
-        for i in range(vocab):
-            fh.write(f"\u2581{letters[i % 26]}{letters[(i // 26) % 26]} {i}\n")
-        fh.write(f"<blk> {vocab}\n")
 
 
 def export_int8(module, args, path, **kw):
@@ -118,10 +110,7 @@ def main():
         dec = tiny.Decoder(vocab_blank, cfg["pred_hidden"], cfg["pred_layers"]).eval()
         join = tiny.Joiner(cfg["d_model"], cfg["pred_hidden"], cfg["joint"], vocab_blank, cfg["durations"]).eval()
         path = os.path.join(a.out, "encoder.int8.onnx")
-        model, n, tmp = export_int8(enc, (x, length), path, input_names=["audio_signal", "length"],
-                                    output_names=["outputs", "encoded_lengths"],
-                                    dynamic_axes={"audio_signal": {0: "N", 2: "T"}, "length": {0: "N"},
-                                                  "outputs": {0: "N", 2: "T_out"}, "encoded_lengths": {0: "N"}})
+        model, n, tmp = export_int8(enc, (x, length), path, **tiny.ENCODER_IO)
         total += n
         finish(model, {**common, "model_type": "EncDecRNNTBPEModel", "vocab_size": cfg["vocab"], "pred_rnn_layers": cfg["pred_layers"],
                        "pred_hidden": cfg["pred_hidden"], "feat_dim": cfg["feat_in"],
@@ -129,26 +118,16 @@ def main():
         h = torch.zeros(cfg["pred_layers"], 1, cfg["pred_hidden"])
         path = os.path.join(a.out, "decoder.int8.onnx")
         model, n, tmp = export_int8(dec, (torch.zeros(1, 1, dtype=torch.int32), torch.ones(1, dtype=torch.int32), h, h), path,
-                                    input_names=["targets", "target_length", "input_states_1", "input_states_2"],
-                                    output_names=["outputs", "prednet_lengths", "output_states_1", "output_states_2"],
-                                    dynamic_axes={"targets": {0: "N", 1: "U"}, "target_length": {0: "N"},
-                                                  "input_states_1": {1: "N"}, "input_states_2": {1: "N"},
-                                                  "outputs": {0: "N", 2: "U"}, "prednet_lengths": {0: "N"},
-                                                  "output_states_1": {1: "N"}, "output_states_2": {1: "N"}})
+                                    **tiny.DECODER_IO)
         total += n
         finish(model, {}, path, tmp)
         path = os.path.join(a.out, "joiner.int8.onnx")
         model, n, tmp = export_int8(join, (torch.randn(1, cfg["d_model"], 1), torch.randn(1, cfg["pred_hidden"], 1)), path,
-                                    input_names=["encoder_outputs", "decoder_outputs"], output_names=["outputs"],
-                                    dynamic_axes={"encoder_outputs": {0: "N", 2: "T"}, "decoder_outputs": {0: "N", 2: "U"},
-                                                  "outputs": {0: "N", 1: "T", 2: "U"}})
+                                    **tiny.JOINER_IO)
         total += n
         finish(model, {}, path, tmp)
-    tokens_file(os.path.join(a.out, "tokens.txt"), cfg["vocab"])
-    with open(os.path.join(a.out, "synthetic.txt"), "w") as fh:
-        fh.write(f"preset {a.preset}\nparameters {total}\n")
-    size = sum(os.path.getsize(os.path.join(a.out, f)) for f in os.listdir(a.out) if f.endswith(".onnx"))
-    print(f"wrote {a.out}: {a.preset}, {total / 1e6:.1f} M parameters, {size / 1e6:.0f} MB of ONNX")
+    write_tokens(os.path.join(a.out, "tokens.txt"), [*word_pieces(cfg["vocab"]), "<blk>"])  # the blank last, as NeMo's
+    write_summary(a.out, a.preset, total)
 
 
 if __name__ == "__main__":

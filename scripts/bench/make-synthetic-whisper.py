@@ -16,7 +16,6 @@ words a minute is about 2.5 words a second, a little over one BPE token a word);
 the encoder output's frames (each 20 ms, less the service's 1000 frames of tail padding), so utterances must stay
 under 20 s (the encoder input is capped at 3000 frames). Both fp32 files and *.int8.onnx (dynamic int8) are written.
 """
-import argparse
 import base64
 import os
 import sys
@@ -30,7 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "model"))
 import export_tiny_whisper as tw  # noqa: E402
-from synthetic_onnx import const, force_end_token, parameter_count, quantize_dynamic_int8, save, set_metadata  # noqa: E402
+from synthetic_onnx import (at_least, autoregressive_args, axis_size, const, force_end_token, parameter_count, quantize_dynamic_int8,  # noqa: E402
+                            save, set_metadata, write_summary)
 
 SIZES = {"tiny": dict(state=384, heads=6, layers=4), "base": dict(state=512, heads=8, layers=6)}
 N_VOCAB, N_REGULAR = 51865, 50257
@@ -44,32 +44,26 @@ def end_allowed(tokens_per_sec, prompt_tokens):
     """offset + n_tokens >= prompt + tokens_per_sec * audio seconds, the seconds from n_layer_cross_k's frames."""
     def build(graph):
         c = lambda name, v, t: const(graph, "fe_" + name, v, t)  # noqa: E731
+        frames = axis_size(graph, "n_layer_cross_k", 2, "fe_frames")
         graph.node.extend([
-            helper.make_node("Shape", ["n_layer_cross_k"], ["fe_kshape"]),
-            helper.make_node("Gather", ["fe_kshape", c("two", 2, np.int64)], ["fe_frames"], axis=0),
-            helper.make_node("Cast", ["fe_frames"], ["fe_frames_f"], to=TensorProto.FLOAT),
+            helper.make_node("Cast", [frames], ["fe_frames_f"], to=TensorProto.FLOAT),
             # seconds = (2 * frames - tail padding) / 100
             helper.make_node("Mul", ["fe_frames_f", c("k2", 2.0 / 100, np.float32)], ["fe_s1"]),
             helper.make_node("Sub", ["fe_s1", c("tail", TAIL_PADDING_FRAMES / 100, np.float32)], ["fe_sec"]),
             helper.make_node("Mul", ["fe_sec", c("rate", float(tokens_per_sec), np.float32)], ["fe_n"]),
             helper.make_node("Add", ["fe_n", c("prompt", float(prompt_tokens), np.float32)], ["fe_limit"]),
-            helper.make_node("Shape", ["tokens"], ["fe_tshape"]),
-            helper.make_node("Gather", ["fe_tshape", c("one", 1, np.int64)], ["fe_ntok"], axis=0),
-            helper.make_node("Add", ["offset", "fe_ntok"], ["fe_len"]),
-            helper.make_node("Cast", ["fe_len"], ["fe_len_f"], to=TensorProto.FLOAT),
-            helper.make_node("Less", ["fe_len_f", "fe_limit"], ["fe_early"]),
-            helper.make_node("Not", ["fe_early"], ["fe_allowed"]),
         ])
-        return "fe_allowed"
+        new_tokens = axis_size(graph, "tokens", 1, "fe_ntok")
+        graph.node.extend([
+            helper.make_node("Add", ["offset", new_tokens], ["fe_len"]),
+            helper.make_node("Cast", ["fe_len"], ["fe_len_f"], to=TensorProto.FLOAT),
+        ])
+        return at_least(graph, "fe_len_f", "fe_limit", "fe_allowed")
     return build
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("size", choices=sorted(SIZES))
-    ap.add_argument("out")
-    ap.add_argument("--tokens-per-sec", type=float, default=3.0)
-    a = ap.parse_args()
+    a = autoregressive_args(SIZES)
     dims = SIZES[a.size]
     tw.N_MELS, tw.N_AUDIO_CTX, tw.N_TEXT_CTX = 80, 1500, 448
     tw.N_STATE, tw.N_HEAD, tw.N_AUDIO_LAYER, tw.N_TEXT_LAYER = dims["state"], dims["heads"], dims["layers"], dims["layers"]
@@ -128,10 +122,7 @@ def main():
     save(model, path)
     quantize_dynamic_int8(model)
     save(model, f"{prefix}-decoder.int8.onnx")
-    with open(os.path.join(a.out, "synthetic.txt"), "w") as fh:
-        fh.write(f"preset whisper-{a.size}\nparameters {total}\ntokens_per_sec {a.tokens_per_sec}\n")
-    size = sum(os.path.getsize(os.path.join(a.out, f)) for f in os.listdir(a.out) if f.endswith(".onnx") and ".int8." not in f)
-    print(f"wrote {a.out}: whisper {a.size}, {total / 1e6:.1f} M parameters, {size / 1e6:.0f} MB of fp32 ONNX")
+    write_summary(a.out, f"whisper-{a.size}", total, fp32_only=True, tokens_per_sec=a.tokens_per_sec)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "model"))
 import export_tiny_online_zipformer as tiny  # noqa: E402
 import features  # noqa: E402
-from synthetic_onnx import parameter_count, quantize_dynamic_int8, save, set_metadata  # noqa: E402
+from sherpa_layout import write_tokens  # noqa: E402
+from synthetic_onnx import parameter_count, quantize_dynamic_int8, save, set_metadata, word_pieces, write_summary  # noqa: E402
 from synthetic_zipformer import OfflineEncoder, StreamingEncoder  # noqa: E402
 
 CFG = dict(num_encoder_layers=[2, 2, 3, 4, 3, 2], downsampling_factors=[1, 2, 4, 8, 4, 2],
@@ -125,14 +126,8 @@ def main():
     total += write(joiner, (torch.rand(4, CFG["joiner_dim"]), torch.rand(4, CFG["joiner_dim"])), os.path.join(a.out, f"joiner-{suffix}.onnx"),
                    {"joiner_dim": CFG["joiner_dim"]}, input_names=["encoder_out", "decoder_out"], output_names=["logit"],
                    dynamic_axes={"encoder_out": {0: "N"}, "decoder_out": {0: "N"}, "logit": {0: "N"}})
-    with open(os.path.join(a.out, "tokens.txt"), "w", encoding="utf-8") as fh:
-        letters = "abcdefghijklmnopqrstuvwxyz"
-        for i, t in enumerate(["<blk>", "<sos/eos>", "<unk>"] + [f"\u2581{letters[i % 26]}{letters[(i // 26) % 26]}".upper() for i in range(VOCAB - 3)]):
-            fh.write(f"{t} {i}\n")
-    with open(os.path.join(a.out, "synthetic.txt"), "w") as fh:
-        fh.write(f"preset {a.kind}-zipformer-en-2023-06-26\nparameters {total}\n")
-    size = sum(os.path.getsize(os.path.join(a.out, f)) for f in os.listdir(a.out) if f.endswith(".onnx") and ".int8." not in f)
-    print(f"wrote {a.out}: {total / 1e6:.1f} M parameters, {size / 1e6:.0f} MB of fp32 ONNX")
+    write_tokens(os.path.join(a.out, "tokens.txt"), ["<blk>", "<sos/eos>", "<unk>"] + [p.upper() for p in word_pieces(VOCAB - 3)])
+    write_summary(a.out, f"{a.kind}-zipformer-en-2023-06-26", total, fp32_only=True)
 
 
 if __name__ == "__main__":

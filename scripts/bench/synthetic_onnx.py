@@ -1,7 +1,9 @@
 """ONNX helpers for the synthetic benchmark models (scripts/bench/make-synthetic-*.py): metadata, dynamic int8
-quantization as onnxruntime's `quantize_dynamic` writes it, and a forced end-of-text for autoregressive decoders.
+quantization as onnxruntime's `quantize_dynamic` writes it, a forced end-of-text for autoregressive decoders (and
+their command line), stand-in tokens, and the synthetic.txt that closes a model folder.
 
 Only the `onnx` package is used (Debian packages no onnxruntime for Python)."""
+import argparse
 import os
 
 import numpy as np
@@ -114,6 +116,54 @@ def force_end_token(model, logits, end_id, vocab, allowed_from):
     ])
 
 
+def autoregressive_args(sizes):
+    """The command line of the autoregressive layouts (Moonshine, Whisper): a size (a key of `sizes`), the output
+    folder, and --tokens-per-sec, the text rate force_end_token gives the decoder (default 3)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("size", choices=sorted(sizes))
+    ap.add_argument("out")
+    ap.add_argument("--tokens-per-sec", type=float, default=3.0)
+    return ap.parse_args()
+
+
 def const(graph, name, value, dtype):
     graph.initializer.append(numpy_helper.from_array(np.array(value, dtype), name))
     return name
+
+
+def axis_size(graph, tensor, axis, name):
+    """Adds nodes computing the size of `tensor`'s `axis` at run time (an int64 scalar named `name`): the number
+    of frames or tokens a forced end (force_end_token) counts."""
+    graph.node.extend([
+        helper.make_node("Shape", [tensor], [name + "_shape"]),
+        helper.make_node("Gather", [name + "_shape", const(graph, name + "_axis", axis, np.int64)], [name], axis=0),
+    ])
+    return name
+
+
+def at_least(graph, count, limit, name):
+    """Adds nodes for the bool `name`: float `count` >= float `limit` (as Not(Less): every opset has both)."""
+    graph.node.extend([
+        helper.make_node("Less", [count, limit], [name + "_early"]),
+        helper.make_node("Not", [name + "_early"], [name]),
+    ])
+    return name
+
+
+def word_pieces(count):
+    """`count` printable stand-in tokens: '\u2581' and a letter pair, distinct for the first 676 ids."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [f"\u2581{letters[i % 26]}{letters[(i // 26) % 26]}" for i in range(count)]
+
+
+def write_summary(out, preset, parameters, fp32_only=False, **extra):
+    """Writes `out`/synthetic.txt (`preset`, the parameter count, then `extra` as `key value` lines) and prints the
+    folder's size. Call it last: scripts/bench/synthetic-layouts.ts takes synthetic.txt as the sign that a folder
+    is complete. `fp32_only`: the size of the fp32 files alone (the folder holds *.int8.onnx twins too)."""
+    with open(os.path.join(out, "synthetic.txt"), "w") as fh:
+        fh.write(f"preset {preset}\nparameters {parameters}\n")
+        for key, value in extra.items():
+            fh.write(f"{key} {value}\n")
+    size = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out)
+               if f.endswith(".onnx") and not (fp32_only and ".int8." in f))
+    print(f"wrote {out}: {preset}, {parameters / 1e6:.1f} M parameters, {size / 1e6:.0f} MB of {'fp32 ' if fp32_only else ''}ONNX")

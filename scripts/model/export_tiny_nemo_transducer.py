@@ -65,6 +65,21 @@ KINDS = {
                 out="models/testdata/layouts/nemo-transducer-tdt"),
 }
 
+# The graphs' interface as NeMo exports it and sherpa-onnx reads it (names and dynamic axes; shapes in the
+# docstring above); scripts/bench/make-synthetic-nemo.py exports its transducers with the same.
+ENCODER_IO = dict(input_names=["audio_signal", "length"], output_names=["outputs", "encoded_lengths"],
+                  dynamic_axes={"audio_signal": {0: "N", 2: "T"}, "length": {0: "N"},
+                                "outputs": {0: "N", 2: "T_out"}, "encoded_lengths": {0: "N"}})
+DECODER_IO = dict(input_names=["targets", "target_length", "input_states_1", "input_states_2"],
+                  output_names=["outputs", "prednet_lengths", "output_states_1", "output_states_2"],
+                  dynamic_axes={"targets": {0: "N", 1: "U"}, "target_length": {0: "N"},
+                                "input_states_1": {1: "N"}, "input_states_2": {1: "N"},
+                                "outputs": {0: "N", 2: "U"}, "prednet_lengths": {0: "N"},
+                                "output_states_1": {1: "N"}, "output_states_2": {1: "N"}})
+JOINER_IO = dict(input_names=["encoder_outputs", "decoder_outputs"], output_names=["outputs"],
+                 dynamic_axes={"encoder_outputs": {0: "N", 2: "T"}, "decoder_outputs": {0: "N", 2: "U"},
+                               "outputs": {0: "N", 1: "T", 2: "U"}})
+
 
 # ---------------------------------------------------------------- features (as sherpa-onnx for NeMo transducers)
 
@@ -260,23 +275,12 @@ def export(kind, cfg, enc, dec, join, out, steps):
     with torch.no_grad():
         x = torch.randn(1, cfg["feat_dim"], 120)
         torch.onnx.export(enc, (x, torch.tensor([120])), os.path.join(out, "encoder.onnx"), opset_version=OPSET,
-                          input_names=["audio_signal", "length"], output_names=["outputs", "encoded_lengths"],
-                          dynamic_axes={"audio_signal": {0: "N", 2: "T"}, "length": {0: "N"},
-                                        "outputs": {0: "N", 2: "T_out"}, "encoded_lengths": {0: "N"}})
+                          **ENCODER_IO)
         h = torch.zeros(L, 1, H)
         torch.onnx.export(dec, (torch.zeros(1, 1, dtype=torch.int32), torch.ones(1, dtype=torch.int32), h, h),
-                          os.path.join(out, "decoder.onnx"), opset_version=OPSET,
-                          input_names=["targets", "target_length", "input_states_1", "input_states_2"],
-                          output_names=["outputs", "prednet_lengths", "output_states_1", "output_states_2"],
-                          dynamic_axes={"targets": {0: "N", 1: "U"}, "target_length": {0: "N"},
-                                        "input_states_1": {1: "N"}, "input_states_2": {1: "N"},
-                                        "outputs": {0: "N", 2: "U"}, "prednet_lengths": {0: "N"},
-                                        "output_states_1": {1: "N"}, "output_states_2": {1: "N"}})
+                          os.path.join(out, "decoder.onnx"), opset_version=OPSET, **DECODER_IO)
         torch.onnx.export(join, (torch.randn(1, cfg["d"], 1), torch.randn(1, H, 1)), os.path.join(out, "joiner.onnx"),
-                          opset_version=OPSET, input_names=["encoder_outputs", "decoder_outputs"],
-                          output_names=["outputs"],
-                          dynamic_axes={"encoder_outputs": {0: "N", 2: "T"}, "decoder_outputs": {0: "N", 2: "U"},
-                                        "outputs": {0: "N", 1: "T", 2: "U"}})
+                          opset_version=OPSET, **JOINER_IO)
     meta = {
         "vocab_size": len(TOKENS),
         "normalize_type": "per_feature",
