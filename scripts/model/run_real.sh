@@ -7,7 +7,7 @@
 #   STAGE=8: from the stage-7 CTC model (commit ac35744), 4,000 steps, 60% real speech, peak lr 4e-4
 #   STAGE=9: from the stage-8 CTC checkpoint (run STAGE=8 first), 1,300 steps, 45% real speech, peak lr 3e-4:
 #            more synthetic speech again, to win back the held-out TTS voices stage 8 lost
-#   STAGE=10: from the stage-9 CTC checkpoint, 4,000 steps, 45% real speech, peak lr 3e-4, and the natural TTS
+#   STAGE=10: from the stage-9 CTC checkpoint, 2,500 steps, 45% real speech, peak lr 3e-4, and the natural TTS
 #            voices (SVOX Pico, RHVoice, MBROLA: models/README.md, license decision) in the synthetic share
 #   STAGE=8 bash scripts/model/run_real.sh [ctc|rnnt|all]     (STEPS / ANNEAL / INIT_REV override a stage's;
 #                                                             STOP_AFTER=train leaves models/ alone)
@@ -21,7 +21,7 @@ case "$STAGE" in
   7) D_STEPS=500; D_ANNEAL=200; D_INIT=ea2bbce; LR=5e-4; REAL_FRAC=0.5 ;;
   8) D_STEPS=4000; D_ANNEAL=1000; D_INIT=ac35744; LR=4e-4; REAL_FRAC=0.6 ;;
   9) D_STEPS=1300; D_ANNEAL=900; D_INIT=ckpt:stage8; LR=3e-4; REAL_FRAC=0.45 ;;
-  10) D_STEPS=4000; D_ANNEAL=1000; D_INIT=ckpt:stage9; LR=3e-4; REAL_FRAC=0.45; D_SYNTH='*train*-*.npz' ;;
+  10) D_STEPS=2500; D_ANNEAL=1000; D_INIT=ckpt:stage9; LR=3e-4; REAL_FRAC=0.45; D_SYNTH='*train*-*.npz' ;;
   *) echo "unknown STAGE $STAGE (7 to 10)" >&2; exit 2 ;;
 esac
 STEPS="${STEPS:-$D_STEPS}"; ANNEAL="${ANNEAL:-$D_ANNEAL}"; SYNTH="${SYNTH:-${D_SYNTH:-train*-*.npz}}"
