@@ -4,13 +4,14 @@ import { resolveWorkerScript } from '../util/worker-script';
 import { BatchSizer } from './batch-sizer';
 import { InferenceBatchQueue, type BatchQueueJob } from './inference-batch-queue';
 import type { InferenceObserver, InferenceShedReason } from './inference-observer';
-import type { InferenceWorkerData, LoadedModelInfo, ModelAddResponse, WorkerRequest, WorkerResponse } from './inference-protocol';
+import type { InferenceWorkerData, LoadedModelInfo, WorkerRequest, WorkerResponse } from './inference-protocol';
 import type { ModelLayout } from './model-layout';
 import type { OnlineRecognizerStream } from './online-recognizer-stream';
 import type { ExecutionProvider } from './ort-session';
 import type { JobPriority, RecognitionResult } from './recognizer';
 import { GREEDY_DECODING, type DecodingConfig, type TextContext } from './decoding';
 import { StreamPinning, type StreamPinningStats } from './stream-pinning';
+import { WorkerModelAdds } from './worker-model-adds';
 
 export interface InferencePoolOptions {
   layouts: Record<string, ModelLayout>;
@@ -109,12 +110,11 @@ export class InferencePool {
   private readonly sizer: BatchSizer;
   private nextJobId = 1;
   /** addModel requests waiting for a worker's answer, by request id. */
-  private readonly modelAdds = new Map<number, (message: ModelAddResponse) => void>();
-  private nextModelAddId = 1;
   private closed = false;
   private readyPromise: Promise<Record<string, LoadedModelInfo>> | null = null;
   private readonly script = resolveWorkerScript(__dirname, 'inference-worker');
   /** Streams of online models, each pinned to the worker holding its state; their requests' work is observed too. */
+  private readonly modelAdds = new WorkerModelAdds((warning) => this.options.onWarning?.(warning));
   private readonly streams = new StreamPinning((event) => this.options.observer?.onStreamWork?.(event));
   /** Mean job time, for Retry-After estimates. */
   private meanJobMs = 500;
@@ -159,7 +159,7 @@ export class InferencePool {
             break;
           case 'modelAdded':
           case 'modelAddFailed':
-            this.modelAdds.get(message.requestId)?.(message);
+            this.modelAdds.onMessage(message);
             break;
           case 'streamResult':
           case 'streamError':
@@ -347,31 +347,7 @@ export class InferencePool {
   async addModel(modelId: string, layout: ModelLayout): Promise<LoadedModelInfo> {
     await this.start();
     this.options.layouts[modelId] = layout;
-    const infos = await Promise.all(
-      this.slots
-        .filter((slot) => slot.ready)
-        .map(
-          (slot) =>
-            new Promise<LoadedModelInfo>((resolve, reject) => {
-              const requestId = this.nextModelAddId++;
-              // A worker that dies while loading must not leave the pull waiting forever.
-              const onExit = () => {
-                this.modelAdds.delete(requestId);
-                reject(new Error(`inference worker exited while loading model ${modelId}`));
-              };
-              slot.worker.once('exit', onExit);
-              this.modelAdds.set(requestId, (message) => {
-                this.modelAdds.delete(requestId);
-                slot.worker.off('exit', onExit);
-                if (message.type === 'modelAddFailed') return reject(new Error(`inference worker failed to load model ${modelId}: ${message.message}`));
-                message.warnings.forEach((w) => this.options.onWarning?.(w));
-                resolve(message.info);
-              });
-              const request: WorkerRequest = { type: 'addModel', requestId, modelId, layout };
-              slot.worker.postMessage(request);
-            }),
-        ),
-    );
+    const infos = await Promise.all(this.slots.filter((slot) => slot.ready).map((slot) => this.modelAdds.request(slot.worker, modelId, layout)));
     if (infos.length === 0) throw new Error(`no inference worker is running to load model ${modelId}`);
     this.models[modelId] = infos[0];
     return infos[0];
