@@ -1,5 +1,6 @@
 import type { RecognizedWord } from '../model/recognizer';
 import { joinWords, type StreamWord } from './local-agreement';
+import { stableDelta } from './stable-delta';
 import type { FinalEvent, FinalReason, PartialEvent } from './streaming-events';
 
 /**
@@ -28,7 +29,7 @@ export class OnlineUtteranceEvents {
       type: 'partial',
       utteranceIndex: this.utteranceIndex,
       stableText,
-      stableDelta: appended(this.stableText, stableText),
+      stableDelta: stableDelta(this.stableText, stableText),
       unstableText: all.length > 0 ? all[all.length - 1].word : '',
       text,
       words: all,
@@ -47,7 +48,7 @@ export class OnlineUtteranceEvents {
       utteranceIndex: this.utteranceIndex,
       reason,
       text,
-      stableDelta: text.startsWith(this.stableText) ? appended(this.stableText, text) : '',
+      stableDelta: stableDelta(this.stableText, text),
       words: all,
       startSec: this.startSample / sampleRateHz,
       endSec: Math.max(endSample, this.startSample) / sampleRateHz,
@@ -57,11 +58,4 @@ export class OnlineUtteranceEvents {
 
 function toStreamWord(w: RecognizedWord): StreamWord {
   return { word: w.word, startSec: w.startSec, endSec: w.endSec, ...(w.tokens ? { tokens: w.tokens } : {}) };
-}
-
-/** The text `next` appends to `previous` (a prefix of it), with a separating space when needed. */
-function appended(previous: string, next: string): string {
-  if (!next.startsWith(previous)) return '';
-  const added = next.slice(previous.length);
-  return previous.length > 0 && added.length > 0 && !added.startsWith(' ') ? ` ${added}` : added;
 }

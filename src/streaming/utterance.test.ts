@@ -32,6 +32,20 @@ describe('Utterance', () => {
     expect(final).toMatchObject({ text: 'hello world again', stableDelta: ' world again', startSec: 0, endSec: 1.25, reason: 'silence' });
   });
 
+  test.each<[string, string[], string]>([
+    ['more words: the delta is the new words', ['the', 'quick', 'brown', 'fox'], ' fox'],
+    ['the same words: nothing to add', ['the', 'quick', 'brown'], ''],
+    ['a longer last word ("brown" -> "browns"): a revision, no delta (not " s" after the sent word)', ['the', 'quick', 'browns'], ''],
+    ['different words: a revision', ['a', 'quick', 'brown', 'fox'], ''],
+  ])('finishWhole: %s', (_label, finalWords, expectedDelta) => {
+    const utterance = new Utterance(0, 0);
+    const said = [w('the', 0.1, 0.2), w('quick', 0.3, 0.5), w('brown', 0.6, 0.8)];
+    utterance.applyHypothesis(said, 16000);
+    expect(utterance.applyHypothesis(said, 17600)).toMatchObject({ stableText: 'the quick brown' });
+    const final = utterance.finishWhole(finalWords.map((word, i) => w(word, 0.1 + i * 0.3, 0.3 + i * 0.3)), 20000, 'silence');
+    expect(final).toMatchObject({ text: finalWords.join(' '), stableDelta: expectedDelta });
+  });
+
   test('split ends at the committed boundary and carries the pending words on', () => {
     const utterance = new Utterance(0, 0);
     utterance.applyHypothesis([w('a', 0.1, 0.3), w('b', 0.5, 0.7)], 16000);

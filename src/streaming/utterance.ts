@@ -7,6 +7,7 @@ import {
   LocalAgreementState,
   StreamWord,
 } from './local-agreement';
+import { stableDelta } from './stable-delta';
 import { STREAM_SAMPLE_RATE_HZ } from './stream-input';
 import { FinalEvent, FinalReason, PartialEvent } from './streaming-events';
 
@@ -82,7 +83,7 @@ export class Utterance {
       type: 'partial',
       utteranceIndex: this.index,
       stableText,
-      stableDelta: delta(previousStable, stableText),
+      stableDelta: stableDelta(previousStable, stableText),
       unstableText,
       text: [stableText, unstableText].filter(Boolean).join(' '),
       words: [...this.agreement.committed, ...update.unstable],
@@ -101,14 +102,15 @@ export class Utterance {
 
   /**
    * Ends the utterance with `words`, the hypothesis of its whole audio: they replace what the partials
-   * committed. The final's `stableDelta` is what it appends to the committed text when it extends it, else ''
-   * (a revision: the final's `text` is authoritative).
+   * committed. The final's `stableDelta` is what it appends to the committed text when it extends it word for
+   * word, else '' (a revision: the final's `text` is authoritative). A final that only lengthens the last
+   * committed word ("for" -> "force") revises it: the words sent stay whole words.
    */
   finishWhole(words: StreamWord[], endSample: number, reason: FinalReason): FinalEvent {
     const previousStable = joinWords(this.agreement.committed);
     this.agreement = { ...this.agreement, committed: words, pending: [] };
     const final = this.finalEvent('', endSample, reason);
-    return { ...final, stableDelta: final.text.startsWith(previousStable) ? delta(previousStable, final.text) : '' };
+    return { ...final, stableDelta: stableDelta(previousStable, final.text) };
   }
 
   /**
@@ -130,7 +132,7 @@ export class Utterance {
       utteranceIndex: this.index,
       reason,
       text,
-      stableDelta: delta(previousStable, text),
+      stableDelta: stableDelta(previousStable, text),
       words: [...this.agreement.committed],
       startSec: this.startSample / STREAM_SAMPLE_RATE_HZ,
       endSec: endSample / STREAM_SAMPLE_RATE_HZ,
@@ -144,10 +146,4 @@ export class Utterance {
     const boundary = Math.floor(boundarySec * STREAM_SAMPLE_RATE_HZ);
     this.windowStartSample = Math.min(windowEndSample, Math.max(this.windowStartSample, boundary));
   }
-}
-
-/** The text `next` appends to `previous` (a prefix of it), with a separating space when needed. */
-function delta(previous: string, next: string): string {
-  const added = next.slice(previous.length);
-  return previous.length > 0 && added.length > 0 && !added.startsWith(' ') ? ` ${added}` : added;
 }
