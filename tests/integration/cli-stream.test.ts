@@ -113,7 +113,7 @@ describe('CLI stream', () => {
       const refused = await runCli(['stream', '-', '--url', keyed.url], { stdin: pcm16Bytes(speech.samples.subarray(0, 16000)) });
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/^error: the server refused the stream: HTTP 401/);
-      const ok = await runCli(['stream', '-', '--url', keyed.url, '--api-key', 'stream-key', '--no-realtime'], { stdin: pcm16Bytes(speech.samples) });
+      const ok = await runCli(['stream', '-', '--url', keyed.url, '--api-key', 'stream-key', '--speed', '4'], { stdin: pcm16Bytes(speech.samples) });
       expect(ok.code).toBe(0);
       expectFinals(ok.stdout);
     } finally {

@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { RESPONSE_FORMATS } from '../../src/http/response-formats';
+import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { encodeWith, wordErrorRate } from './helpers/audio';
 import { CONTROL_CHARACTERS, ensureBuilt, runCli } from './helpers/cli';
+import { fileTranscriptionText } from './helpers/file-transcription';
 import { REPO_ROOT, startTestServer, type TestServer } from './helpers/test-server';
 
 /**
@@ -17,18 +19,23 @@ describe('CLI transcribe', () => {
   let mp3: string;
   let server: TestServer;
   let keyServer: TestServer;
+  /** What the server's default model makes of the fixture (an upload through the OpenAI SDK): the CLI's output
+   * is checked against it, so the checks are about the CLI, not about how well the model hears the TTS voice. */
+  let serverText: string;
 
   beforeAll(async () => {
     ensureBuilt();
     mp3 = encodeWith(wav, 'mp3');
     [server, keyServer] = await Promise.all([startTestServer(), startTestServer({ API_KEYS: 'cli-test-key' })]);
+    serverText = await fileTranscriptionText(server.url, loadSpeechFixture().samples);
+    expect(serverText.split(' ').length).toBeGreaterThanOrEqual(6);
   }, 180_000);
 
   afterAll(async () => {
     await Promise.all([server?.close(), keyServer?.close()]);
   });
 
-  /** What each output must hold: the words of the fixture, in the format's shape. */
+  /** What each output must hold: the words the server hears in the fixture, in the format's shape. */
   function expectShape(format: string, out: string): void {
     const documents = format.includes('json') ? out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) : [];
     switch (format) {
@@ -59,7 +66,8 @@ describe('CLI transcribe', () => {
     const sections = out.split(/^==> .* <==\n/m).filter((t) => t.trim());
     const texts = documents.length ? documents.map((d) => String(d.text)) : sections.map((t) => t.replace(/^WEBVTT$|^\d+$|^[\d:.,]+ --> [\d:.,]+$/gm, ' '));
     expect(texts).toHaveLength(2);
-    for (const text of texts) expect(wordErrorRate(text, 'hello world the quick brown fox testing one two three')).toBeLessThanOrEqual(0.2);
+    // The WAV is what the server transcribed; the mp3 round trip may change a word.
+    for (const text of texts) expect(wordErrorRate(serverText, text)).toBeLessThanOrEqual(0.2);
   }
 
   test.each([...RESPONSE_FORMATS])('%s of a WAV and an mp3: the same document in-process and over HTTP', async (format) => {
