@@ -66,7 +66,20 @@ def telephone(wave, r):
     return y.astype(np.float32)
 
 
-def augment_real(wave, r, noise_pool=None, p_speed=0.5, p_reverb=0.25, p_phone=0.12):
+def pad_silence(wave, r, max_lead_sec=0.3, max_tail_sec=0.6):
+    """Quiet lead-in and tail (dither level, before the noise): clips cut tight around the word (Speech Commands)
+    then look like what the service's files and VAD segments give the model, a word followed by a pause."""
+    lead = np.full(int(SR * r.uniform(0, max_lead_sec)), 0.0, np.float32)
+    tail = np.full(int(SR * r.uniform(0.1, max_tail_sec)), 0.0, np.float32)
+    y = np.concatenate([lead, wave, tail])
+    rng = np.random.default_rng(r.randrange(1 << 30))
+    return (y + rng.standard_normal(len(y)).astype(np.float32) * 1e-4).astype(np.float32)
+
+
+def augment_real(wave, r, noise_pool=None, p_speed=0.5, p_reverb=0.25, p_phone=0.12, p_pad=0.0):
+    # p_pad > 0 only from stage 11: earlier stages draw exactly the random numbers they drew when they were trained
+    if p_pad > 0 and r.random() < p_pad:
+        wave = pad_silence(wave, r)
     if r.random() < p_speed:
         wave = speed(wave, r.choice([0.9, 0.95, 1.05, 1.1]))
     if r.random() < p_reverb:

@@ -37,7 +37,7 @@ from onnx_init import freeze_batchnorm, load_from_onnx  # noqa: E402
 from train import build, compute_feats, evaluate, spec_augment  # noqa: E402
 
 
-def make_batch(kind, batch, tokens, r, twins, p_codec, noise_pool):
+def make_batch(kind, batch, tokens, r, twins, p_codec, noise_pool, p_pad=0.0):
     waves, texts = [], []
     for item, real in batch:
         if callable(item):
@@ -47,7 +47,7 @@ def make_batch(kind, batch, tokens, r, twins, p_codec, noise_pool):
             if real and id(s) in twins and r.random() < p_codec:
                 s = twins[id(s)]
             a, t = s.get(i)
-        a = AR.augment_real(a, r, noise_pool) if real else D.augment(a, r, noise_pool)
+        a = AR.augment_real(a, r, noise_pool, p_pad=p_pad) if real else D.augment(a, r, noise_pool)
         waves.append(a)
         texts.append(t)
     lens = [len(a) for a in waves]
@@ -113,6 +113,8 @@ def main():
     ap.add_argument("--kernel", type=int, default=15)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--real-frac", type=float, default=0.5, help="share of every batch that is real speech")
+    ap.add_argument("--p-pad", type=float, default=0.0,
+                    help="chance a real clip gets a quiet lead-in and tail (augment_real.pad_silence; stage 11 on)")
     ap.add_argument("--p-codec", type=float, default=0.15, help="chance a real clip is its Opus 6 kbit/s version")
     ap.add_argument("--fsdd-weight", type=float, default=0.5)
     ap.add_argument("--fsdd-strings", type=int, default=500)
@@ -186,7 +188,7 @@ def main():
         r = random.Random(a.seed * 1000003 + step)
         nz_r = random.Random(step)
         torch.manual_seed(a.seed * 1000003 + step)
-        f, fl, ys = make_batch(kind, plan[state["pos"]], tokens, r, twins, a.p_codec, noise_pool)
+        f, fl, ys = make_batch(kind, plan[state["pos"]], tokens, r, twins, a.p_codec, noise_pool, a.p_pad)
         lr = lr_at(step, a, state["start"])
         for g in opt.param_groups:
             g["lr"] = lr
