@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stages 7 to 11: fine-tune the models on real recorded speech (../shared/data) mixed with synthetic speech.
+# Stages 7 to 12: fine-tune the models on real recorded speech (../shared/data) mixed with synthetic speech.
 # Resumable: every step skips work already done (data shards exist, training resumes from last.pt), so running
 # it again after an interruption continues where it stopped. Budgets are in steps; the result does not depend on
 # the machine's speed.
@@ -11,6 +11,8 @@
 #            voices (SVOX Pico, RHVoice, MBROLA: models/README.md, license decision) in the synthetic share
 #   STAGE=11: from the stage-10 CTC checkpoint, 4,500 steps, 50% real speech, and half of the real clips given a
 #            quiet lead-in and tail (--p-pad 0.5: Speech Commands words are cut tight, users' clips are not)
+#   STAGE=12: a deeper encoder: the stage-11 CTC model grown from 16 to 32 blocks (5.0 M parameters; the 16 new
+#            blocks start as identities, so training starts exactly at stage 11), 6,000 steps as stage 11
 #   STAGE=8 bash scripts/model/run_real.sh [ctc|rnnt|all]     (STEPS / ANNEAL / INIT_REV override a stage's;
 #                                                             STOP_AFTER=train leaves models/ alone)
 set -euo pipefail
@@ -25,7 +27,8 @@ case "$STAGE" in
   9) D_STEPS=1300; D_ANNEAL=900; D_INIT=ckpt:stage8; LR=3e-4; REAL_FRAC=0.45 ;;
   10) D_STEPS=2500; D_ANNEAL=1000; D_INIT=ckpt:stage9; LR=3e-4; REAL_FRAC=0.45; D_SYNTH='*train*-*.npz' ;;
   11) D_STEPS=4500; D_ANNEAL=1500; D_INIT=ckpt:stage10; LR=3e-4; REAL_FRAC=0.5; D_SYNTH='*train*-*.npz'; P_PAD=0.5 ;;
-  *) echo "unknown STAGE $STAGE (7 to 11)" >&2; exit 2 ;;
+  12) D_STEPS=6000; D_ANNEAL=2000; D_INIT=ckpt:stage11; LR=3e-4; REAL_FRAC=0.5; D_SYNTH='*train*-*.npz'; P_PAD=0.5; BLOCKS=32 ;;
+  *) echo "unknown STAGE $STAGE (7 to 12)" >&2; exit 2 ;;
 esac
 STEPS="${STEPS:-$D_STEPS}"; ANNEAL="${ANNEAL:-$D_ANNEAL}"; SYNTH="${SYNTH:-${D_SYNTH:-train*-*.npz}}"
 CK="$STT_MODEL_WORKDIR/ckpt/stage$STAGE"
@@ -66,7 +69,7 @@ done
 for kind in $KINDS; do
   if [ "$kind" = ctc ]; then init="$INIT/nemo-ctc-en-conv-small"; extra="--max-utt-sec 12"
   else init="$INIT/icefall-transducer-en-conv-small"; extra="--max-utt-sec 8"; fi
-  nice -n 19 $PY scripts/model/train_real.py --kind "$kind" --blocks 16 --init-onnx "$init" --steps "$STEPS" --anneal-steps "$ANNEAL" \
+  nice -n 19 $PY scripts/model/train_real.py --kind "$kind" --blocks "${BLOCKS:-16}" --init-onnx "$init" --steps "$STEPS" --anneal-steps "$ANNEAL" \
     --peak-lr "$LR" --real-frac "$REAL_FRAC" --p-pad "${P_PAD:-0}" --synth "$SYNTH" --threads 2 --eval-every 1000 --ckpt-dir "$CK-$kind" $extra
 done
 # 3. export, int8, LM weights on dev, fixtures, manifest, eval (into models/: STOP_AFTER=train stops before, to
