@@ -4,8 +4,9 @@
     python3 scripts/model/build_lm.py --out models/<id>/lm.arpa.gz [--order 8] [--min-count 2]
     python3 scripts/model/build_lm.py --unit word --order 3 --min-count 1 --out models/<id>/lm.arpa.gz
 
-Text: the training sentences only (never the dev or test ones), from $STT_MODEL_WORKDIR/data/sentences.json,
-plus with --fsdd the transcripts of the FSDD training clips.
+Text: the training sentences only (never the dev or test ones: gen_data.py's training pool, sentences.build()),
+plus with --fsdd the transcripts of the FSDD training clips, and with --real the transcripts of every real set's
+training speakers (real_data.py's training split: never a dev or test speaker's, nor a test-only set's).
 Model: interpolated modified Kneser-Ney over characters (a-z, the apostrophe and '▁' for the word boundary) or
 over words, written in the standard ARPA format (`<s>` / `</s>` around each sentence), gzipped. The service
 tells the two apart by their unigrams. Any ARPA file of either kind (e.g. KenLM's `lmplz`, on words or on
@@ -124,11 +125,21 @@ def main():
     ap.add_argument("--order", type=int, default=8)
     ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--fsdd", action="store_true", help="add the FSDD training transcripts to the text")
+    ap.add_argument("--real", action="store_true", help="add the real sets' training transcripts to the text")
     a = ap.parse_args()
-    sentences = json.load(open(os.path.join(D.DATA, "sentences.json")))["train"]
+    # The whole training pool (gen_data.py's split of sentences.build(): sentences.json holds only the rendered
+    # part when gen_data.py ran with --max-train)
+    import sentences as S
+    sentences = S.build()[0][850:]
     if a.fsdd:
         # The transcripts of the FSDD training clips (isolated digit words), as the acoustic models saw them.
         sentences += [t for s, i in D.load_set("fsdd_train.npz") for t in [s.texts[i]]]
+    if a.real:
+        import mix as MX  # the real sets' splits (only needed here)
+        for name, items in MX.load_real("train").items():
+            texts = [s.texts[i] for s, i in items]
+            sentences += texts
+            print(f"{name}: {len(texts)} training transcripts")
     probs, bows = build(sentences, a.order, a.min_count, a.unit)
     write_arpa(a.out, probs, bows)
     print(a.out, {k: len(p) for k, p in enumerate(probs) if k}, f"{os.path.getsize(a.out) / 1e6:.1f} MB")
