@@ -80,6 +80,8 @@ for kind in $KINDS; do
   $PY scripts/model/export.py --kind "$kind" --ckpt "$CK-$kind/last.pt" --out "$out"
   for f in "$out"/{model,encoder,decoder,joiner}.onnx; do if [ -f "$f" ]; then $PY scripts/model/quantize.py "$f"; fi; done
   { echo "== stage $STAGE (train_real.py, $CK-$kind/log.txt)"; cat "$CK-$kind/log.txt"; } >> "$out/training-log.txt"
+  # from stage 11 the CTC model's character LM also learns the real sets' training transcripts
+  if [ "$STAGE" -ge 11 ] && [ "$kind" = ctc ]; then $PY scripts/model/build_lm.py --fsdd --real --order 8 --out "$out/lm.arpa.gz"; fi
 done
 npm run build
 for kind in $KINDS; do
