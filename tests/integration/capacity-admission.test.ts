@@ -72,10 +72,24 @@ describe('capacity-based admission', () => {
     const deadline = Date.now() + 15_000;
     while (capacity.check('stream') !== null && Date.now() < deadline) await sleep(200);
     expect(capacity.check('stream')).toBeNull();
-    const again = new RecordingSocket(wsUrl);
-    await again.waitForType('ready');
-    again.ws.close();
-    await again.closed();
+    // A stream is admitted again. On a busy machine work of the first test may still be ending as the window
+    // slides, so the first try may meet the knee once more: then it is the capacity's refusal (server_overloaded,
+    // 1013), never another error, and a later try within the deadline is admitted.
+    let admittedAgain = false;
+    while (!admittedAgain && Date.now() < deadline + 10_000) {
+      const again = new RecordingSocket(wsUrl);
+      const first = await again.waitFor((m) => m.type === 'ready' || m.type === 'error', 20_000, 'ready or error');
+      if (first.type === 'ready') {
+        admittedAgain = true;
+        again.ws.close();
+        await again.closed();
+      } else {
+        expect(first).toMatchObject({ code: 'server_overloaded' });
+        expect(await again.closed(5000)).toBe(1013);
+        await sleep(500);
+      }
+    }
+    expect(admittedAgain).toBe(true);
     expect((await upload()).text.length).toBeGreaterThan(0);
-  }, 30_000);
+  }, 45_000);
 });
