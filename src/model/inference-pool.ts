@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ApiError } from '../errors';
 import { resolveWorkerScript } from '../util/worker-script';
+import { BatchHold } from './batch-hold';
 import { BatchSizer } from './batch-sizer';
 import { InferenceBatchQueue, type BatchQueueJob } from './inference-batch-queue';
 import type { InferenceObserver, InferenceShedReason } from './inference-observer';
@@ -102,19 +103,16 @@ export interface JobOptions {
 export class InferencePool {
   private readonly slots: Slot[] = [];
   private readonly queue = new InferenceBatchQueue<Job>();
-  /** Size of each model's last batch: a model that batched lately is worth holding a batch for. */
-  private readonly lastBatchSize = new Map<string, number>();
-  private holdTimer: { timer: NodeJS.Timeout; atMs: number } | null = null;
   private readonly maxBatchSize: number;
-  private readonly maxBatchWaitMs: number;
   private readonly sizer: BatchSizer;
+  private readonly hold: BatchHold;
   private nextJobId = 1;
-  /** addModel requests waiting for a worker's answer, by request id. */
   private closed = false;
   private readyPromise: Promise<Record<string, LoadedModelInfo>> | null = null;
   private readonly script = resolveWorkerScript(__dirname, 'inference-worker');
-  /** Streams of online models, each pinned to the worker holding its state; their requests' work is observed too. */
+  /** addModel requests waiting for the workers' answers. */
   private readonly modelAdds = new WorkerModelAdds((warning) => this.options.onWarning?.(warning));
+  /** Streams of online models, each pinned to the worker holding its state; their requests' work is observed too. */
   private readonly streams = new StreamPinning((event) => this.options.observer?.onStreamWork?.(event));
   /** Mean job time, for Retry-After estimates. */
   private meanJobMs = 500;
@@ -122,8 +120,9 @@ export class InferencePool {
 
   constructor(private readonly options: InferencePoolOptions) {
     this.maxBatchSize = Math.max(1, Math.floor(options.maxBatchSize ?? 1));
-    this.maxBatchWaitMs = Math.max(0, options.maxBatchWaitMs ?? 0);
     this.sizer = new BatchSizer(this.maxBatchSize, (options.batchPolicy ?? 'adaptive') === 'adaptive');
+    const maxBatchWaitMs = Math.max(0, options.maxBatchWaitMs ?? 0);
+    this.hold = new BatchHold(this.maxBatchSize, maxBatchWaitMs, (modelId) => this.sizer.pays(modelId), () => this.pump());
   }
 
   /** Starts the workers and resolves once every one has loaded every model. */
@@ -198,7 +197,7 @@ export class InferencePool {
     slot.batch = null;
     if (batch && batch[0].id === message.jobId) {
       const { modelId } = batch[0];
-      this.lastBatchSize.set(modelId, batch.length);
+      this.hold.noteBatch(modelId, batch.length);
       if (message.type === 'error') {
         for (const job of batch) job.reject(new ApiError(500, 'Inference failed.', { code: 'inference_failed', cause: new Error(message.message) }));
       } else {
@@ -230,7 +229,7 @@ export class InferencePool {
       while (batch.length === 0) {
         const next = this.queue.peek();
         if (!next) return;
-        if (next.waiting < this.maxBatchSize && this.shouldHold(next.modelId, next.oldestEnqueuedAtMs)) return;
+        if (next.waiting < this.maxBatchSize && this.hold.shouldHold(next.modelId, next.oldestEnqueuedAtMs, this.slots.some((s) => s.batch))) return;
         // The waiting jobs are shared among the free workers (all cores busy) rather than all given to the first.
         const free = this.slots.filter((s) => s.ready && !s.batch).length;
         batch = this.queue.takeBatch(this.sizer.sizeFor(next.modelId, next.waiting, free)).filter((job) => {
@@ -243,28 +242,6 @@ export class InferencePool {
       }
       this.dispatch(slot, batch);
     }
-  }
-
-  /**
-   * Whether a free worker holds a batch that is not full (arming a timer for when the wait ends): only while
-   * `maxBatchWaitMs` has not passed since its oldest job and there is load (another worker busy, or the
-   * model's last batch had company). A lone stream's job is dispatched at once.
-   */
-  private shouldHold(modelId: string, oldestEnqueuedAtMs: number): boolean {
-    if (this.maxBatchWaitMs <= 0 || this.maxBatchSize <= 1 || !this.sizer.pays(modelId)) return false;
-    const untilMs = oldestEnqueuedAtMs + this.maxBatchWaitMs;
-    if (performance.now() >= untilMs) return false;
-    if (!this.slots.some((s) => s.batch) && (this.lastBatchSize.get(modelId) ?? 1) <= 1) return false;
-    if (!this.holdTimer || this.holdTimer.atMs > untilMs) {
-      if (this.holdTimer) clearTimeout(this.holdTimer.timer);
-      const timer = setTimeout(() => {
-        this.holdTimer = null;
-        this.pump();
-      }, Math.max(1, Math.ceil(untilMs - performance.now())));
-      timer.unref();
-      this.holdTimer = { timer, atMs: untilMs };
-    }
-    return true;
   }
 
   private dispatch(slot: Slot, batch: Job[]): void {
@@ -387,8 +364,7 @@ export class InferencePool {
    */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.holdTimer) clearTimeout(this.holdTimer.timer);
-    this.holdTimer = null;
+    this.hold.cancel();
     for (const job of this.queue.drain()) {
       if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
       this.shed(job, 'shutting_down');
