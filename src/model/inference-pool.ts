@@ -355,7 +355,10 @@ export class InferencePool {
   }
 
   get stats(): { workers: number; busy: number; queued: number; queuedByModel: Record<string, number> } {
-    return { workers: this.slots.length, busy: this.slots.filter((s) => s.batch).length, queued: this.queued, queuedByModel: this.queue.sizeByModel() };
+    // Busy: running a batch, or answering an online stream's request (those run outside the batch queue).
+    const streaming = this.streams.busyWorkers();
+    const busy = this.slots.filter((s) => s.batch || streaming.has(s.worker)).length;
+    return { workers: this.slots.length, busy, queued: this.queued, queuedByModel: this.queue.sizeByModel() };
   }
 
   /**

@@ -72,6 +72,11 @@ export class StreamPinning {
     return null;
   }
 
+  /** The workers answering a stream request now (sent, not yet answered). */
+  busyWorkers(): Set<Worker> {
+    return new Set([...this.requests.values()].map((r) => r.pinned.worker));
+  }
+
   /** Stream requests a worker is still answering (the pool waits for them before stopping its workers). */
   get inFlight(): number {
     return this.requests.size;

@@ -27,6 +27,8 @@ describe('InferencePool streams (online models)', () => {
       at += piece.length;
       results.push(stream.accept(piece)); // not awaited: the worker keeps them in order
     }
+    // Requests sent and not yet answered make their worker busy in the pool's stats (/status inference.busy).
+    expect(pool.stats.busy).toBe(1);
     const fed = await Promise.all(results);
     const decoded = fed.map((r) => r.decodedSec);
     expect(decoded).toEqual([...decoded].sort((a, b) => a - b));
@@ -36,6 +38,7 @@ describe('InferencePool streams (online models)', () => {
     expect(last.text).toBe(whole.result.text);
     expect(last.text.length).toBeGreaterThan(0);
     expect(pool.streamStats.open).toBe(0);
+    expect(pool.stats.busy).toBe(0);
   });
 
   test('streams run side by side; a model that is not online cannot open one', async () => {
