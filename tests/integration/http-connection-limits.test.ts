@@ -71,7 +71,7 @@ describe('connection limits', () => {
     for (const s of held) await s.waitForType('ready');
     const third = new RecordingSocket(wsUrl);
     expect(await third.closed()).toBe(1013);
-    expect(third.ofType('error')[0]).toMatchObject({ code: 'too_many_streams' });
+    expect(third.ofType('error')[0]).toMatchObject({ code: 'too_many_streams_per_client' });
     const other = new RecordingSocket(wsUrl, { localAddress: '127.0.0.2' });
     await other.waitForType('ready');
     for (const s of [...held, other]) s.ws.close();

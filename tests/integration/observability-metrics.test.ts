@@ -91,7 +91,7 @@ describe('per-model metrics and /status', () => {
     const finalSum = sample(text, 'stt_stream_final_latency_seconds_sum', { model })!;
     const finalCount = sample(text, 'stt_stream_final_latency_seconds_count', { model })!;
     expect(finalSum / finalCount).toBeLessThan(3);
-    expect(sample(text, 'stt_refusals_total', { transport: 'ws', reason: 'too_many_streams' })).toBe(1);
+    expect(sample(text, 'stt_refusals_total', { transport: 'ws', reason: 'too_many_streams_per_client' })).toBe(1);
     expect(sample(text, 'stt_live_sessions', { model, mode: 'stream' })).toBe(0);
     expect((await status())[model].active_streams).toBe(0);
   });
