@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import pino from 'pino';
 import { ConfigError, parseConfig } from './config';
+import { listenWhilePreparing } from './http/preparing-server';
 import { pullStartupModels } from './model-store/startup-pull';
 import { startServer } from './server';
 import { Services } from './services';
@@ -18,15 +19,24 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = pino({ level: config.logLevel });
-  // MODELS_PULL: download before the models folder is scanned, so the pulled models are served.
-  try {
-    await pullStartupModels(config, logger);
-  } catch (err) {
-    logger.fatal({ err }, `MODELS_PULL failed: ${(err as Error).message}`);
-    process.exit(1);
+  // MODELS_PULL: download before the models folder is scanned, so the pulled models are served. The port is
+  // held meanwhile (alive on /health, not ready elsewhere), then handed to the real server.
+  let port = config.port;
+  if (config.modelsPull.length > 0) {
+    const tls = config.tlsCertFile ? { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile } : undefined;
+    const preparing = await listenWhilePreparing(config.port, config.host, tls);
+    logger.info({ url: preparing.url }, `listening on ${config.host}:${preparing.port} (not ready: pulling models)`);
+    try {
+      await pullStartupModels(config, logger);
+    } catch (err) {
+      logger.fatal({ err }, `MODELS_PULL failed: ${(err as Error).message}`);
+      process.exit(1);
+    }
+    await preparing.close();
+    port = preparing.port;
   }
   const services = new Services(config, logger);
-  const running = await startServer(services, config.port, config.host);
+  const running = await startServer(services, port, config.host);
   logger.info({ url: running.url }, `listening on ${config.host}:${running.port}`);
   await services.start();
   logger.info(`ready: POST ${running.url}/v1/audio/transcriptions`);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,8 +7,10 @@ import { ArchiveServer, buildTarBz2, nemoCtcArchiveEntries } from '../fixtures/m
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { wavBytes } from './helpers/audio';
 import { CLI, ensureBuilt, runCli } from './helpers/cli';
-import { spawnServerProcess } from './helpers/server-process';
-import { MODELS_DIR, startTestServer, type TestServer } from './helpers/test-server';
+import { followServerLog } from '../../scripts/bench/server-log';
+import { MAIN, spawnServerProcess } from './helpers/server-process';
+import { MODELS_DIR, REPO_ROOT, startTestServer, type TestServer } from './helpers/test-server';
+import { sleep } from './helpers/ws-client';
 
 /**
  * Pulling models end to end, from a local HTTP server (never the internet): the CLI as a child process,
@@ -91,6 +94,52 @@ describe('models pull', () => {
       server.proc.kill('SIGTERM');
     }
     expect((await server.exited).code).toBe(0);
+  }, 180_000);
+
+  test('MODELS_PULL: while the model downloads the port answers, alive on /health and not ready elsewhere; then it serves', async () => {
+    let release!: () => void;
+    archives.holdUntil = new Promise<void>((resolve) => (release = resolve));
+    const proc = spawn(process.execPath, [MAIN], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MODELS_DIR: tmpModelsDir(), INFERENCE_WORKERS: '1', LOG_LEVEL: 'info', MODELS_PULL: NAME, MODEL_MIRROR_URL: mirror },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
+    const { logs, ready } = followServerLog(proc, exited);
+    ready.catch(() => undefined);
+    try {
+      let preparing: Record<string, unknown> | undefined;
+      for (let i = 0; i < 300 && !preparing; i++) {
+        preparing = logs.find((entry) => String(entry.msg).includes('not ready: pulling models'));
+        if (!preparing) await sleep(100);
+      }
+      const url = String(preparing?.url);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // The mirror holds its answer, so the pull cannot be done yet: the process answers, a liveness probe
+      // keeps it, readiness and work wait.
+      const health = await fetch(`${url}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'pulling' });
+      const notReady = await fetch(`${url}/ready`);
+      expect(notReady.status).toBe(503);
+      expect(notReady.headers.get('retry-after')).toBe('5');
+      expect(await notReady.json()).toMatchObject({ error: { code: 'not_ready', type: 'service_unavailable_error' } });
+      const upload = await fetch(`${url}/v1/audio/transcriptions`, { method: 'POST', body: new Uint8Array(10) });
+      expect(upload.status).toBe(503);
+      expect(((await upload.json()) as { error: { code: string } }).error.code).toBe('not_ready');
+      release();
+      const port = await ready;
+      expect(`http://127.0.0.1:${port}`).toBe(url); // the same port, handed over
+      expect((await fetch(`${url}/ready`)).status).toBe(200);
+      const list = (await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] };
+      expect(list.data.map((m) => m.id)).toContain(NAME);
+      expect(archives.requests.map((r) => r.path)).toEqual([`/mirror/${NAME}.tar.bz2`]);
+    } finally {
+      release();
+      archives.holdUntil = undefined;
+      proc.kill('SIGTERM');
+      await exited;
+    }
   }, 180_000);
 
   describe('POST /v1/models/{id} on a running server', () => {
