@@ -59,6 +59,12 @@ describe('ModelPuller', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  test('a catalog model of several languages gets them in languages.txt, and its layout lists them', async () => {
+    const model = await puller([entry({ languages: ['de', 'en', 'fr'] })]).pull(NAME);
+    expect(readdirSync(model.dir).sort()).toEqual(['README.md', 'languages.txt', 'model.int8.onnx', 'tokens.txt']);
+    expect(model.layout.languages).toEqual(['de', 'en', 'fr']);
+  });
+
   test('by URL (any archive in the release layout, not in the catalog)', async () => {
     const model = await puller([]).pull(`${server.url}/asr-models/${NAME}.tar.bz2`);
     expect(model).toMatchObject({ id: NAME, alreadyInstalled: false, layout: { kind: 'nemo-ctc' } });

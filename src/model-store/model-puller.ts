@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../errors';
+import { languagesFileText, LANGUAGES_FILE } from '../model/folder-languages';
 import { detectModelLayout, type ModelLayout, type ModelPrecision } from '../model/model-layout';
 import { resolveArchiveSource, type ArchiveSource } from './archive-source';
 import { ARCHIVE_NAME, ModelCatalog } from './model-catalog';
@@ -141,6 +142,7 @@ export class ModelPuller {
         throw err;
       }
       const { id, dir } = await modelFolderIn(unpacked, source.name);
+      await writeCatalogLanguages(dir, source);
       try {
         this.checkLoadable(dir, id, source);
       } catch (err) {
@@ -205,3 +207,14 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * A catalog model that transcribes more than English (Parakeet TDT v3: 25 languages) gets its codes in
+ * `languages.txt`, since its files do not say: the service then takes those `language` values for it. An
+ * archive's own `languages.txt` is kept.
+ */
+async function writeCatalogLanguages(dir: string, source: ArchiveSource): Promise<void> {
+  const languages = source.entry?.languages ?? [];
+  if (languages.length === 0 || (languages.length === 1 && languages[0] === 'en')) return;
+  const file = path.join(dir, LANGUAGES_FILE);
+  if (!existsSync(file)) await writeFile(file, languagesFileText(languages));
+}

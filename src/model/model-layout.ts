@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { readFolderLanguages } from './folder-languages';
 import { readModelFolderMetadata } from './model-folder-metadata';
 import { detectWhisper, type WhisperLayout } from './whisper/whisper-layout';
 import { detectMoonshine, type MoonshineLayout } from './moonshine/moonshine-layout';
@@ -30,7 +31,13 @@ export type ModelLayout = (
   | NemoTransducerLayout
   | OnlineTransducerLayout
 ) &
-  LmFiles;
+  LmFiles &
+  FolderLanguages;
+
+/** The languages a folder's `languages.txt` names (folder-languages.ts), for models whose files do not say. */
+export interface FolderLanguages {
+  languages?: readonly string[];
+}
 
 /** An n-gram LM for beam search, if the folder has one. */
 export interface LmFiles {
@@ -57,7 +64,7 @@ export interface ModelFolder {
 }
 
 /** Recognizes one layout in a folder, or returns undefined. */
-export type LayoutDetector = (folder: ModelFolder) => Omit<ModelLayout, keyof LmFiles> | undefined;
+export type LayoutDetector = (folder: ModelFolder) => Omit<ModelLayout, keyof LmFiles | keyof FolderLanguages> | undefined;
 
 function pick(files: string[], prefix: string, precision: ModelPrecision): string | undefined {
   const matches = files.filter((f) => f.startsWith(prefix) && f.endsWith('.onnx')).sort();
@@ -94,9 +101,10 @@ export function detectModelLayout(dir: string, precision: ModelPrecision = 'fp32
   };
   const lmFile = ['lm.arpa.gz', 'lm.arpa'].find((f) => files.includes(f));
   const lm: LmFiles = lmFile ? { lmPath: path.join(dir, lmFile), ...(files.includes('lm.json') ? { lmWeightsPath: path.join(dir, 'lm.json') } : {}) } : {};
+  const languages = readFolderLanguages(dir, files);
   for (const detect of DETECTORS) {
     const layout = detect(folder);
-    if (layout) return { ...layout, ...lm } as ModelLayout;
+    if (layout) return { ...layout, ...lm, ...(languages ? { languages } : {}) } as ModelLayout;
   }
   if (!files.some((f) => f.endsWith('tokens.txt'))) return { error: 'no tokens.txt' };
   return { error: 'no known layout (NeMo CTC model.onnx, or transducer encoder/decoder/joiner .onnx files)' };

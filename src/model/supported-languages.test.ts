@@ -29,6 +29,16 @@ describe('the language rule', () => {
     expect(canTranslate(m)).toBe(true);
   });
 
+  test('a model whose folder lists its languages (languages.txt: a multilingual Parakeet) takes those codes', () => {
+    const parakeet: ModelLayout = { kind: 'nemo-transducer', dir: '/p', encoderPath: '/p/e.onnx', decoderPath: '/p/d.onnx', joinerPath: '/p/j.onnx', tokensPath: '/p/t.txt', languages: ['de', 'en', 'fr'] };
+    expect(modelLanguages(parakeet)).toEqual(['de', 'en', 'fr']);
+    expect(checkLanguage(parakeet, 'de-AT')).toEqual({ ok: true, code: 'de' });
+    expect(checkLanguage(parakeet, 'english')).toEqual({ ok: true, code: 'en' });
+    expect(checkLanguage(parakeet, 'ja', 'p').ok).toBe(false);
+    expect(checkLanguage({ ...parakeet, languages: ['en'] }, 'en-GB')).toEqual({ ok: true, code: 'en' });
+    expect(canTranslate(parakeet)).toBe(false);
+  });
+
   test('codes and names', () => {
     expect(toLanguageCode('pt-BR')).toBe('pt');
     expect(toLanguageCode('german')).toBe('de');

@@ -8,15 +8,20 @@ const ENGLISH = /^(en|eng|english)([-_][a-z0-9]+)?$/i;
  * The one language rule of the service (HTTP, Realtime, captions, CLI). A multilingual Whisper model takes
  * any ISO-639-1 code among its `all_language_codes` (a region suffix such as `de-AT` is dropped; an English
  * name such as `german` is taken too), and without
- * one it detects the language; every other model (NeMo CTC, transducers, `.en` Whisper models) transcribes
- * English and accepts only the values that mean English.
+ * one it detects the language; a model whose folder lists its languages (`languages.txt`: a multilingual
+ * Parakeet, which hears the language itself) takes those codes; every other model (NeMo CTC, transducers,
+ * `.en` Whisper models) transcribes English and accepts only the values that mean English.
  */
 export type LanguageCheck = { ok: true; code: string | undefined } | { ok: false; message: string };
 
-/** The language codes a model transcribes: its Whisper `languageCodes` when it is multilingual, else English. */
+/**
+ * The language codes a model transcribes: a multilingual Whisper model's `languageCodes`, a Moonshine v2
+ * model's language, else what its folder's `languages.txt` lists (a multilingual Parakeet), else English.
+ */
 export function modelLanguages(layout: ModelLayout): readonly string[] {
   if (layout.kind === 'moonshine' && layout.version === 2) return [layout.language];
-  return layout.kind === 'whisper' && layout.languageCodes.length > 0 ? layout.languageCodes : ['en'];
+  if (layout.kind === 'whisper' && layout.languageCodes.length > 0) return layout.languageCodes;
+  return layout.languages && layout.languages.length > 0 ? layout.languages : ['en'];
 }
 
 const CODE_OF_NAME = new Map(Object.entries(WHISPER_LANGUAGE_NAMES).map(([code, name]) => [name, code]));
