@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadSpeechFixture } from '../fixtures/speech-fixture';
 import { encodeWith, wordErrorRate } from './helpers/audio';
 import { CLI, CONTROL_CHARACTERS, ensureBuilt, runCli } from './helpers/cli';
+import { decodedTranscriptionText } from './helpers/file-transcription';
 import { REPO_ROOT, startTestServer, type TestServer } from './helpers/test-server';
 import { pcm16Bytes, sleep } from './helpers/ws-client';
 
@@ -29,11 +30,11 @@ describe('CLI stream', () => {
   });
 
   /** Finals are plain lines; their words match the file transcription closely (streaming may differ by a word). */
-  function expectFinals(stdout: string, maxWer = 0.25): string[] {
+  function expectFinals(stdout: string, maxWer = 0.25, reference = fileText): string[] {
     expect(stdout).not.toMatch(CONTROL_CHARACTERS);
     const lines = stdout.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(1);
-    expect(wordErrorRate(lines.join(' '), fileText)).toBeLessThanOrEqual(maxWer);
+    expect(wordErrorRate(lines.join(' '), reference)).toBeLessThanOrEqual(maxWer);
     return lines;
   }
 
@@ -70,11 +71,13 @@ describe('CLI stream', () => {
 
   test('an mp3 file is decoded (ffmpeg) and streamed as fast as accepted with --no-realtime', async () => {
     const started = Date.now();
-    const result = await runCli(['stream', encodeWith(wav, 'mp3'), '--url', server.url, '--no-realtime']);
+    const mp3 = encodeWith(wav, 'mp3');
+    const result = await runCli(['stream', mp3, '--url', server.url, '--no-realtime']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    // Lossy audio sent faster than the server transcribes it: a frame refused while the stream lags is lost,
-    // so a word more may differ from the WAV's file transcription.
-    expectFinals(result.stdout, 0.4);
+    // Against what the server makes of the mp3's own audio (the small model hears the codec's artifacts:
+    // that is the eval's business). Sent faster than the server transcribes it, a frame refused while the
+    // stream lags is lost, so a word more may differ.
+    expectFinals(result.stdout, 0.4, await decodedTranscriptionText(server.url, mp3));
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 60_000);
 
