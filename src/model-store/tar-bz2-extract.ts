@@ -1,10 +1,10 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { lstat, mkdir, readdir, realpath, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract as tarExtract, type Header } from 'tar-stream';
-import unbzip2 from 'unbzip2-stream';
+import { decompressBzip2, type Bzip2Decoder } from './bzip2-decompressor';
 
 /** An archive that is corrupt or tries to write outside its folder: nothing of it may be installed. */
 export class ArchiveError extends Error {
@@ -31,7 +31,7 @@ function isInside(root: string, target: string): boolean {
  * entry out of it. A truncated or corrupt bzip2 stream (block CRCs) rejects with ArchiveError; whatever was
  * written is left for the caller to remove (it unpacks into a temporary folder).
  */
-export async function extractTarBz2(archivePath: string, destDir: string): Promise<ExtractResult> {
+export async function extractTarBz2(archivePath: string, destDir: string, decoder: Bzip2Decoder = 'native'): Promise<ExtractResult> {
   const root = await realpath(destDir);
   const result: ExtractResult = { files: 0, bytes: 0 };
   const extract = tarExtract();
@@ -40,10 +40,11 @@ export async function extractTarBz2(archivePath: string, destDir: string): Promi
       await writeEntry(root, entry.header, entry as unknown as Readable, result);
     }
   })();
-  const decompress = unbzip2();
+  const bz = await decompressBzip2(archivePath, decoder);
   try {
-    await Promise.all([pipeline(createReadStream(archivePath), decompress, extract), work]);
+    await Promise.all([pipeline(bz.output, extract), work, bz.done]);
   } catch (err) {
+    bz.abort();
     extract.destroy();
     if (err instanceof ArchiveError) throw err;
     throw new ArchiveError(`the archive is corrupt or incomplete (${describe(err)})`);
@@ -52,7 +53,7 @@ export async function extractTarBz2(archivePath: string, destDir: string): Promi
   return result;
 }
 
-/** unbzip2-stream reports a truncated stream as a TypeError from deep inside; name it. */
+/** unbzip2-stream reports a truncated stream as a TypeError from deep inside, bzip2 by its exit; name them. */
 function describe(err: unknown): string {
   const message = (err as Error)?.message ?? String(err);
   if (/crc/i.test(message)) return `bzip2 checksum mismatch: ${message}`;
