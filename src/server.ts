@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { limitConnections } from './http/connection-limits';
+import { listeningUrl } from './http/listening-url';
 import type { Services } from './services';
 import { drainServer, type DrainOutcome } from './shutdown/drain';
 import { RequestGate } from './shutdown/request-gate';
@@ -67,12 +68,11 @@ export async function startServer(services: Services, port: number, host: string
     server.listen(port, host, () => resolve());
   });
   const bound = (server.address() as AddressInfo).port;
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   let closing: Promise<DrainOutcome> | null = null;
   return {
     server,
     port: bound,
-    url: `${services.config.tlsCertFile ? 'https' : 'http'}://${shownHost}:${bound}`,
+    url: listeningUrl(host, bound, Boolean(services.config.tlsCertFile)),
     close(graceMs = services.config.shutdownGraceSec * 1000) {
       closing ??= (async () => {
         services.beginShutdown();

@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ApiError } from '../errors';
+import { listeningUrl } from './listening-url';
 
 /** The port, held while the service prepares (MODELS_PULL downloads) before the real server can start. */
 export interface PreparingServer {
@@ -44,10 +45,9 @@ export async function listenWhilePreparing(port: number, host: string, tls?: { c
     server.listen(port, host, () => resolve());
   });
   const bound = (server.address() as AddressInfo).port;
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
     port: bound,
-    url: `${tls ? 'https' : 'http'}://${shownHost}:${bound}`,
+    url: listeningUrl(host, bound, Boolean(tls)),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
