@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stages 7 to 12: fine-tune the models on real recorded speech (../shared/data) mixed with synthetic speech.
+# Stages 7 to 13: fine-tune the models on real recorded speech (../shared/data) mixed with synthetic speech.
 # Resumable: every step skips work already done (data shards exist, training resumes from last.pt), so running
 # it again after an interruption continues where it stopped. Budgets are in steps; the result does not depend on
 # the machine's speed.
@@ -13,6 +13,8 @@
 #            quiet lead-in and tail (--p-pad 0.5: Speech Commands words are cut tight, users' clips are not)
 #   STAGE=12: a deeper encoder: the stage-11 CTC model grown from 16 to 32 blocks (5.0 M parameters; the 16 new
 #            blocks start as identities, so training starts exactly at stage 11), 6,000 steps as stage 11
+#   STAGE=13 (transducer): from the stage-7 transducer checkpoint, stage 11's recipe (50% real speech, the
+#            natural voices, --p-pad 0.5, the LM with the real training transcripts), 6,000 steps
 #   STAGE=8 bash scripts/model/run_real.sh [ctc|rnnt|all]     (STEPS / ANNEAL / INIT_REV override a stage's;
 #                                                             STOP_AFTER=train leaves models/ alone)
 set -euo pipefail
@@ -28,7 +30,9 @@ case "$STAGE" in
   10) D_STEPS=2500; D_ANNEAL=1000; D_INIT=ckpt:stage9; LR=3e-4; REAL_FRAC=0.45; D_SYNTH='*train*-*.npz' ;;
   11) D_STEPS=4500; D_ANNEAL=1500; D_INIT=ckpt:stage10; LR=3e-4; REAL_FRAC=0.5; D_SYNTH='*train*-*.npz'; P_PAD=0.5 ;;
   12) D_STEPS=6000; D_ANNEAL=2000; D_INIT=ckpt:stage11; LR=3e-4; REAL_FRAC=0.5; D_SYNTH='*train*-*.npz'; P_PAD=0.5; BLOCKS=32 ;;
-  *) echo "unknown STAGE $STAGE (7 to 12)" >&2; exit 2 ;;
+  13) D_STEPS=6000; D_ANNEAL=2000; D_INIT=ckpt:stage7; LR=3e-4; REAL_FRAC=0.5; D_SYNTH='*train*-*.npz'; P_PAD=0.5
+      [ "$KINDS" = rnnt ] || { echo "STAGE=13 is the transducer's: run_real.sh rnnt" >&2; exit 2; } ;;
+  *) echo "unknown STAGE $STAGE (7 to 13)" >&2; exit 2 ;;
 esac
 STEPS="${STEPS:-$D_STEPS}"; ANNEAL="${ANNEAL:-$D_ANNEAL}"; SYNTH="${SYNTH:-${D_SYNTH:-train*-*.npz}}"
 CK="$STT_MODEL_WORKDIR/ckpt/stage$STAGE"
@@ -80,8 +84,8 @@ for kind in $KINDS; do
   $PY scripts/model/export.py --kind "$kind" --ckpt "$CK-$kind/last.pt" --out "$out"
   for f in "$out"/{model,encoder,decoder,joiner}.onnx; do if [ -f "$f" ]; then $PY scripts/model/quantize.py "$f"; fi; done
   { echo "== stage $STAGE (train_real.py, $CK-$kind/log.txt)"; cat "$CK-$kind/log.txt"; } >> "$out/training-log.txt"
-  # from stage 11 the CTC model's character LM also learns the real sets' training transcripts
-  if [ "$STAGE" -ge 11 ] && [ "$kind" = ctc ]; then $PY scripts/model/build_lm.py --fsdd --real --order 8 --out "$out/lm.arpa.gz"; fi
+  # from stage 11 the character LM also learns the real sets' training transcripts (the transducer's from 13)
+  if [ "$STAGE" -ge 11 ]; then $PY scripts/model/build_lm.py --fsdd --real --order 8 --out "$out/lm.arpa.gz"; fi
 done
 npm run build
 for kind in $KINDS; do
