@@ -33,16 +33,18 @@ def load_real(split):
     return {n: D.load_set(os.path.join("real", f"{n}.{split}.npz")) for n in real_set_names(split)}
 
 
-def codec_twins():
-    """{id(train shard): its -opus6k twin} when the twin holds the same clips (same lengths)."""
+def codec_twins(codecs=("opus6k",)):
+    """{id(train shard): [its twins, one per codec, in the order given]}: `<set>.train-<codec>.npz` holding the
+    same clips (same lengths) through a lossy codec (real_data.py writes them)."""
     out = {}
     for n in real_set_names("train"):
-        p = os.path.join("real", f"{n}.train-opus6k.npz")
-        if os.path.exists(os.path.join(D.DATA, p)):
-            a = D.load_set(os.path.join("real", f"{n}.train.npz"))
-            b = D.load_set(p)
-            if a and b and list(a[0][0].lens) == list(b[0][0].lens):
-                out[id(a[0][0])] = b[0][0]
+        a = D.load_set(os.path.join("real", f"{n}.train.npz"))
+        for codec in codecs:
+            p = os.path.join("real", f"{n}.train-{codec}.npz")
+            if a and os.path.exists(os.path.join(D.DATA, p)):
+                b = D.load_set(p)
+                if b and list(a[0][0].lens) == list(b[0][0].lens):
+                    out.setdefault(id(a[0][0]), []).append(b[0][0])
     return out
 
 

@@ -14,6 +14,8 @@ or train. A set with fewer than min_speakers speakers is split by clip the same 
 test_only sets go to test whole. Writes, under $STT_MODEL_WORKDIR/data/real/:
   <set>.train.npz, <set>.dev.npz, <set>.test.npz   (voices = "real:<set>:<speaker>")
   <set>.train-opus6k.npz                             the training clips through a 6 kbit/s Opus round trip
+  <set>.train-mp3-16k.npz                            the same through a 16 kbit/s MP3 round trip (what most
+                                                     uploaded files are); from stage 13 (train_real.py --codecs)
   splits.json                                        speakers and clips per split, text overlap test/train
 Existing shards are kept (delete data/real to rebuild)."""
 import argparse
@@ -22,6 +24,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from multiprocessing import Pool
 
 import numpy as np
@@ -73,25 +76,50 @@ def decode(path):
     return np.frombuffer(p.stdout, dtype=np.int16)
 
 
-def codec_roundtrip(clips, bitrate="6k"):
-    """All clips as one stream (gaps between them) through libopus at a low bitrate and back; Ogg keeps the
-    exact length (pre-skip and granule position), so the clips are cut out again at the same offsets."""
+CODECS = {
+    # name: (ffmpeg encoder arguments, container); Ogg keeps the exact length (pre-skip, granule position),
+    # LAME's gapless header gives MP3 its length back within a frame
+    "opus6k": (["-c:a", "libopus", "-b:a", "6k", "-application", "voip"], "ogg"),
+    "mp3-16k": (["-c:a", "libmp3lame", "-b:a", "16k"], "mp3"),
+}
+
+
+def codec_roundtrip(clips, codec="opus6k"):
+    """All clips as one stream (gaps between them) through a lossy codec and back, cut out again at the same
+    offsets (the round trip must keep the stream's length within a codec frame)."""
+    args, container = CODECS[codec]
     gap = np.zeros(CODEC_GAP, np.int16)
     stream = np.concatenate([x for c in clips for x in (c, gap)])
-    enc = subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-f", "s16le", "-ar", "16000", "-ac", "1",
-                          "-i", "-", "-c:a", "libopus", "-b:a", bitrate, "-application", "voip", "-f", "ogg", "-"],
-                         input=stream.tobytes(), capture_output=True, check=True).stdout
-    dec = subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", "-", "-ar", "16000", "-ac", "1",
-                          "-f", "s16le", "-"], input=enc, capture_output=True, check=True).stdout
+    # through a file: the MP3 muxer writes its gapless header (encoder delay, padding) only when it can seek
+    with tempfile.TemporaryDirectory() as tmp:
+        coded = os.path.join(tmp, f"stream.{container}")
+        subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-f", "s16le", "-ar", "16000", "-ac", "1",
+                        "-i", "-", *args, coded], input=stream.tobytes(), capture_output=True, check=True)
+        dec = subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", coded, "-ar", "16000", "-ac", "1",
+                              "-f", "s16le", "-"], capture_output=True, check=True).stdout
     out = np.frombuffer(dec, dtype=np.int16)
-    if abs(len(out) - len(stream)) > 960:
-        raise RuntimeError(f"codec round trip changed the length: {len(stream)} -> {len(out)}")
+    if abs(len(out) - len(stream)) > 1152:
+        raise RuntimeError(f"{codec} round trip changed the length: {len(stream)} -> {len(out)}")
     out = np.concatenate([out, np.zeros(max(0, len(stream) - len(out)), np.int16)])
     res, o = [], 0
     for c in clips:
         res.append(out[o:o + len(c)])
         o += len(c) + CODEC_GAP
     return res
+
+
+def write_codec_twins(path):
+    """<path>-<codec>.npz for every codec not written yet: the clips of the shard <path>.npz through the codec,
+    with the same texts and voices (so a twin added later holds the same clips as the first ones)."""
+    shard = None
+    for codec in CODECS:
+        if os.path.exists(f"{path}-{codec}.npz"):
+            continue
+        if shard is None:
+            shard = D.load_set(os.path.relpath(path + ".npz", D.DATA))[0][0]
+        audio = [np.asarray(shard.audio[o:o + n]) for o, n in zip(shard.offs, shard.lens)]
+        coded = codec_roundtrip(audio, codec)
+        write_shard(f"{path}-{codec}", [(0, x, t, v) for x, t, v in zip(coded, shard.texts, shard.voices)])
 
 
 def text_overlap(a, b):
@@ -129,15 +157,15 @@ def main():
         for split, rs in splits.items():
             info[split] = {"clips": len(rs), "speakers": sorted({r[2] for r in rs})}
             path = os.path.join(REAL, f"{name}.{split}")
-            if not rs or os.path.exists(path + ".npz"):
+            if not rs:
                 continue
-            with Pool(a.jobs) as pool:
-                audio = pool.map(decode, [os.path.join(folder, r[0]) for r in rs], chunksize=32)
-            write_shard(path, [(0, x, r[1], f"real:{name}:{r[2]}") for x, r in zip(audio, rs)])
+            if not os.path.exists(path + ".npz"):
+                with Pool(a.jobs) as pool:
+                    audio = pool.map(decode, [os.path.join(folder, r[0]) for r in rs], chunksize=32)
+                write_shard(path, [(0, x, r[1], f"real:{name}:{r[2]}") for x, r in zip(audio, rs)])
+                print(name, split, len(rs), flush=True)
             if split == "train":
-                coded = codec_roundtrip(audio)
-                write_shard(path + "-opus6k", [(0, x, r[1], f"real:{name}:{r[2]}") for x, r in zip(coded, rs)])
-            print(name, split, len(rs), flush=True)
+                write_codec_twins(path)
         info["test_sentences_also_in_train_pct"] = text_overlap(splits["test"], splits["train"])
         summary[name] = info
     with open(os.path.join(REAL, "splits.json"), "w") as fh:

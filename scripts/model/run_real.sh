@@ -14,7 +14,8 @@
 #   STAGE=12: a deeper encoder: the stage-11 CTC model grown from 16 to 32 blocks (5.0 M parameters; the 16 new
 #            blocks start as identities, so training starts exactly at stage 11), 6,000 steps as stage 11
 #   STAGE=13 (transducer): from the stage-7 transducer checkpoint, stage 11's recipe (50% real speech, the
-#            natural voices, --p-pad 0.5, the LM with the real training transcripts), 6,000 steps
+#            natural voices, --p-pad 0.5, the LM with the real training transcripts), 6,000 steps, and a
+#            16 kbit/s MP3 version of the real clips beside the Opus one (30% of real clips coded, was 15%)
 #   STAGE=8 bash scripts/model/run_real.sh [ctc|rnnt|all]     (STEPS / ANNEAL / INIT_REV override a stage's;
 #                                                             STOP_AFTER=train leaves models/ alone)
 set -euo pipefail
@@ -31,6 +32,7 @@ case "$STAGE" in
   11) D_STEPS=4500; D_ANNEAL=1500; D_INIT=ckpt:stage10; LR=3e-4; REAL_FRAC=0.5; D_SYNTH='*train*-*.npz'; P_PAD=0.5 ;;
   12) D_STEPS=6000; D_ANNEAL=2000; D_INIT=ckpt:stage11; LR=3e-4; REAL_FRAC=0.5; D_SYNTH='*train*-*.npz'; P_PAD=0.5; BLOCKS=32 ;;
   13) D_STEPS=6000; D_ANNEAL=2000; D_INIT=ckpt:stage7; LR=3e-4; REAL_FRAC=0.5; D_SYNTH='*train*-*.npz'; P_PAD=0.5
+      CODECS=opus6k,mp3-16k; P_CODEC=0.3
       [ "$KINDS" = rnnt ] || { echo "STAGE=13 is the transducer's: run_real.sh rnnt" >&2; exit 2; } ;;
   *) echo "unknown STAGE $STAGE (7 to 13)" >&2; exit 2 ;;
 esac
@@ -43,7 +45,7 @@ grep -v '^sherpa\|^onnxruntime' scripts/model/versions.txt | while read -r pkg v
   [ "$have" = "$ver" ] || echo "note: $pkg $have (the models were built with $ver)" >&2
 done
 # 1. data: held-out TTS test set, TTS dev set, 8,000 synthetic training utterances (8 shards, ~11 min on 2 busy
-#    cores), FSDD split; then the real sets (decoded, split by speaker, Opus 6 kbit/s variants)
+#    cores), FSDD split; then the real sets (decoded, split by speaker, Opus 6 kbit/s and MP3 16 kbit/s variants)
 nice -n 19 $PY scripts/model/gen_data.py --jobs 2 --max-train 8000
 nice -n 19 $PY scripts/model/real_data.py --jobs 2
 # from stage 10: the natural voices too (bash scripts/model/setup-natural-voices.sh installs them, as root)
@@ -74,7 +76,7 @@ for kind in $KINDS; do
   if [ "$kind" = ctc ]; then init="$INIT/nemo-ctc-en-conv-small"; extra="--max-utt-sec 12"
   else init="$INIT/icefall-transducer-en-conv-small"; extra="--max-utt-sec 8"; fi
   nice -n 19 $PY scripts/model/train_real.py --kind "$kind" --blocks "${BLOCKS:-16}" --init-onnx "$init" --steps "$STEPS" --anneal-steps "$ANNEAL" \
-    --peak-lr "$LR" --real-frac "$REAL_FRAC" --p-pad "${P_PAD:-0}" --synth "$SYNTH" --threads 2 --eval-every 1000 --ckpt-dir "$CK-$kind" $extra
+    --peak-lr "$LR" --real-frac "$REAL_FRAC" --p-pad "${P_PAD:-0}" --codecs "${CODECS:-opus6k}" --p-codec "${P_CODEC:-0.15}" --synth "$SYNTH" --threads 2 --eval-every 1000 --ckpt-dir "$CK-$kind" $extra
 done
 # 3. export, int8, LM weights on dev, fixtures, manifest, eval (into models/: STOP_AFTER=train stops before, to
 #    compare a stage's checkpoint with the committed models first)

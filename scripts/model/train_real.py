@@ -45,7 +45,9 @@ def make_batch(kind, batch, tokens, r, twins, p_codec, noise_pool, p_pad=0.0):
         else:
             s, i = item
             if real and id(s) in twins and r.random() < p_codec:
-                s = twins[id(s)]
+                # one twin: no draw (stages before 13 drew exactly these random numbers)
+                coded = twins[id(s)]
+                s = coded[0] if len(coded) == 1 else r.choice(coded)
             a, t = s.get(i)
         a = AR.augment_real(a, r, noise_pool, p_pad=p_pad) if real else D.augment(a, r, noise_pool)
         waves.append(a)
@@ -115,7 +117,9 @@ def main():
     ap.add_argument("--real-frac", type=float, default=0.5, help="share of every batch that is real speech")
     ap.add_argument("--p-pad", type=float, default=0.0,
                     help="chance a real clip gets a quiet lead-in and tail (augment_real.pad_silence; stage 11 on)")
-    ap.add_argument("--p-codec", type=float, default=0.15, help="chance a real clip is its Opus 6 kbit/s version")
+    ap.add_argument("--p-codec", type=float, default=0.15, help="chance a real clip is one of its codec versions")
+    ap.add_argument("--codecs", default="opus6k",
+                    help="codec versions of the real clips (real_data.CODECS: opus6k, mp3-16k), one picked per use")
     ap.add_argument("--fsdd-weight", type=float, default=0.5)
     ap.add_argument("--fsdd-strings", type=int, default=500)
     ap.add_argument("--synth", default="train*-*.npz", help="synthetic shards (glob under data/)")
@@ -163,7 +167,7 @@ def main():
     real = MX.load_real("train")
     mixer = MX.Mix(synth, real, D.load_set("fsdd_train.npz"), a.fsdd_weight, a.fsdd_strings, a.batch_size,
                    a.real_frac, a.seed)
-    twins = MX.codec_twins()
+    twins = MX.codec_twins(tuple(a.codecs.split(",")))
     devs = dev_sets(a.eval_n)
     log("synthetic", len(synth), "real train", {k: len(v) for k, v in real.items()}, "codec twins", len(twins),
         "dev", {k: len(v) for k, v in devs.items()})
