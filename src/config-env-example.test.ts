@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { configSchema, parseConfig } from './config';
+import { parseConfig } from './config';
+import { configSchema } from './config-schema';
 
 describe('.env.example', () => {
   const text = readFileSync(path.join(__dirname, '..', '.env.example'), 'utf8');
