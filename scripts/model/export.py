@@ -22,9 +22,9 @@ def load(kind, ckpt):
     ck = torch.load(ckpt, map_location="cpu")
     a = ck["args"]
     if kind == "ctc":
-        model = M.CtcModel(d=a["dim"], nblocks=a["blocks"], k=a["kernel"])
+        model = M.CtcModel(d=a["dim"], nblocks=a["blocks"], k=a["kernel"], expand=a.get("expand", 2))
     else:
-        model = M.TransducerModel(d=a["dim"], nblocks=a["blocks"], k=a["kernel"])
+        model = M.TransducerModel(d=a["dim"], nblocks=a["blocks"], k=a["kernel"], expand=a.get("expand", 2))
     model.load_state_dict(ck["model"])
     model.eval()
     return model, ck

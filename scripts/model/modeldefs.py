@@ -43,14 +43,14 @@ class Block(nn.Module):
 class ConvEncoder(nn.Module):
     """(B, 80, T) features -> (B, d, T') with T' = ceil(ceil(T/2)/2) (subsampling factor 4)."""
 
-    def __init__(self, idim=80, d=192, nblocks=10, k=15, input_bn=False, dropout=0.1):
+    def __init__(self, idim=80, d=192, nblocks=10, k=15, input_bn=False, dropout=0.1, expand=2):
         super().__init__()
         self.input_bn = nn.BatchNorm1d(idim) if input_bn else None
         self.c1 = nn.Conv1d(idim, d, 5, stride=2, padding=2)
         self.b1 = nn.BatchNorm1d(d)
         self.c2 = nn.Conv1d(d, d, 3, stride=2, padding=1)
         self.b2 = nn.BatchNorm1d(d)
-        self.blocks = nn.ModuleList([Block(d, k, dropout=dropout) for _ in range(nblocks)])
+        self.blocks = nn.ModuleList([Block(d, k, expand=expand, dropout=dropout) for _ in range(nblocks)])
         self.d = d
 
     @staticmethod
@@ -75,9 +75,9 @@ class ConvEncoder(nn.Module):
 
 
 class CtcModel(nn.Module):
-    def __init__(self, d=192, nblocks=10, k=15, vocab=len(CTC_TOKENS)):
+    def __init__(self, d=192, nblocks=10, k=15, vocab=len(CTC_TOKENS), expand=2):
         super().__init__()
-        self.encoder = ConvEncoder(80, d, nblocks, k)
+        self.encoder = ConvEncoder(80, d, nblocks, k, expand=expand)
         self.head = nn.Conv1d(d, vocab, 1)
 
     def forward(self, audio_signal, length):
@@ -113,9 +113,9 @@ class Joiner(nn.Module):
 
 
 class TransducerModel(nn.Module):
-    def __init__(self, d=192, nblocks=10, k=15, vocab=len(RNNT_TOKENS), jdim=64, context_size=2):
+    def __init__(self, d=192, nblocks=10, k=15, vocab=len(RNNT_TOKENS), jdim=64, context_size=2, expand=2):
         super().__init__()
-        self.encoder = ConvEncoder(80, d, nblocks, k, input_bn=True)
+        self.encoder = ConvEncoder(80, d, nblocks, k, input_bn=True, expand=expand)
         self.enc_proj = nn.Conv1d(d, jdim, 1)
         self.decoder = Decoder(vocab, d, jdim, context_size)
         self.joiner = Joiner(jdim, vocab)

@@ -44,6 +44,21 @@ def _set(param, array):
         param.copy_(t)
 
 
+def _set_widened(pw1, pw2, w1, b1, w2, b2):
+    """Loads a block's two pointwise convolutions (d -> h -> d) into wider ones (d -> h' -> d, h' >= h): the
+    trained h units first; the new units keep their random input weights and get zero output weights, so they add
+    nothing (the block computes what it did) while their gradient is not zero, so they learn from there."""
+    h = w1.shape[0]
+    if pw1.weight.shape[0] < h:
+        raise ValueError(f"cannot narrow a feed-forward layer from {h} to {pw1.weight.shape[0]} units")
+    with torch.no_grad():
+        pw1.weight[:h].copy_(torch.from_numpy(np.array(w1)))
+        pw1.bias[:h].copy_(torch.from_numpy(np.array(b1)))
+        pw2.weight.zero_()
+        pw2.weight[:, :h].copy_(torch.from_numpy(np.array(w2)))
+        pw2.bias.copy_(torch.from_numpy(np.array(b2)))
+
+
 def _identity_bn(bn):
     with torch.no_grad():
         bn.running_mean.zero_()
@@ -93,7 +108,8 @@ def load_grown(model, state_dict):
 
 def _load_encoder(enc, convs):
     """Conv order in the graph: c1 (+b1), c2 (+b2), then per block dw (+bn), pw1, pw2; returns the rest.
-    An encoder with more blocks than the graph grows (`_grow`)."""
+    An encoder with more blocks than the graph grows (`_grow`), one with wider feed-forward layers too
+    (`_set_widened`)."""
     it = iter(convs)
     for conv, bn in [(enc.c1, enc.b1), (enc.c2, enc.b2)]:
         w, b = next(it)
@@ -108,10 +124,8 @@ def _load_encoder(enc, convs):
         _set(blk.dw.weight, w)
         _set(blk.dw.bias, b)
         _identity_bn(blk.bn)
-        for conv in (blk.pw1, blk.pw2):
-            w, b = next(it)
-            _set(conv.weight, w)
-            _set(conv.bias, b)
+        (w1, b1), (w2, b2) = next(it), next(it)
+        _set_widened(blk.pw1, blk.pw2, w1, b1, w2, b2)
     return list(it)
 
 

@@ -121,9 +121,10 @@ def greedy_rnnt(model, enc, lens):
 
 
 def build(kind, args):
+    expand = getattr(args, "expand", 2)  # train.py's stages: always 2
     if kind == "ctc":
-        return M.CtcModel(d=args.dim, nblocks=args.blocks, k=args.kernel), M.CTC_TOKENS
-    return M.TransducerModel(d=args.dim, nblocks=args.blocks, k=args.kernel), M.RNNT_TOKENS
+        return M.CtcModel(d=args.dim, nblocks=args.blocks, k=args.kernel, expand=expand), M.CTC_TOKENS
+    return M.TransducerModel(d=args.dim, nblocks=args.blocks, k=args.kernel, expand=expand), M.RNNT_TOKENS
 
 
 def decode(kind, model, f, fl):

@@ -113,6 +113,9 @@ def main():
     ap.add_argument("--dim", type=int, default=192)
     ap.add_argument("--blocks", type=int, default=16)
     ap.add_argument("--kernel", type=int, default=15)
+    ap.add_argument("--expand", type=int, default=2,
+                    help="each block's feed-forward width, in multiples of --dim; a --init-onnx model with a narrower "
+                         "one grows (onnx_init: the new units start silent, so training starts at its output)")
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--real-frac", type=float, default=0.5, help="share of every batch that is real speech")
     ap.add_argument("--p-pad", type=float, default=0.0,
