@@ -19,7 +19,7 @@ int main(int argc, char **argv) {
   if (!base) { fprintf(stderr, "cannot read %s\n", argv[1]); return 1; }
   ngram_model_trie_t *model = (ngram_model_trie_t *) base;
   FILE *fp = fopen(argv[2], "w");
-  ngram_raw_t *raws[NGRAM_MAX_ORDER]; uint32 got[NGRAM_MAX_ORDER];
+  ngram_raw_t *raws[NGRAM_MAX_ORDER + 1]; uint32 got[NGRAM_MAX_ORDER + 1]; /* indexed by order */
   for (int i = 2; i <= base->n; ++i) {
     size_t cap = (size_t) base->n_counts[i - 1] * 2 + 1000000;
     raws[i] = calloc(cap, sizeof(ngram_raw_t));
