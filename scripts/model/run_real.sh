@@ -22,7 +22,8 @@
 #            parameters; the new units start silent, so training starts exactly at stage 12): the issue's 8-15 M,
 #            to compare with stage 14 step for step
 #   STAGE=8 bash scripts/model/run_real.sh [ctc|rnnt|all]     (STEPS / ANNEAL / INIT_REV override a stage's;
-#                                                             STOP_AFTER=train leaves models/ alone)
+#                                                             STOP_AFTER=train leaves models/ alone; THREADS=1
+#                                                             runs two stages side by side on two cores)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export STT_MODEL_WORKDIR="${STT_MODEL_WORKDIR:-/work/model-work}"
@@ -84,7 +85,7 @@ for kind in $KINDS; do
   if [ "$kind" = ctc ]; then init="$INIT/nemo-ctc-en-conv-small"; extra="--max-utt-sec 12"
   else init="$INIT/icefall-transducer-en-conv-small"; extra="--max-utt-sec 8"; fi
   nice -n 19 $PY scripts/model/train_real.py --kind "$kind" --blocks "${BLOCKS:-16}" --expand "${EXPAND:-2}" --init-onnx "$init" --steps "$STEPS" --anneal-steps "$ANNEAL" \
-    --peak-lr "$LR" --real-frac "$REAL_FRAC" --p-pad "${P_PAD:-0}" --codecs "${CODECS:-opus6k}" --p-codec "${P_CODEC:-0.15}" --synth "$SYNTH" --threads 2 --eval-every 1000 --ckpt-dir "$CK-$kind" $extra
+    --peak-lr "$LR" --real-frac "$REAL_FRAC" --p-pad "${P_PAD:-0}" --codecs "${CODECS:-opus6k}" --p-codec "${P_CODEC:-0.15}" --synth "$SYNTH" --threads "${THREADS:-2}" --eval-every 1000 --ckpt-dir "$CK-$kind" $extra
 done
 # 3. export, int8, LM weights on dev, fixtures, manifest, eval (into models/: STOP_AFTER=train stops before, to
 #    compare a stage's checkpoint with the committed models first)
