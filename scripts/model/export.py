@@ -22,7 +22,10 @@ def load(kind, ckpt):
     ck = torch.load(ckpt, map_location="cpu")
     a = ck["args"]
     if kind == "ctc":
-        model = M.CtcModel(d=a["dim"], nblocks=a["blocks"], k=a["kernel"], expand=a.get("expand", 2))
+        # characters, or the run's word pieces (train_real.py --word-pieces saves its table in the checkpoint)
+        ck["tokens"] = ck.get("tokens") or M.CTC_TOKENS
+        model = M.CtcModel(d=a["dim"], nblocks=a["blocks"], k=a["kernel"], vocab=len(ck["tokens"]),
+                           expand=a.get("expand", 2))
     else:
         model = M.TransducerModel(d=a["dim"], nblocks=a["blocks"], k=a["kernel"], expand=a.get("expand", 2))
     model.load_state_dict(ck["model"])
@@ -86,12 +89,14 @@ def export_ctc(model, ck, out):
                       dynamic_axes={"audio_signal": {0: "N", 2: "T"}, "length": {0: "N"},
                                     "logprobs": {0: "N", 1: "T_out"}})
     meta = dict(COMMON)
-    meta.update({"model_type": "EncDecCTCModelBPE", "vocab_size": len(M.CTC_TOKENS), "subsampling_factor": 4,
+    tokens = ck["tokens"]
+    unit = "character" if list(tokens) == M.CTC_TOKENS else f"{len(tokens) - 1} BPE word-piece"
+    meta.update({"model_type": "EncDecCTCModelBPE", "vocab_size": len(tokens), "subsampling_factor": 4,
                  "normalize_type": "per_feature", "is_giga_am": 0, "feat_dim": 80,
-                 "comment": "depthwise-separable conv CTC, character tokens, NeMo CTC layout",
+                 "comment": f"depthwise-separable conv CTC, {unit} tokens, NeMo CTC layout",
                  "train_steps": ck["state"]["step"]})
     write_metadata(path, meta)
-    write_tokens(os.path.join(out, "tokens.txt"), M.CTC_TOKENS)
+    write_tokens(os.path.join(out, "tokens.txt"), tokens)
 
 
 def export_rnnt(model, ck, out):

@@ -6,18 +6,23 @@ import torch.nn.functional as F
 # Token inventories (see models/README.md).
 # CTC (NeMo layout): word boundary "▁", letters, apostrophe, blank "<blk>" LAST.
 # Transducer (icefall layout): blank "<blk>" FIRST (id 0), then the same symbols.
+# A CTC model may have BPE word pieces instead (word_pieces.WordPieces: <unk> first, pieces, <blk> last).
 SYMBOLS = ["\u2581"] + [chr(c) for c in range(ord("a"), ord("z") + 1)] + ["'"]
 CTC_TOKENS = SYMBOLS + ["<blk>"]
 RNNT_TOKENS = ["<blk>"] + SYMBOLS
 
 
 def text_to_ids(text, tokens):
+    if hasattr(tokens, "encode_text"):  # word pieces (word_pieces.WordPieces)
+        return tokens.encode_text(text)
     idx = {t: i for i, t in enumerate(tokens)}
     return [idx["\u2581" if c == " " else c] for c in text if (c == " " or c in idx)]
 
 
 def ids_to_text(ids, tokens):
-    return "".join(" " if tokens[i] == "\u2581" else tokens[i] for i in ids).strip()
+    """Characters or word pieces ("▁the"): every "▁" is a space; special tokens ("<unk>") spell nothing."""
+    return "".join("" if tokens[i].startswith("<") and tokens[i].endswith(">") else tokens[i].replace("\u2581", " ")
+                   for i in ids).strip()
 
 
 def out_lengths(lengths):

@@ -130,13 +130,16 @@ def _load_encoder(enc, convs):
 
 
 def load_from_onnx(kind, model, folder):
-    """Loads the folder's ONNX weights into `model`; returns the training steps its metadata records."""
+    """Loads the folder's ONNX weights into `model`; returns the training steps its metadata records. A CTC model
+    with another token inventory than the folder's (word pieces for characters) takes the encoder only."""
     if kind == "ctc":
         convs, _, meta = _convs(os.path.join(folder, "model.onnx"))
         rest = _load_encoder(model.encoder, convs)
         (w, b), = rest
-        _set(model.head.weight, w)
-        _set(model.head.bias, b)
+        if w.shape[0] == model.head.out_channels:
+            _set(model.head.weight, w)
+            _set(model.head.bias, b)
+        # else: another token inventory (word pieces for characters): the encoder only, the head starts afresh
     else:
         convs, inits, meta = _convs(os.path.join(folder, "encoder.onnx"))
         bn = model.encoder.input_bn

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stages 7 to 15: fine-tune the models on real recorded speech (../shared/data) mixed with synthetic speech.
+# Stages 7 to 16: fine-tune the models on real recorded speech (../shared/data) mixed with synthetic speech.
 # Resumable: every step skips work already done (data shards exist, training resumes from last.pt), so running
 # it again after an interruption continues where it stopped. Budgets are in steps; the result does not depend on
 # the machine's speed.
@@ -21,6 +21,9 @@
 #   STAGE=15: stage 14 with a wider encoder: every block's feed-forward layer 2x -> 4x the model width (9.8 M
 #            parameters; the new units start silent, so training starts exactly at stage 12): the 8-15 M,
 #            to compare with stage 14 step for step
+#   STAGE=16: stage 14 with BPE word pieces (256, learnt from the training transcripts: word_pieces.py) for
+#            characters; the encoder from stage 12, a new output layer that first learns alone (the 300 warm-up
+#            steps); step for step against stage 14
 #   STAGE=8 bash scripts/model/run_real.sh [ctc|rnnt|all]     (STEPS / ANNEAL / INIT_REV override a stage's;
 #                                                             STOP_AFTER=train leaves models/ alone; THREADS=1
 #                                                             runs two stages side by side on two cores)
@@ -43,7 +46,10 @@ case "$STAGE" in
   14|15) D_STEPS=6000; D_ANNEAL=2000; D_INIT=ckpt:stage12; LR=3e-4; REAL_FRAC=0.5; D_SYNTH='*train*-*.npz'; P_PAD=0.5
       BLOCKS=32; CODECS=opus6k,mp3-16k; P_CODEC=0.3; [ "$STAGE" = 15 ] && EXPAND=4
       [ "$KINDS" = ctc ] || { echo "STAGE=$STAGE is the CTC model's: run_real.sh ctc" >&2; exit 2; } ;;
-  *) echo "unknown STAGE $STAGE (7 to 15)" >&2; exit 2 ;;
+  16) D_STEPS=6000; D_ANNEAL=2000; D_INIT=ckpt:stage12; LR=3e-4; REAL_FRAC=0.5; D_SYNTH='*train*-*.npz'; P_PAD=0.5
+      BLOCKS=32; CODECS=opus6k,mp3-16k; P_CODEC=0.3; WORD_PIECES=256
+      [ "$KINDS" = ctc ] || { echo "STAGE=16 is the CTC model's: run_real.sh ctc" >&2; exit 2; } ;;
+  *) echo "unknown STAGE $STAGE (7 to 16)" >&2; exit 2 ;;
 esac
 STEPS="${STEPS:-$D_STEPS}"; ANNEAL="${ANNEAL:-$D_ANNEAL}"; SYNTH="${SYNTH:-${D_SYNTH:-train*-*.npz}}"
 CK="$STT_MODEL_WORKDIR/ckpt/stage$STAGE"
@@ -84,7 +90,7 @@ done
 for kind in $KINDS; do
   if [ "$kind" = ctc ]; then init="$INIT/nemo-ctc-en-conv-small"; extra="--max-utt-sec 12"
   else init="$INIT/icefall-transducer-en-conv-small"; extra="--max-utt-sec 8"; fi
-  nice -n 19 $PY scripts/model/train_real.py --kind "$kind" --blocks "${BLOCKS:-16}" --expand "${EXPAND:-2}" --init-onnx "$init" --steps "$STEPS" --anneal-steps "$ANNEAL" \
+  nice -n 19 $PY scripts/model/train_real.py --kind "$kind" --blocks "${BLOCKS:-16}" --expand "${EXPAND:-2}" --word-pieces "${WORD_PIECES:-0}" --init-onnx "$init" --steps "$STEPS" --anneal-steps "$ANNEAL" \
     --peak-lr "$LR" --real-frac "$REAL_FRAC" --p-pad "${P_PAD:-0}" --codecs "${CODECS:-opus6k}" --p-codec "${P_CODEC:-0.15}" --synth "$SYNTH" --threads "${THREADS:-2}" --eval-every 1000 --ckpt-dir "$CK-$kind" $extra
 done
 # 3. export, int8, LM weights on dev, fixtures, manifest, eval (into models/: STOP_AFTER=train stops before, to

@@ -4,7 +4,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
-  python3 python3-numpy python3-torch python3-torchaudio python3-onnx \
+  python3 python3-numpy python3-torch python3-torchaudio python3-onnx python3-sentencepiece \
   espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox libsox-fmt-all ffmpeg \
   pocketsphinx pocketsphinx-en-us pocketsphinx-testdata \
   fortunes fortunes-min

@@ -123,14 +123,16 @@ def greedy_rnnt(model, enc, lens):
 def build(kind, args):
     expand = getattr(args, "expand", 2)  # train.py's stages: always 2
     if kind == "ctc":
-        return M.CtcModel(d=args.dim, nblocks=args.blocks, k=args.kernel, expand=expand), M.CTC_TOKENS
+        # train_real.py --word-pieces: its WordPieces replace the characters (their own output layer size)
+        tokens = getattr(args, "tokens", None) or M.CTC_TOKENS
+        return M.CtcModel(d=args.dim, nblocks=args.blocks, k=args.kernel, vocab=len(tokens), expand=expand), tokens
     return M.TransducerModel(d=args.dim, nblocks=args.blocks, k=args.kernel, expand=expand), M.RNNT_TOKENS
 
 
 def decode(kind, model, f, fl):
     if kind == "ctc":
         logp, ol = model(f.transpose(1, 2), fl)
-        return greedy_ctc(logp, ol, len(M.CTC_TOKENS) - 1)
+        return greedy_ctc(logp, ol, logp.shape[-1] - 1)  # <blk> is last
     enc, ol, _ = model.encode(f, fl)
     return greedy_rnnt(model, enc, ol)
 

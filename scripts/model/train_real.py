@@ -35,6 +35,7 @@ import modeldefs as M  # noqa: E402
 from metrics import cer_wer  # noqa: E402
 from onnx_init import freeze_batchnorm, load_from_onnx  # noqa: E402
 from train import build, compute_feats, evaluate, spec_augment  # noqa: E402
+from word_pieces import train_word_pieces  # noqa: E402
 
 
 def make_batch(kind, batch, tokens, r, twins, p_codec, noise_pool, p_pad=0.0):
@@ -127,6 +128,10 @@ def main():
     ap.add_argument("--fsdd-strings", type=int, default=500)
     ap.add_argument("--synth", default="train*-*.npz", help="synthetic shards (glob under data/)")
     ap.add_argument("--max-utt-sec", type=float, default=12.0, help="skip longer synthetic utterances")
+    ap.add_argument("--word-pieces", type=int, default=0,
+                    help="CTC only: BPE word pieces of this vocabulary size instead of characters, learnt from the "
+                         "training transcripts (word_pieces.py; kept in --ckpt-dir); the output layer starts afresh "
+                         "and learns alone (encoder frozen) during the --warm-steps")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--init-onnx", default="", help="model folder to start from when there is no last.pt")
     ap.add_argument("--eval-every", type=int, default=1000, help="steps")
@@ -148,7 +153,14 @@ def main():
         logf.write(s + "\n")
         logf.flush()
 
-    model, tokens = build(kind, a)
+    pieces = None
+    if a.word_pieces:
+        if kind != "ctc":
+            raise SystemExit("--word-pieces: CTC only")
+        texts = [s.texts[i] for s, i in D.load_set(a.synth) + D.load_set("fsdd_train.npz")]
+        texts += [s.texts[i] for items in MX.load_real("train").values() for s, i in items]
+        pieces = train_word_pieces(texts, a.word_pieces, os.path.join(cdir, f"word-pieces-{a.word_pieces}.model"))
+    model, tokens = build(kind, argparse.Namespace(**vars(a), tokens=pieces))
     opt = torch.optim.AdamW(model.parameters(), lr=a.peak_lr, weight_decay=1e-3)
     last = os.path.join(cdir, "last.pt")
     if os.path.exists(last):
@@ -161,6 +173,9 @@ def main():
         start = load_from_onnx(kind, model, a.init_onnx) if a.init_onnx else 0
         state = {"step": start, "start": start, "epoch": 0, "pos": 0, "freeze_bn": bool(a.init_onnx),
                  "best": 1e9, "init": a.init_onnx}
+        if pieces is not None and a.init_onnx:
+            with open(os.path.join(a.init_onnx, "tokens.txt"), encoding="utf-8") as fh:
+                state["fresh_head"] = sum(1 for line in fh if line.strip()) != len(tokens)
         log("init from", a.init_onnx or "scratch", "at step", start)
     if state.get("freeze_bn"):
         freeze_batchnorm(model)
@@ -202,6 +217,9 @@ def main():
         loss = loss_of(kind, model, f, fl, ys, ctc_loss, bool(state["init"]) and step - state["start"] <= a.warm_steps)
         opt.zero_grad()
         loss.backward()
+        if state.get("fresh_head") and step - state["start"] <= a.warm_steps:
+            for prm in model.encoder.parameters():  # a new output layer first learns alone (as loss_of's aux head)
+                prm.grad = None
         gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         if torch.isfinite(gn):
             opt.step()
@@ -222,9 +240,11 @@ def main():
             log("EVAL step", step, json.dumps(res), "mean dev WER", round(pooled, 2))
             if pooled < state["best"]:
                 state["best"] = pooled
-                torch.save({"model": model.state_dict(), "state": state, "args": vars(a)}, os.path.join(cdir, "best.pt"))
+                torch.save({"model": model.state_dict(), "state": state, "args": vars(a), "tokens": list(tokens)},
+                           os.path.join(cdir, "best.pt"))
         if time.time() - t_ck > a.ckpt_every * 60 or done or capped:
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "state": state, "args": vars(a)},
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "state": state, "args": vars(a),
+                        "tokens": list(tokens)},
                        last + ".tmp")
             os.replace(last + ".tmp", last)
             t_ck = time.time()
