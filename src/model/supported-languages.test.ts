@@ -1,5 +1,5 @@
 import type { ModelLayout } from './model-layout';
-import { canTranslate, checkLanguage, languageName, modelLanguages, toLanguageCode } from './supported-languages';
+import { canTranslate, checkLanguage, languageName, modelLanguages, toLanguageCode, transcriptLanguage } from './supported-languages';
 
 const ctc: ModelLayout = { kind: 'nemo-ctc', dir: '/m', modelPath: '/m/model.onnx', tokensPath: '/m/tokens.txt' };
 const whisper = (languageCodes: string[]): ModelLayout => ({ kind: 'whisper', dir: '/w', encoderPath: '/w/e.onnx', decoderPath: '/w/d.onnx', tokensPath: '/w/t.txt', languageCodes });
@@ -45,5 +45,12 @@ describe('the language rule', () => {
     expect(languageName('de')).toBe('german');
     expect(languageName(undefined)).toBe('english');
     expect(languageName('zz')).toBe('zz');
+  });
+
+  test("a transcript's language: asked for or detected, else the model's only one, else unknown", () => {
+    expect(transcriptLanguage('de', ['en', 'de'])).toBe('german');
+    expect(transcriptLanguage(undefined, ['en'])).toBe('english');
+    expect(transcriptLanguage(undefined, ['es'])).toBe('spanish');
+    expect(transcriptLanguage(undefined, ['en', 'de', 'fr'])).toBe('unknown');
   });
 });

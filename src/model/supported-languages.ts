@@ -54,3 +54,13 @@ export function canTranslate(layout: ModelLayout): boolean {
 export function languageName(code: string | undefined): string {
   return WHISPER_LANGUAGE_NAMES[code ?? 'en'] ?? code ?? 'english';
 }
+
+/**
+ * The language a transcript reports (verbose_json `language`): the one asked for or detected, else the model's
+ * only language (`english` for English models, `spanish` for a Spanish Moonshine); a multilingual model that
+ * reports none (a multilingual Parakeet hears the language but does not name it) reports `unknown`, not a guess.
+ */
+export function transcriptLanguage(code: string | undefined, languages: readonly string[]): string {
+  const known = code ?? (languages.length === 1 ? languages[0] : undefined);
+  return known ? languageName(known) : 'unknown';
+}

@@ -3,7 +3,7 @@ import type { DecodedAudioLease } from '../audio/decoded-audio-budget';
 import { overBudget } from '../audio/over-budget';
 import { primeChunks } from '../audio/primed-chunks';
 import type { Recognizer, RecognizerBias, TokenLogprob } from '../model/recognizer';
-import { languageName } from '../model/supported-languages';
+import { languageName, transcriptLanguage } from '../model/supported-languages';
 import type { TraceSpan } from '../observability/trace-span';
 import type { StreamWord } from '../streaming/local-agreement';
 import { spelledTokens } from '../streaming/word-tokens';
@@ -165,7 +165,7 @@ export class FileSession {
     return {
       text: finals.join(' '),
       // OpenAI's verbose_json: a translation's language is its output's (english); else the audio's.
-      language: languageName(task === 'translate' ? 'en' : (language ?? decodedLanguage)),
+      language: task === 'translate' ? languageName('en') : transcriptLanguage(language ?? decodedLanguage, this.deps.languagesOf?.(this.request.modelId) ?? ['en']),
       durationSec: totalSamples / 16000,
       segments: segmentWords(timed),
       words: timed,
