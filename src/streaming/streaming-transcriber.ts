@@ -7,18 +7,12 @@ import { SpeechProbabilitySource, SpeechProbabilityStream, VAD_CHUNK_SAMPLES } f
 import { VadEvent, VadSegmenter } from '../vad/vad-segmenter';
 import { StreamingTranscriberConfig, validateStreamingConfig } from './streaming-config';
 import { FinalEvent, FinalReason, StreamingEvent } from './streaming-events';
+import { PartialUpdates } from './partial-updates';
 import { STREAM_SAMPLE_RATE_HZ, STREAM_SAMPLES_PER_MS as SAMPLES_PER_MS } from './stream-input';
 import { Utterance } from './utterance';
 
 /** Most VAD chunks sent to the detector in one request (about 1 s of audio), so streams take turns. */
 const MAX_VAD_CHUNKS_PER_REQUEST = 32;
-
-/**
- * Partial recognitions in flight at most: one running and one waiting, which a newer window replaces. The
- * second is sent only once the first has been out longer than the update interval (it is probably waiting in
- * a busy pool's queue): a quick answer is always awaited, so its successor decodes the newest audio.
- */
-const MAX_PARTIALS_IN_FLIGHT = 2;
 
 export interface StreamingTranscriberDeps {
   recognizer: Recognizer;
@@ -35,13 +29,12 @@ export interface StreamingTranscriberDeps {
   partialIntervalScale?: () => number;
 }
 
-
 /**
  * One live transcription stream, independent of its transport. Audio (16 kHz mono float32, see
  * `stream-input.ts`) goes in through
  * `pushAudio`; the VAD splits it into utterances; while one continues, its uncommitted window is
- * re-transcribed every `updateIntervalMs` (times `partialIntervalScale` under load; at most one recognition
- * running and one waiting, which a newer window replaces in the pool's queue: always the newest audio) and stabilized with LocalAgreement-2; at its end the whole utterance is transcribed as its `final`.
+ * re-transcribed every `updateIntervalMs` (times `partialIntervalScale` under load; partial-updates.ts) and
+ * stabilized with LocalAgreement-2; at its end the whole utterance is transcribed as its `final`.
  * VAD processing and utterance finalization run in order on one task chain; partial updates run beside it.
  */
 export class StreamingTranscriber {
@@ -53,7 +46,7 @@ export class StreamingTranscriber {
   private nextUtteranceIndex = 0;
   /** Audio before this sample belongs to committed or cleared utterances. */
   private consumedSample = 0;
-  private readonly partials = new Set<{ controller: AbortController; done: Promise<void>; sentAtMs: number }>();
+  private readonly partials: PartialUpdates;
   private readonly tasks = new SerialTasks();
   /** Bumped by clear(): VAD results for audio from before it are dropped. */
   private generation = 0;
@@ -71,10 +64,18 @@ export class StreamingTranscriber {
     this.ring = new RingBuffer(Math.ceil(config.maxBufferedSec * STREAM_SAMPLE_RATE_HZ));
     this.vadStream = config.turnDetection === 'server_vad' ? deps.vad!.openStream() : null;
     this.segmenter = new VadSegmenter(config.vad);
-  }
-
-  private get leftContextSamples(): number {
-    return Math.round(this.config.leftContextMs * SAMPLES_PER_MS);
+    this.partials = new PartialUpdates({
+      utterance: () => this.utterance,
+      windowEndSample: () => (this.vadStream ? this.segmenter.processedSample : this.ring.endSample),
+      read: (startSample, endSample) => this.ring.read(startSample, endSample),
+      recognizer: deps.partialRecognizer ?? deps.recognizer,
+      supersedeKey: this,
+      intervalMs: () => this.config.updateIntervalMs * Math.max(1, deps.partialIntervalScale?.() ?? 1),
+      leftContextSamples: Math.round(this.config.leftContextMs * SAMPLES_PER_MS),
+      active: () => this.state !== 'closed' && this.config.partialUpdates,
+      emit: (event) => this.emit(event),
+      onApplied: () => this.discardUnneeded(),
+    });
   }
 
   /** Audio accepted so far, in ms. */
@@ -141,7 +142,7 @@ export class StreamingTranscriber {
   clear(): void {
     if (this.state === 'closed') return;
     this.generation++;
-    this.abortPartial();
+    void this.partials.abort();
     this.utterance = null;
     this.consumedSample = this.ring.endSample;
     this.segmenter = new VadSegmenter(this.config.vad, this.ring.endSample);
@@ -166,7 +167,7 @@ export class StreamingTranscriber {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.generation++;
-    this.abortPartial();
+    void this.partials.abort();
     this.utterance = null;
     this.vadStream?.close();
   }
@@ -208,11 +209,11 @@ export class StreamingTranscriber {
         await this.checkMaxLength(this.segmenter.processedSample);
       }
       this.discardUnneeded();
-      this.maybeUpdatePartial();
+      this.partials.maybeUpdate();
     }
     if (!stream) {
       await this.checkMaxLength(this.ring.endSample);
-      this.maybeUpdatePartial();
+      this.partials.maybeUpdate();
     }
   }
 
@@ -235,7 +236,7 @@ export class StreamingTranscriber {
     const utterance = this.utterance;
     if (!utterance || currentSample - utterance.startSample < this.config.maxUtteranceSec * STREAM_SAMPLE_RATE_HZ) return;
     if (utterance.windowStartSample > utterance.startSample) {
-      this.abortPartial();
+      void this.partials.abort();
       const { final, next } = utterance.split(this.nextUtteranceIndex++);
       this.utterance = next;
       this.consumedSample = next.startSample;
@@ -256,7 +257,7 @@ export class StreamingTranscriber {
     // the same final however it arrived: a file, a live stream, fast or slow); it may revise their words.
     const decodeStart = utterance.startSample;
     const samples = endSample > utterance.startSample ? this.ring.read(decodeStart, endSample) : new Float32Array(0);
-    await this.abortPartial();
+    await this.partials.abort();
     try {
       const result = samples.length > 0 ? await this.deps.recognizer.recognize(samples) : null;
       if (this.state === 'closed') return null;
@@ -270,54 +271,6 @@ export class StreamingTranscriber {
     } finally {
       this.discardUnneeded();
     }
-  }
-
-  /**
-   * Starts a re-transcription of the current window if one is due. While an older one is still waiting in
-   * the pool's queue this one replaces it there (same supersede key); one still running is left to finish.
-   */
-  private maybeUpdatePartial(afterAnswer = false): void {
-    const utterance = this.utterance;
-    if (!utterance || this.partials.size >= MAX_PARTIALS_IN_FLIGHT || this.state === 'closed' || !this.config.partialUpdates) return;
-    const windowEnd = this.vadStream ? this.segmenter.processedSample : this.ring.endSample;
-    const scale = Math.max(1, this.deps.partialIntervalScale?.() ?? 1);
-    const intervalMs = this.config.updateIntervalMs * scale;
-    if (windowEnd - utterance.requestedEndSample < intervalMs * SAMPLES_PER_MS) return;
-    const now = performance.now();
-    // A partial out less than an interval is probably running: wait for it. Right after an answer, one still
-    // out is waiting in the queue (behind the one answered), and this newer window replaces it there.
-    if (!afterAnswer) for (const p of this.partials) if (now - p.sentAtMs < intervalMs) return;
-    utterance.requestedEndSample = windowEnd;
-    const decodeStart = utterance.decodeStartSample(this.leftContextSamples);
-    const samples = this.ring.read(decodeStart, windowEnd);
-    const precedingText = utterance.committedTextBefore(decodeStart);
-    const controller = new AbortController();
-    // A partial update is superseded by the next one: under load it yields to finals and files.
-    const options = { signal: controller.signal, priority: 'low' as const, precedingText, supersedeKey: this };
-    const done = (this.deps.partialRecognizer ?? this.deps.recognizer).recognize(samples, options).then(
-      (result) => {
-        // A newer window may have come back first (another worker): an older one is stale.
-        if (controller.signal.aborted || this.utterance !== utterance || windowEnd <= utterance.recognizedEndSample) return;
-        const event = utterance.applyHypothesis(Utterance.toStreamWords(result.words, decodeStart), windowEnd);
-        if (event) this.emit(event);
-        this.discardUnneeded();
-      },
-      () => undefined, // a failed, refused or superseded partial is skipped; the next interval tries again
-    );
-    const partial = { controller, done, sentAtMs: now };
-    this.partials.add(partial);
-    void done.then(() => {
-      this.partials.delete(partial);
-      this.maybeUpdatePartial(true);
-    });
-  }
-
-  private async abortPartial(): Promise<void> {
-    if (this.partials.size === 0) return;
-    const partials = [...this.partials];
-    this.partials.clear();
-    for (const partial of partials) partial.controller.abort();
-    await Promise.all(partials.map((p) => p.done));
   }
 
   /** Forgets audio no utterance, VAD decision or padding can need any more. */
