@@ -3,8 +3,8 @@ import { ApiError } from '../errors';
 import { resolveWorkerScript } from '../util/worker-script';
 import { BatchHold } from './batch-hold';
 import { BatchSizer } from './batch-sizer';
-import { InferenceBatchQueue, type BatchQueueJob } from './inference-batch-queue';
-import type { InferenceObserver, InferenceShedReason } from './inference-observer';
+import type { InferenceObserver } from './inference-observer';
+import { InferenceJobs, type PendingJob } from './inference-jobs';
 import type { InferenceWorkerData, LoadedModelInfo, WorkerRequest, WorkerResponse } from './inference-protocol';
 import type { ModelLayout } from './model-layout';
 import type { OnlineRecognizerStream } from './online-recognizer-stream';
@@ -54,19 +54,15 @@ export interface TimedResult {
   inferenceMs: number;
 }
 
-interface Job extends BatchQueueJob {
+interface Job extends PendingJob {
   samples: Float32Array;
   /** `samples.length` when queued (a transferred buffer is detached once sent). */
   sampleCount: number;
   /** Move the samples' buffer to the worker instead of copying it. */
   transfer: boolean;
-  signal?: AbortSignal;
   /** The request's hotwords and preceding text. */
   text?: TextContext;
-  /** Drops the job from its queue when the signal aborts; removed once the job leaves the queue. */
-  onAbort?: () => void;
   resolve: (value: TimedResult) => void;
-  reject: (err: Error) => void;
 }
 
 interface Slot {
@@ -96,13 +92,14 @@ export interface JobOptions {
  * updates). A free worker takes a batch: up to `maxBatchSize` queued jobs of one model, run together
  * (padded to the longest, lengths honoured; see AcousticModel.decodeBatch); it holds a batch that is not
  * full up to `maxBatchWaitMs` only while other work is in flight. A stream's newer partial replaces its
- * queued older one. Bounded at the edge: a full queue sheds new low jobs with 503, and a normal job
- * displaces the newest low one (or queues beyond the depth), so under load partials thin out and no final is lost; an aborted
- * queued job is dropped; a crashed worker fails only its own batch and is replaced.
+ * queued older one. Bounded at the edge (inference-jobs.ts): a full queue sheds new low jobs with 503, and a
+ * normal job displaces the newest low one (or queues beyond the depth), so under load partials thin out and no
+ * final is lost; an aborted queued job is dropped; a crashed worker fails only its own batch and is replaced.
  */
 export class InferencePool {
   private readonly slots: Slot[] = [];
-  private readonly queue = new InferenceBatchQueue<Job>();
+  /** The waiting jobs: admission at the queue's depth, cancellation, supersession (inference-jobs.ts). */
+  private readonly jobs: InferenceJobs<Job>;
   private readonly maxBatchSize: number;
   private readonly sizer: BatchSizer;
   private readonly hold: BatchHold;
@@ -119,6 +116,11 @@ export class InferencePool {
   models: Record<string, LoadedModelInfo> = {};
 
   constructor(private readonly options: InferencePoolOptions) {
+    this.jobs = new InferenceJobs<Job>({
+      queueDepth: options.queueDepth,
+      onShed: ({ modelId, priority }, reason) => options.observer?.onShed?.({ modelId, reason, priority }),
+      overloaded: () => this.overloaded(),
+    });
     this.maxBatchSize = Math.max(1, Math.floor(options.maxBatchSize ?? 1));
     this.sizer = new BatchSizer(this.maxBatchSize, (options.batchPolicy ?? 'adaptive') === 'adaptive');
     const maxBatchWaitMs = Math.max(0, options.maxBatchWaitMs ?? 0);
@@ -227,18 +229,12 @@ export class InferencePool {
       if (!slot.ready || slot.batch) continue;
       let batch: Job[] = [];
       while (batch.length === 0) {
-        const next = this.queue.peek();
+        const next = this.jobs.queue.peek();
         if (!next) return;
         if (next.waiting < this.maxBatchSize && this.hold.shouldHold(next.modelId, next.oldestEnqueuedAtMs, this.slots.some((s) => s.batch))) return;
         // The waiting jobs are shared among the free workers (all cores busy) rather than all given to the first.
         const free = this.slots.filter((s) => s.ready && !s.batch).length;
-        batch = this.queue.takeBatch(this.sizer.sizeFor(next.modelId, next.waiting, free)).filter((job) => {
-          if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
-          if (!job.signal?.aborted) return true;
-          this.shed(job, 'cancelled');
-          job.reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
-          return false;
-        });
+        batch = this.jobs.take(this.sizer.sizeFor(next.modelId, next.waiting, free));
       }
       this.dispatch(slot, batch);
     }
@@ -268,48 +264,15 @@ export class InferencePool {
       this.options.observer?.onShed?.({ modelId, reason: 'shutting_down', priority });
       return Promise.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
     }
-    // A partial that replaces its stream's queued one needs no room of its own. A normal job (a final, a file
-    // piece) is never refused here: each admitted session has at most one waiting, so admission bounds them.
-    const replaces = priority === 'low' && supersedeKey !== undefined && this.queue.holdsKey(supersedeKey);
-    if (!replaces && this.queue.size >= this.options.queueDepth) {
-      const displaced = priority === 'normal' ? this.queue.popNewestLow() : undefined;
-      if (displaced) {
-        if (displaced.onAbort) displaced.signal?.removeEventListener('abort', displaced.onAbort);
-        this.shed(displaced, 'displaced');
-        displaced.reject(this.overloaded());
-      } else if (priority === 'low') {
-        this.options.observer?.onShed?.({ modelId, reason: 'queue_full', priority });
-        return Promise.reject(this.overloaded());
-      }
-    }
     return new Promise<TimedResult>((resolve, reject) => {
       const job: Job = { id: this.nextJobId++, modelId, priority, supersedeKey, enqueuedAtMs: performance.now(), samples, sampleCount: samples.length, transfer, signal, text, resolve, reject };
-      if (signal) {
-        // One request may queue many jobs on one signal (a long file's pieces): each removes its listener.
-        job.onAbort = () => {
-          if (this.queue.remove(job)) {
-            this.shed(job, 'cancelled');
-            reject(new ApiError(408, 'The request was cancelled.', { code: 'cancelled' }));
-          }
-        };
-        signal.addEventListener('abort', job.onAbort, { once: true });
-      }
-      const superseded = this.queue.push(job);
-      if (superseded) {
-        if (superseded.onAbort) superseded.signal?.removeEventListener('abort', superseded.onAbort);
-        this.shed(superseded, 'superseded');
-        superseded.reject(new ApiError(409, 'A newer update of the same stream replaced this one.', { code: 'superseded' }));
-      }
+      this.jobs.admit(job);
       this.pump();
     });
   }
 
-  private shed(job: Job, reason: InferenceShedReason): void {
-    this.options.observer?.onShed?.({ modelId: job.modelId, reason, priority: job.priority });
-  }
-
   private get queued(): number {
-    return this.queue.size;
+    return this.jobs.queue.size;
   }
 
   private overloaded(): ApiError {
@@ -350,7 +313,7 @@ export class InferencePool {
    * admission adds it to the finished work it has seen, so a long batch or a growing backlog counts before it ends.
    */
   load(): { runningSinceMs: number[]; oldestNormalQueuedAtMs: number | null } {
-    const waiting = [this.queue.oldestNormalEnqueuedAtMs(), this.streams.oldestPendingSentAtMs()].filter((ms) => ms !== null);
+    const waiting = [this.jobs.queue.oldestNormalEnqueuedAtMs(), this.streams.oldestPendingSentAtMs()].filter((ms) => ms !== null);
     return { runningSinceMs: this.slots.filter((s) => s.batch).map((s) => s.dispatchedAtMs), oldestNormalQueuedAtMs: waiting.length > 0 ? Math.min(...waiting) : null };
   }
 
@@ -358,7 +321,7 @@ export class InferencePool {
     // Busy: running a batch, or answering an online stream's request (those run outside the batch queue).
     const streaming = this.streams.busyWorkers();
     const busy = this.slots.filter((s) => s.batch || streaming.has(s.worker)).length;
-    return { workers: this.slots.length, busy, queued: this.queued, queuedByModel: this.queue.sizeByModel() };
+    return { workers: this.slots.length, busy, queued: this.queued, queuedByModel: this.jobs.queue.sizeByModel() };
   }
 
   /**
@@ -368,11 +331,7 @@ export class InferencePool {
   async close(): Promise<void> {
     this.closed = true;
     this.hold.cancel();
-    for (const job of this.queue.drain()) {
-      if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
-      this.shed(job, 'shutting_down');
-      job.reject(new ApiError(503, 'The server is shutting down.', { code: 'shutting_down', retryAfterSec: 5 }));
-    }
+    this.jobs.drain();
     const deadline = Date.now() + (this.options.closeGraceMs ?? 10_000);
     while ((this.slots.some((s) => s.batch) || this.streams.inFlight > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
