@@ -15,7 +15,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export import load  # noqa: E402
 import modeldefs as M  # noqa: E402
-from onnx_init import exported_blocks, freeze_batchnorm, load_from_onnx  # noqa: E402
+from onnx_init import exported_blocks, exported_expand, exported_tokens, freeze_batchnorm, load_from_onnx  # noqa: E402
 from train import evaluate  # noqa: E402
 from train_real import dev_sets  # noqa: E402
 
@@ -29,14 +29,19 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    tokens = M.CTC_TOKENS if a.kind == "ctc" else M.RNNT_TOKENS
     if a.ckpt:
-        model, _ = load(a.kind, a.ckpt)
+        model, ck = load(a.kind, a.ckpt)
+        tokens = ck.get("tokens") or tokens  # a word-piece CTC model's own
     else:
-        cls = M.CtcModel if a.kind == "ctc" else M.TransducerModel
-        model = cls(nblocks=exported_blocks(a.kind, a.model))
+        shape = {"nblocks": exported_blocks(a.kind, a.model), "expand": exported_expand(a.kind, a.model)}
+        if a.kind == "ctc":  # characters or word pieces: the folder's tokens.txt (decoding needs only the symbols)
+            tokens = exported_tokens(a.model)
+            model = M.CtcModel(vocab=len(tokens), **shape)
+        else:
+            model = M.TransducerModel(**shape)
         load_from_onnx(a.kind, model, a.model)
     freeze_batchnorm(model)
-    tokens = M.CTC_TOKENS if a.kind == "ctc" else M.RNNT_TOKENS
     res = {}
     for name, its in dev_sets(a.n).items():
         (cer, wer), _ = evaluate(a.kind, model, its, tokens, len(its))

@@ -170,6 +170,20 @@ def exported_blocks(kind, folder):
     return (len(convs) - 3) // 3
 
 
+def exported_expand(kind, folder):
+    """The folder's feed-forward width in multiples of the model width (its first block's pw1: h x d)."""
+    convs, _, _ = _convs(os.path.join(folder, "model.onnx" if kind == "ctc" else "encoder.onnx"))
+    h, d = convs[3][0].shape[:2]
+    return h // d
+
+
+def exported_tokens(folder):
+    """The folder's tokens.txt as a list of symbols (ids in order)."""
+    with open(os.path.join(folder, "tokens.txt"), encoding="utf-8") as fh:
+        pairs = [line.rstrip("\n").rsplit(" ", 1) for line in fh if line.strip()]
+    return [sym for sym, _ in sorted(pairs, key=lambda p: int(p[1]))]
+
+
 def freeze_batchnorm(model):
     """Keeps every BatchNorm in eval mode (running statistics fixed) whatever `model.train()` says."""
     for m in model.modules():
