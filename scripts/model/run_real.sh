@@ -94,21 +94,6 @@ for kind in $KINDS; do
     --peak-lr "$LR" --real-frac "$REAL_FRAC" --p-pad "${P_PAD:-0}" --codecs "${CODECS:-opus6k}" --p-codec "${P_CODEC:-0.15}" --synth "$SYNTH" --threads "${THREADS:-2}" --eval-every 1000 --ckpt-dir "$CK-$kind" $extra
 done
 # 3. export, int8, LM weights on dev, fixtures, manifest, eval (into models/: STOP_AFTER=train stops before, to
-#    compare a stage's checkpoint with the committed models first)
+#    compare a stage's checkpoint with the committed models first: STAGE=N bash scripts/model/try_stage.sh KIND)
 [ "${STOP_AFTER:-}" = train ] && exit 0
-for kind in $KINDS; do
-  out=models/nemo-ctc-en-conv-small; [ "$kind" = rnnt ] && out=models/icefall-transducer-en-conv-small
-  $PY scripts/model/export.py --kind "$kind" --ckpt "$CK-$kind/last.pt" --out "$out"
-  for f in "$out"/{model,encoder,decoder,joiner}.onnx; do if [ -f "$f" ]; then $PY scripts/model/quantize.py "$f"; fi; done
-  { echo "== stage $STAGE (train_real.py, $CK-$kind/log.txt)"; cat "$CK-$kind/log.txt"; } >> "$out/training-log.txt"
-  # from stage 11 the character LM also learns the real sets' training transcripts (the transducer's from 13)
-  if [ "$STAGE" -ge 11 ]; then $PY scripts/model/build_lm.py --fsdd --real --order 8 --out "$out/lm.arpa.gz"; fi
-done
-npm run build
-for kind in $KINDS; do
-  out=models/nemo-ctc-en-conv-small; [ "$kind" = rnnt ] && out=models/icefall-transducer-en-conv-small
-  $PY scripts/model/tune_lm.py "$out" --n 150 --real-dev 100 --scales 0.4,0.6,0.8 --bonuses 0.5,1.5,2.5
-done
-$PY scripts/model/make-testdata.py --no-audio
-$PY scripts/model/manifest.py
-$PY scripts/model/eval.py --real-max 150 --json "$STT_MODEL_WORKDIR/eval/eval-stage$STAGE.json"
+bash scripts/model/finish_stage.sh "$STAGE" "$CK" $KINDS
