@@ -7,7 +7,9 @@ import { serveModelFolder, transcribeVerbose, type ServedModelFolder } from './h
 import { testClips } from './helpers/test-clips';
 import { MODELS_DIR } from './helpers/test-server';
 
-const clip = () => testClips({ withSpeechFixture: true })[0].samples;
+let clipSamples: Float32Array | undefined;
+/** The speech fixture at 16 kHz, decoded once. */
+const clip = () => (clipSamples ??= testClips({ withSpeechFixture: true })[0].samples);
 
 /**
  * verbose_json's `language` through the real server and the OpenAI SDK, for models that do not detect a
