@@ -32,14 +32,11 @@ def main():
     tokens = M.CTC_TOKENS if a.kind == "ctc" else M.RNNT_TOKENS
     if a.ckpt:
         model, ck = load(a.kind, a.ckpt)
-        tokens = ck.get("tokens") or tokens  # a word-piece CTC model's own
+        tokens = ck.get("tokens") or tokens  # a word-piece model's own
     else:
         shape = {"nblocks": exported_blocks(a.kind, a.model), "expand": exported_expand(a.kind, a.model)}
-        if a.kind == "ctc":  # characters or word pieces: the folder's tokens.txt (decoding needs only the symbols)
-            tokens = exported_tokens(a.model)
-            model = M.CtcModel(vocab=len(tokens), **shape)
-        else:
-            model = M.TransducerModel(**shape)
+        tokens = exported_tokens(a.model)  # characters or word pieces (decoding needs only the symbols)
+        model = (M.CtcModel if a.kind == "ctc" else M.TransducerModel)(vocab=len(tokens), **shape)
         load_from_onnx(a.kind, model, a.model)
     freeze_batchnorm(model)
     res = {}

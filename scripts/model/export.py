@@ -21,16 +21,23 @@ OPSET = 13
 def load(kind, ckpt):
     ck = torch.load(ckpt, map_location="cpu")
     a = ck["args"]
+    # characters, or the run's word pieces (train_real.py --word-pieces saves its table in the checkpoint)
     if kind == "ctc":
-        # characters, or the run's word pieces (train_real.py --word-pieces saves its table in the checkpoint)
         ck["tokens"] = ck.get("tokens") or M.CTC_TOKENS
         model = M.CtcModel(d=a["dim"], nblocks=a["blocks"], k=a["kernel"], vocab=len(ck["tokens"]),
                            expand=a.get("expand", 2))
     else:
-        model = M.TransducerModel(d=a["dim"], nblocks=a["blocks"], k=a["kernel"], expand=a.get("expand", 2))
+        ck["tokens"] = ck.get("tokens") or M.RNNT_TOKENS
+        model = M.TransducerModel(d=a["dim"], nblocks=a["blocks"], k=a["kernel"], vocab=len(ck["tokens"]),
+                                  expand=a.get("expand", 2))
     model.load_state_dict(ck["model"])
     model.eval()
     return model, ck
+
+
+def token_unit(tokens, characters):
+    """How the metadata comment names the model's output units: characters or word pieces (<blk> not counted)."""
+    return "character" if list(tokens) == characters else f"{len(tokens) - 1} BPE word-piece"
 
 
 class CtcWrap(nn.Module):
@@ -90,7 +97,7 @@ def export_ctc(model, ck, out):
                                     "logprobs": {0: "N", 1: "T_out"}})
     meta = dict(COMMON)
     tokens = ck["tokens"]
-    unit = "character" if list(tokens) == M.CTC_TOKENS else f"{len(tokens) - 1} BPE word-piece"
+    unit = token_unit(tokens, M.CTC_TOKENS)
     meta.update({"model_type": "EncDecCTCModelBPE", "vocab_size": len(tokens), "subsampling_factor": 4,
                  "normalize_type": "per_feature", "is_giga_am": 0, "feat_dim": 80,
                  "comment": f"depthwise-separable conv CTC, {unit} tokens, NeMo CTC layout",
@@ -122,13 +129,13 @@ def export_rnnt(model, ck, out):
     meta = dict(COMMON)
     meta.update({"model_type": "zipformer2", "vocab_size": V, "context_size": cs, "subsampling_factor": 4,
                  "feat_dim": 80, "joiner_dim": jdim, "version": 1,
-                 "comment": "depthwise-separable conv encoder + stateless decoder; icefall offline transducer layout "
-                            "(model_type names the layout sherpa-onnx expects)",
+                 "comment": f"depthwise-separable conv encoder + stateless decoder, {token_unit(ck['tokens'], M.RNNT_TOKENS)} "
+                            "tokens; icefall offline transducer layout (model_type names the layout sherpa-onnx expects)",
                  "train_steps": ck["state"]["step"]})
     write_metadata(enc_path, meta)
     write_metadata(dec_path, {"vocab_size": V, "context_size": cs})
     write_metadata(join_path, {"joiner_dim": jdim, "vocab_size": V})
-    write_tokens(os.path.join(out, "tokens.txt"), M.RNNT_TOKENS)
+    write_tokens(os.path.join(out, "tokens.txt"), ck["tokens"])
 
 
 def main():

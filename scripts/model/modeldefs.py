@@ -6,7 +6,8 @@ import torch.nn.functional as F
 # Token inventories (see models/README.md).
 # CTC (NeMo layout): word boundary "▁", letters, apostrophe, blank "<blk>" LAST.
 # Transducer (icefall layout): blank "<blk>" FIRST (id 0), then the same symbols.
-# A CTC model may have BPE word pieces instead (word_pieces.WordPieces: <unk> first, pieces, <blk> last).
+# Either may have BPE word pieces instead (word_pieces.WordPieces: CTC <unk>, pieces, <blk> last; transducer
+# <blk>, <unk>, pieces).
 SYMBOLS = ["\u2581"] + [chr(c) for c in range(ord("a"), ord("z") + 1)] + ["'"]
 CTC_TOKENS = SYMBOLS + ["<blk>"]
 RNNT_TOKENS = ["<blk>"] + SYMBOLS

@@ -26,6 +26,11 @@ def _convs(path):
     """(weight, bias or None) of every Conv node in graph order, plus all initializers by name."""
     m = onnx.load(path)
     inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    # the exporter keeps one copy of identical weights (e.g. grown blocks' zeroed pw2 before they train) and names
+    # the others through Identity nodes
+    for n in m.graph.node:
+        if n.op_type == "Identity" and n.input[0] in inits:
+            inits[n.output[0]] = inits[n.input[0]]
     convs = []
     for n in m.graph.node:
         if n.op_type == "Conv":
@@ -130,8 +135,9 @@ def _load_encoder(enc, convs):
 
 
 def load_from_onnx(kind, model, folder):
-    """Loads the folder's ONNX weights into `model`; returns the training steps its metadata records. A CTC model
-    with another token inventory than the folder's (word pieces for characters) takes the encoder only."""
+    """Loads the folder's ONNX weights into `model`; returns the training steps its metadata records. A model with
+    another token inventory than the folder's (word pieces for characters) takes all but the layers that see
+    tokens: a CTC model the encoder, a transducer also enc_proj and the decoder's convolution and projection."""
     if kind == "ctc":
         convs, _, meta = _convs(os.path.join(folder, "model.onnx"))
         rest = _load_encoder(model.encoder, convs)
@@ -150,7 +156,10 @@ def load_from_onnx(kind, model, folder):
         _set(model.enc_proj.weight, w)
         _set(model.enc_proj.bias, b)
         dconvs, dinits, _ = _convs(os.path.join(folder, "decoder.onnx"))
-        _set(model.decoder.embedding.weight, dinits["m.decoder.embedding.weight"])
+        # another token inventory (word pieces for characters): the embedding and the joiner's output start afresh
+        same_tokens = dinits["m.decoder.embedding.weight"].shape[0] == model.vocab
+        if same_tokens:
+            _set(model.decoder.embedding.weight, dinits["m.decoder.embedding.weight"])
         (w, _b), = dconvs
         _set(model.decoder.conv.weight, w)
         matmul = [v for k, v in dinits.items() if k.startswith("onnx::MatMul")]
@@ -158,9 +167,10 @@ def load_from_onnx(kind, model, folder):
             raise ValueError("decoder.onnx: expected one MatMul weight for proj")
         _set(model.decoder.proj.weight, matmul[0].T)
         _set(model.decoder.proj.bias, dinits["m.decoder.proj.bias"])
-        _, jinits, _ = _convs(os.path.join(folder, "joiner.onnx"))
-        _set(model.joiner.out.weight, jinits["m.joiner.out.weight"])
-        _set(model.joiner.out.bias, jinits["m.joiner.out.bias"])
+        if same_tokens:
+            _, jinits, _ = _convs(os.path.join(folder, "joiner.onnx"))
+            _set(model.joiner.out.weight, jinits["m.joiner.out.weight"])
+            _set(model.joiner.out.bias, jinits["m.joiner.out.bias"])
     return int(meta.get("train_steps", "0"))
 
 

@@ -30,11 +30,11 @@ def main():
         wavs += sorted(glob.glob(os.path.join(D.WORK, "eval", sub, "*.wav")))[:a.limit]
     wavs += sorted(glob.glob("/usr/share/pocketsphinx/test/data/librivox/*.wav"))
     wavs += sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../models/testdata/*.wav")))
-    model, _ = load(a.kind, a.ckpt)
+    model, ck = load(a.kind, a.ckpt)
     sh = run_sherpa(os.path.abspath(a.model), [os.path.abspath(w) for w in wavs])
     same = 0
     for w, o in zip(wavs, sh):
-        ref = decode_wave(a.kind, model, read_wav(w)[0])
+        ref = decode_wave(a.kind, model, read_wav(w)[0], ck["tokens"])
         if ref == o["text"]:
             same += 1
         else:

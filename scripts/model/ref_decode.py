@@ -24,18 +24,20 @@ def read_wav(path):
     return a, sr
 
 
-def decode_wave(kind, model, a):
+def decode_wave(kind, model, a, tokens=None):
+    """`tokens`: the checkpoint's table (word pieces), else the kind's characters."""
+    tokens = tokens or (M.CTC_TOKENS if kind == "ctc" else M.RNNT_TOKENS)
     with torch.no_grad():
         if kind == "ctc":
             f = torch.from_numpy(FE.nemo_features(a))[None]
             logp, ol = model(f.transpose(1, 2), torch.tensor([f.shape[1]]))
             ol = torch.tensor([f.shape[1] // 4])  # sherpa: num_frames / subsampling_factor
-            ids = T.greedy_ctc(logp, ol, len(M.CTC_TOKENS) - 1)[0]
-            return M.ids_to_text(ids, M.CTC_TOKENS)
+            ids = T.greedy_ctc(logp, ol, len(tokens) - 1)[0]
+            return M.ids_to_text(ids, tokens)
         f = torch.from_numpy(FE.kaldi_fbank(a))[None]
         enc, ol, _ = model.encode(f, torch.tensor([f.shape[1]]))
         ids = T.greedy_rnnt(model, enc, torch.tensor([enc.shape[1]]))[0]
-        return M.ids_to_text(ids, M.RNNT_TOKENS)
+        return M.ids_to_text(ids, tokens)
 
 
 def main():
@@ -44,11 +46,11 @@ def main():
     ap.add_argument("--ckpt", required=True)
     ap.add_argument("wavs", nargs="+")
     a = ap.parse_args()
-    model, _ = load(a.kind, a.ckpt)
+    model, ck = load(a.kind, a.ckpt)
     for w in a.wavs:
         x, sr = read_wav(w)
         assert sr == 16000
-        print(w, "|", decode_wave(a.kind, model, x))
+        print(w, "|", decode_wave(a.kind, model, x, ck["tokens"]))
 
 
 if __name__ == "__main__":

@@ -24,8 +24,10 @@
 #   STAGE=16: stage 14 with BPE word pieces (256, learnt from the training transcripts: word_pieces.py) for
 #            characters; the encoder from stage 12, a new output layer that first learns alone (the 300 warm-up
 #            steps); step for step against stage 14
-#   STAGE=17 (transducer): the stage-13 transducer grown from 16 to 32 blocks (5.08 M parameters; the new blocks
-#            start as identities, as stage 12's), 6,000 steps of stage 13's recipe
+#   STAGE=17 (transducer): the two levers that won for the CTC model, deeper (stage 12) and word pieces (stage
+#            16): the stage-13 transducer grown from 16 to 32 blocks (the new blocks start as identities, as stage
+#            12's) with stage 16's 256 BPE word pieces (a new decoder embedding and joiner output that first learn
+#            alone; 5.18 M parameters), 6,000 steps of stage 13's recipe
 #   STAGE=8 bash scripts/model/run_real.sh [ctc|rnnt|all]     (STEPS / ANNEAL / INIT_REV override a stage's;
 #                                                             STOP_AFTER=train leaves models/ alone; THREADS=1
 #                                                             runs two stages side by side on two cores)
@@ -52,7 +54,7 @@ case "$STAGE" in
       BLOCKS=32; CODECS=opus6k,mp3-16k; P_CODEC=0.3; WORD_PIECES=256
       [ "$KINDS" = ctc ] || { echo "STAGE=16 is the CTC model's: run_real.sh ctc" >&2; exit 2; } ;;
   17) D_STEPS=6000; D_ANNEAL=2000; D_INIT=ckpt:stage13; LR=3e-4; REAL_FRAC=0.5; D_SYNTH='*train*-*.npz'; P_PAD=0.5
-      BLOCKS=32; CODECS=opus6k,mp3-16k; P_CODEC=0.3
+      BLOCKS=32; CODECS=opus6k,mp3-16k; P_CODEC=0.3; WORD_PIECES=256
       [ "$KINDS" = rnnt ] || { echo "STAGE=17 is the transducer's: run_real.sh rnnt" >&2; exit 2; } ;;
   *) echo "unknown STAGE $STAGE (7 to 17)" >&2; exit 2 ;;
 esac

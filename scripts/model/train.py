@@ -122,11 +122,12 @@ def greedy_rnnt(model, enc, lens):
 
 def build(kind, args):
     expand = getattr(args, "expand", 2)  # train.py's stages: always 2
+    # train_real.py --word-pieces: its WordPieces replace the characters (their own output layer size)
     if kind == "ctc":
-        # train_real.py --word-pieces: its WordPieces replace the characters (their own output layer size)
         tokens = getattr(args, "tokens", None) or M.CTC_TOKENS
         return M.CtcModel(d=args.dim, nblocks=args.blocks, k=args.kernel, vocab=len(tokens), expand=expand), tokens
-    return M.TransducerModel(d=args.dim, nblocks=args.blocks, k=args.kernel, expand=expand), M.RNNT_TOKENS
+    tokens = getattr(args, "tokens", None) or M.RNNT_TOKENS
+    return M.TransducerModel(d=args.dim, nblocks=args.blocks, k=args.kernel, vocab=len(tokens), expand=expand), tokens
 
 
 def decode(kind, model, f, fl):

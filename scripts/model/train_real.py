@@ -129,9 +129,10 @@ def main():
     ap.add_argument("--synth", default="train*-*.npz", help="synthetic shards (glob under data/)")
     ap.add_argument("--max-utt-sec", type=float, default=12.0, help="skip longer synthetic utterances")
     ap.add_argument("--word-pieces", type=int, default=0,
-                    help="CTC only: BPE word pieces of this vocabulary size instead of characters, learnt from the "
-                         "training transcripts (word_pieces.py; kept in --ckpt-dir); the output layer starts afresh "
-                         "and learns alone (encoder frozen) during the --warm-steps")
+                    help="BPE word pieces of this vocabulary size instead of characters, learnt from the training "
+                         "transcripts (word_pieces.py; kept in --ckpt-dir); the layers that see tokens (CTC: the output "
+                         "layer; transducer: the decoder's embedding, the joiner's output, the auxiliary CTC head) "
+                         "start afresh and learn alone (encoder frozen) during the --warm-steps")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--init-onnx", default="", help="model folder to start from when there is no last.pt")
     ap.add_argument("--eval-every", type=int, default=1000, help="steps")
@@ -155,11 +156,10 @@ def main():
 
     pieces = None
     if a.word_pieces:
-        if kind != "ctc":
-            raise SystemExit("--word-pieces: CTC only")
         texts = [s.texts[i] for s, i in D.load_set(a.synth) + D.load_set("fsdd_train.npz")]
         texts += [s.texts[i] for items in MX.load_real("train").values() for s, i in items]
-        pieces = train_word_pieces(texts, a.word_pieces, os.path.join(cdir, f"word-pieces-{a.word_pieces}.model"))
+        pieces = train_word_pieces(texts, a.word_pieces, os.path.join(cdir, f"word-pieces-{a.word_pieces}.model"),
+                                   kind)
     model, tokens = build(kind, argparse.Namespace(**vars(a), tokens=pieces))
     opt = torch.optim.AdamW(model.parameters(), lr=a.peak_lr, weight_decay=1e-3)
     last = os.path.join(cdir, "last.pt")
@@ -218,7 +218,8 @@ def main():
         opt.zero_grad()
         loss.backward()
         if state.get("fresh_head") and step - state["start"] <= a.warm_steps:
-            for prm in model.encoder.parameters():  # a new output layer first learns alone (as loss_of's aux head)
+            # new token layers first learn alone (as loss_of's aux head); the transducer's enc_proj is encoder side
+            for prm in [*model.encoder.parameters(), *(model.enc_proj.parameters() if kind == "rnnt" else [])]:
                 prm.grad = None
         gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         if torch.isfinite(gn):
