@@ -13,7 +13,9 @@ tells the two apart by their unigrams. Any ARPA file of either kind (e.g. KenLM'
 space-separated characters) works the same way."""
 import argparse
 import collections
+import contextlib
 import gzip
+import io
 import json
 import math
 import os
@@ -99,10 +101,22 @@ def backoff_prob(probs, bows, g, v):
     return bows[len(g) - 1].get(g[:-1], 1.0) * backoff_prob(probs, bows, g[1:], v)
 
 
+@contextlib.contextmanager
+def open_text_out(path):
+    """A text file to write; `.gz` gzipped with no name or time in its header, so the same text gives the same bytes
+    (the manifest's sha256 changes only when the LM does)."""
+    if not path.endswith(".gz"):
+        with open(path, "w", encoding="utf-8") as fh:
+            yield fh
+        return
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz, \
+            io.TextIOWrapper(gz, encoding="utf-8") as fh:
+        yield fh
+
+
 def write_arpa(path, probs, bows):
     order = len(probs) - 1
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "wt", encoding="utf-8") as fh:
+    with open_text_out(path) as fh:
         fh.write("\\data\\\n")
         for k in range(1, order + 1):
             fh.write(f"ngram {k}={len(probs[k])}\n")
