@@ -40,6 +40,13 @@ def token_unit(tokens, characters):
     return "character" if list(tokens) == characters else f"{len(tokens) - 1} BPE word-piece"
 
 
+def rnnt_comment(tokens):
+    """The transducer's metadata comment (as the character models were exported; word pieces named)."""
+    pieces = "" if list(tokens) == M.RNNT_TOKENS else f", {token_unit(tokens, M.RNNT_TOKENS)} tokens"
+    return (f"depthwise-separable conv encoder + stateless decoder{pieces}; icefall offline transducer layout "
+            "(model_type names the layout sherpa-onnx expects)")
+
+
 class CtcWrap(nn.Module):
     def __init__(self, m):
         super().__init__()
@@ -129,8 +136,7 @@ def export_rnnt(model, ck, out):
     meta = dict(COMMON)
     meta.update({"model_type": "zipformer2", "vocab_size": V, "context_size": cs, "subsampling_factor": 4,
                  "feat_dim": 80, "joiner_dim": jdim, "version": 1,
-                 "comment": f"depthwise-separable conv encoder + stateless decoder, {token_unit(ck['tokens'], M.RNNT_TOKENS)} "
-                            "tokens; icefall offline transducer layout (model_type names the layout sherpa-onnx expects)",
+                 "comment": rnnt_comment(ck["tokens"]),
                  "train_steps": ck["state"]["step"]})
     write_metadata(enc_path, meta)
     write_metadata(dec_path, {"vocab_size": V, "context_size": cs})

@@ -130,9 +130,9 @@ def main():
     ap.add_argument("--max-utt-sec", type=float, default=12.0, help="skip longer synthetic utterances")
     ap.add_argument("--word-pieces", type=int, default=0,
                     help="BPE word pieces of this vocabulary size instead of characters, learnt from the training "
-                         "transcripts (word_pieces.py; kept in --ckpt-dir); the layers that see tokens (CTC: the output "
-                         "layer; transducer: the decoder's embedding, the joiner's output, the auxiliary CTC head) "
-                         "start afresh and learn alone (encoder frozen) during the --warm-steps")
+                         "transcripts (word_pieces.py; kept in --ckpt-dir); the layers that see tokens (CTC: the "
+                         "output layer; transducer: the decoder's embedding, the joiner's output, the auxiliary CTC "
+                         "head) start afresh and learn alone (encoder frozen) during the --warm-steps")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--init-onnx", default="", help="model folder to start from when there is no last.pt")
     ap.add_argument("--eval-every", type=int, default=1000, help="steps")
