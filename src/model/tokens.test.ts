@@ -18,6 +18,13 @@ describe('TokenTable', () => {
     expect([0, 1, 2, 3].map((i) => t.isSpecial(i))).toEqual([true, true, false, false]);
   });
 
+  test('spellings: ▁ prints as a space, special tokens print nothing; word pieces told from letters', () => {
+    const pieces = TokenTable.parse('<unk> 0\n\u2581th 1\ne 2\n\u2581 3\n<blk> 4\n');
+    expect(pieces.spellings).toEqual(['', ' th', 'e', ' ', '']);
+    expect(pieces.hasWordPieces).toBe(true);
+    expect(TokenTable.parse('<blk> 0\n\u2581 1\na 2\n').hasWordPieces).toBe(false);
+  });
+
   test.each([
     ['a\n', /expected "symbol id"/],
     ['a 0\nb 2\n<blk> 3\n', /id 1 is missing/],

@@ -38,6 +38,22 @@ export class TokenTable {
     return TokenTable.parse(readFileSync(path, 'utf8'), path);
   }
 
+  private spelled: readonly string[] | undefined;
+
+  /** What each token prints: its symbol with `▁` as a space; '' for special tokens. */
+  get spellings(): readonly string[] {
+    this.spelled ??= this.symbols.map((symbol, id) => (this.isSpecial(id) ? '' : symbol.replaceAll(WORD_BOUNDARY, ' ')));
+    return this.spelled;
+  }
+
+  private pieces: boolean | undefined;
+
+  /** True when some token prints more than one character (word pieces rather than letters). */
+  get hasWordPieces(): boolean {
+    this.pieces ??= this.spellings.some((s) => [...s].length > 1);
+    return this.pieces;
+  }
+
   /** True for ids that produce no text (blank, <unk>, <sos/eos>, ...). */
   isSpecial(id: number): boolean {
     const s = this.symbols[id];

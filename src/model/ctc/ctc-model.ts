@@ -127,7 +127,8 @@ export class CtcModel {
   private decodeLogProbs(data: Float32Array, validFrames: number, vocab: number, text: TextContext | undefined): DecodedToken[] {
     if (this.decoding.method === 'beam_search') {
       const lm = textScorerFor(this.decoding, this.tokens, text);
-      return ctcPrefixBeamSearch(data, validFrames, vocab, this.tokens.blankId, { beamSize: this.decoding.beamSize, lm });
+      const spellings = this.tokens.hasWordPieces ? this.tokens.spellings : undefined;
+      return ctcPrefixBeamSearch(data, validFrames, vocab, this.tokens.blankId, { beamSize: this.decoding.beamSize, lm, spellings });
     }
     return ctcGreedyDecode(data, validFrames, vocab, this.tokens.blankId);
   }

@@ -99,6 +99,21 @@ ngram 1=4
     expect(ids(ctcPrefixBeamSearch(lp, 3, 5, 4, { beamSize: 4, lm: lenient }))).toEqual([3, 2]);
   });
 
+  test('word pieces: prefixes spelling the same text are merged, so the text, not one spelling of it, competes', () => {
+    // "the" is spelled ▁the (0.3 × 0.6 = 0.18) or ▁th + e (0.3 × 0.4 = 0.12): 0.30 in all, more than "a" (0.4 ×
+    // 0.6 = 0.24), although each spelling alone is less.
+    const pieces = new TokenTable(['<unk>', '\u2581th', 'e', '\u2581the', '\u2581a', '<blk>'], 5);
+    const lp = logRows([
+      [0, 0.3, 0, 0.3, 0.4, 0],
+      [0, 0, 0.4, 0, 0, 0.6],
+    ]);
+    expect(ids(ctcPrefixBeamSearch(lp, 2, 6, 5, { beamSize: 4 }))).toEqual([4]);
+    const merged = ctcPrefixBeamSearch(lp, 2, 6, 5, { beamSize: 4, spellings: pieces.spellings });
+    // The more probable spelling is kept, with its own frames.
+    expect(ids(merged)).toEqual([3]);
+    expect(merged[0].startFrame).toBe(0);
+  });
+
   test('nothing in, nothing out', () => {
     expect(ctcPrefixBeamSearch(new Float32Array(0), 0, 3, BLANK, { beamSize: 4 })).toEqual([]);
   });

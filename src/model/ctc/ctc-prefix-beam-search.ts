@@ -8,6 +8,12 @@ export interface CtcBeamSearchOptions {
   beamSize: number;
   /** Optional text scorer: the character LM (shallow fusion) and the request's hotwords. */
   lm?: LmFusion;
+  /**
+   * What each token spells (`TokenTable.spellings`). Given, prefixes that spell the same text through different
+   * token sequences (word pieces: `▁th`+`e` and `▁the`) are merged into the more probable one after every
+   * frame, so they share one place in the beam instead of crowding out other texts.
+   */
+  spellings?: readonly string[];
 }
 
 /** Tokens less likely than this at a frame (natural log, ≈ 0.007) are not tried as extensions there: on the dev
@@ -21,6 +27,8 @@ const CANDIDATE_FLOOR = -5;
 interface Prefix {
   parent: Prefix | undefined;
   tokenId: number;
+  /** The text the prefix spells (only with `spellings`; '' otherwise). */
+  text: string;
   lm: LmState | undefined;
   children: Map<number, Prefix>;
   /** The frame whose probabilities `blank` / `nonBlank` hold. */
@@ -47,11 +55,12 @@ export function ctcPrefixBeamSearch(
   blankId: number,
   options: CtcBeamSearchOptions,
 ): DecodedToken[] {
-  const { lm } = options;
+  const { lm, spellings } = options;
   const beamSize = Math.max(1, options.beamSize);
   const node = (parent: Prefix | undefined, tokenId: number, lmState: LmState | undefined): Prefix => ({
     parent,
     tokenId,
+    text: spellings && parent ? spelledAfter(parent.text, spellings[tokenId]) : '',
     lm: lmState,
     children: new Map(),
     frame: -1,
@@ -100,6 +109,7 @@ export function ctcPrefixBeamSearch(
       }
     }
     for (const p of touched) p.score = logAddExp(p.blank, p.nonBlank) + (p.lm?.score ?? 0);
+    if (spellings) mergeSameText(touched);
     beam = touched.length > beamSize ? touched.sort((a, b) => b.score - a.score).slice(0, beamSize) : touched.slice();
     prev = { blank: Float64Array.from(beam, (p) => p.blank), nonBlank: Float64Array.from(beam, (p) => p.nonBlank) };
   }
@@ -111,6 +121,37 @@ export function ctcPrefixBeamSearch(
   ids.reverse();
   // Every surviving prefix was spelled by some path, so the alignment exists.
   return ctcForcedAlignment(logProbs, numFrames, vocabSize, blankId, ids) ?? [];
+}
+
+/** `text` followed by a token's spelling; a word boundary at the start or after another one spells nothing. */
+function spelledAfter(text: string, spelling: string): string {
+  return spelling.startsWith(' ') && (text === '' || text.endsWith(' ')) ? text + spelling.slice(1) : text + spelling;
+}
+
+/**
+ * Merges prefixes of the frame that spell the same text into the most probable one (its path probabilities
+ * get the others', which then leave the beam), as pyctcdecode merges beams by text. An approximation for the
+ * merged paths' next token: the survivor's last token decides what a repeat without blank means.
+ */
+function mergeSameText(touched: Prefix[]): void {
+  const slotOf = new Map<string, number>();
+  let kept = 0;
+  for (const p of touched) {
+    const slot = slotOf.get(p.text);
+    if (slot === undefined) {
+      slotOf.set(p.text, kept);
+      touched[kept++] = p;
+      continue;
+    }
+    const other = touched[slot];
+    const survivor = p.score > other.score ? p : other;
+    const merged = survivor === p ? other : p;
+    survivor.blank = logAddExp(survivor.blank, merged.blank);
+    survivor.nonBlank = logAddExp(survivor.nonBlank, merged.nonBlank);
+    survivor.score = logAddExp(survivor.blank, survivor.nonBlank) + (survivor.lm?.score ?? 0);
+    touched[slot] = survivor;
+  }
+  touched.length = kept;
 }
 
 /** The non-blank tokens worth extending with at this frame: the `limit` most likely above the floor. */
