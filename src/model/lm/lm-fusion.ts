@@ -1,5 +1,4 @@
 import type { TokenTable } from '../tokens';
-import { WORD_BOUNDARY } from '../tokens';
 import { LM_SPACE, type LmContext, type TextLm } from './text-lm';
 import type { HotwordTrie } from './hotword-trie';
 
@@ -71,9 +70,7 @@ export class LmFusion {
   ) {
     this.spellings =
       spellings ??
-      tokens.symbols.map((symbol, id) =>
-        tokens.isSpecial(id) ? '' : [...symbol.toLowerCase()].map((c) => (c === WORD_BOUNDARY || c === ' ' ? LM_SPACE : c)).join(''),
-      );
+      tokens.spellings.map((spelling) => [...spelling.toLowerCase()].map((c) => (c === ' ' ? LM_SPACE : c)).join(''));
   }
 
   /** The same LM for one request: with its hotwords, and continuing `precedingText` (see `initial`). */
