@@ -78,13 +78,30 @@ fi
 #    resuming from $CK-<kind>/last.pt
 INIT_REV="${INIT_REV:-$D_INIT}"
 INIT="$STT_MODEL_WORKDIR/init-${INIT_REV/:/-}"
+# The commit whose models/ holds a stage's final checkpoint as finish_stage.sh exported it: training starts from
+# that export either way (below), so a machine without the checkpoint (a new work directory) starts from the
+# committed files, the same weights. Stage 8 was never committed: STAGE=9 needs its checkpoint.
+committed_export() {
+  case "$1" in
+    stage7-rnnt) echo 42c86bc ;; stage9-ctc) echo 2c81e6d ;; stage10-ctc) echo 6327498 ;; stage11-ctc) echo fc148fe ;;
+    stage12-ctc) echo 88599a7 ;; stage13-rnnt) echo 1389e72 ;; stage16-ctc) echo 6515211 ;;
+  esac
+}
 if [[ "$INIT_REV" == ckpt:* ]]; then
   # a stage that starts from an earlier stage's checkpoint (not a commit): export it once as the model folder
   prev="${INIT_REV#ckpt:}"
   for kind in $KINDS; do
     id=nemo-ctc-en-conv-small; [ "$kind" = rnnt ] && id=icefall-transducer-en-conv-small
-    [ -f "$STT_MODEL_WORKDIR/ckpt/$prev-$kind/last.pt" ] || { echo "run $prev first: no $STT_MODEL_WORKDIR/ckpt/$prev-$kind/last.pt" >&2; exit 2; }
-    [ -f "$INIT/$id/tokens.txt" ] || $PY scripts/model/export.py --kind "$kind" --ckpt "$STT_MODEL_WORKDIR/ckpt/$prev-$kind/last.pt" --out "$INIT/$id"
+    [ -f "$INIT/$id/tokens.txt" ] && continue
+    last="$STT_MODEL_WORKDIR/ckpt/$prev-$kind/last.pt"
+    if [ -f "$last" ]; then $PY scripts/model/export.py --kind "$kind" --ckpt "$last" --out "$INIT/$id"; continue; fi
+    rev="$(committed_export "$prev-$kind")"
+    [ -n "$rev" ] || { echo "run $prev first: no $last" >&2; exit 2; }
+    echo "no $last: starting from its export committed in $rev (models/$id)" >&2
+    mkdir -p "$INIT/$id"
+    for f in model.onnx encoder.onnx decoder.onnx joiner.onnx tokens.txt; do
+      if git cat-file -e "$rev:models/$id/$f" 2>/dev/null; then git show "$rev:models/$id/$f" > "$INIT/$id/$f"; fi
+    done
   done
 fi
 for id in nemo-ctc-en-conv-small icefall-transducer-en-conv-small; do

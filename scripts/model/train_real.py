@@ -4,8 +4,8 @@
     nice -n 19 python3 scripts/model/train_real.py --kind ctc --blocks 16 \
         --init-onnx models/nemo-ctc-en-conv-small --steps 8000 --threads 2
 
-The run is a function of its arguments: the batches of every epoch, the augmentation of every step (seeded by
-the step number) and the learning rate (warm-up over --warm-steps, constant --peak-lr, linear decay to 5% over
+The run is a function of its arguments: the initial weights of layers --init-onnx does not fill (seeded by
+--seed), the batches of every epoch, the augmentation of every step (seeded by the step number) and the learning rate (warm-up over --warm-steps, constant --peak-lr, linear decay to 5% over
 the last --anneal-steps) depend on the step only, never on the clock, so the same command gives the same model on
 a slower machine and a resumed run continues exactly. Resumes from --ckpt-dir/last.pt
 (written every --ckpt-every minutes and at the end); logs to --ckpt-dir/log.txt. --minutes is only a
@@ -160,6 +160,9 @@ def main():
         texts += [s.texts[i] for items in MX.load_real("train").values() for s, i in items]
         pieces = train_word_pieces(texts, a.word_pieces, os.path.join(cdir, f"word-pieces-{a.word_pieces}.model"),
                                    kind)
+    # parameters the init does not load (a new output layer, grown blocks' inner weights, the transducer's
+    # auxiliary CTC head) start from torch's generator: seeded, so they are the same on every run
+    torch.manual_seed(a.seed)
     model, tokens = build(kind, argparse.Namespace(**vars(a), tokens=pieces))
     opt = torch.optim.AdamW(model.parameters(), lr=a.peak_lr, weight_decay=1e-3)
     last = os.path.join(cdir, "last.pt")
