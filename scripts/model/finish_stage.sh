@@ -10,7 +10,8 @@ set -euo pipefail
 STAGE="$1"; CK="$2"; shift 2; KINDS="$*"
 export STT_MODEL_WORKDIR="${STT_MODEL_WORKDIR:-/work/model-work}"
 PY=/usr/bin/python3
-model_dir() { if [ "$1" = rnnt ]; then echo models/icefall-transducer-en-conv-small; else echo models/nemo-ctc-en-conv-small; fi; }
+. "$(dirname "$0")/model_id.sh"
+model_dir() { echo "models/$(model_id "$1")"; }
 for kind in $KINDS; do
   out="$(model_dir "$kind")"
   $PY scripts/model/export.py --kind "$kind" --ckpt "$CK-$kind/last.pt" --out "$out"

@@ -33,6 +33,7 @@
 #                                                             runs two stages side by side on two cores)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/model/model_id.sh
 export STT_MODEL_WORKDIR="${STT_MODEL_WORKDIR:-/work/model-work}"
 PY=/usr/bin/python3
 KINDS="${1:-ctc}"; [ "$KINDS" = all ] && KINDS="ctc rnnt"
@@ -91,7 +92,7 @@ if [[ "$INIT_REV" == ckpt:* ]]; then
   # a stage that starts from an earlier stage's checkpoint (not a commit): export it once as the model folder
   prev="${INIT_REV#ckpt:}"
   for kind in $KINDS; do
-    id=nemo-ctc-en-conv-small; [ "$kind" = rnnt ] && id=icefall-transducer-en-conv-small
+    id="$(model_id "$kind")"
     [ -f "$INIT/$id/tokens.txt" ] && continue
     last="$STT_MODEL_WORKDIR/ckpt/$prev-$kind/last.pt"
     if [ -f "$last" ]; then $PY scripts/model/export.py --kind "$kind" --ckpt "$last" --out "$INIT/$id"; continue; fi
@@ -104,7 +105,7 @@ if [[ "$INIT_REV" == ckpt:* ]]; then
     done
   done
 fi
-for id in nemo-ctc-en-conv-small icefall-transducer-en-conv-small; do
+for id in "$(model_id ctc)" "$(model_id rnnt)"; do
   [[ "$INIT_REV" == ckpt:* ]] && break
   mkdir -p "$INIT/$id"
   for f in model.onnx encoder.onnx decoder.onnx joiner.onnx tokens.txt; do
@@ -112,8 +113,7 @@ for id in nemo-ctc-en-conv-small icefall-transducer-en-conv-small; do
   done
 done
 for kind in $KINDS; do
-  if [ "$kind" = ctc ]; then init="$INIT/nemo-ctc-en-conv-small"; extra="--max-utt-sec 12"
-  else init="$INIT/icefall-transducer-en-conv-small"; extra="--max-utt-sec 8"; fi
+  init="$INIT/$(model_id "$kind")"; extra="--max-utt-sec 12"; [ "$kind" = rnnt ] && extra="--max-utt-sec 8"
   nice -n 19 $PY scripts/model/train_real.py --kind "$kind" --blocks "${BLOCKS:-16}" --expand "${EXPAND:-2}" --word-pieces "${WORD_PIECES:-0}" --init-onnx "$init" --steps "$STEPS" --anneal-steps "$ANNEAL" \
     --peak-lr "$LR" --real-frac "$REAL_FRAC" --p-pad "${P_PAD:-0}" --codecs "${CODECS:-opus6k}" --p-codec "${P_CODEC:-0.15}" --synth "$SYNTH" --threads "${THREADS:-2}" --eval-every 1000 --ckpt-dir "$CK-$kind" $extra
 done

@@ -8,6 +8,7 @@
 # wins, run_real.sh with the same STAGE (without STOP_AFTER) writes the same files into models/ here.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/model/model_id.sh
 export STT_MODEL_WORKDIR="${STT_MODEL_WORKDIR:-/work/model-work}"
 KIND="${1:?usage: STAGE=N bash scripts/model/try_stage.sh ctc|rnnt}"
 STAGE="${STAGE:?STAGE=N}"
@@ -17,7 +18,7 @@ WT="$STT_MODEL_WORKDIR/wt-stage$STAGE"
 if [ -d "$WT" ]; then git -C "$WT" checkout -q -f --detach "$(git rev-parse HEAD)"
 else git worktree add -q --detach "$WT" HEAD; fi
 [ -e "$WT/node_modules" ] || ln -s "$PWD/node_modules" "$WT/node_modules"
-id=nemo-ctc-en-conv-small; [ "$KIND" = rnnt ] && id=icefall-transducer-en-conv-small
+id="$(model_id "$KIND")"
 json="$STT_MODEL_WORKDIR/eval/eval-stage$STAGE.json"
 (cd "$WT" && EVAL_ARGS="--no-baseline --models $WT/models/$id" EVAL_JSON="$json" \
   bash scripts/model/finish_stage.sh "$STAGE" "$CK" "$KIND")
