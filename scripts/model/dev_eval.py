@@ -3,7 +3,11 @@
 model folder: the TTS dev set, every real set's dev split, FSDD held-out.
 
     python3 scripts/model/dev_eval.py --kind ctc --model models/nemo-ctc-en-conv-small
-    python3 scripts/model/dev_eval.py --kind ctc --ckpt $W/ckpt/stage7-ctc/last.pt"""
+    python3 scripts/model/dev_eval.py --kind ctc --ckpt $W/ckpt/stage7-ctc/last.pt
+    python3 scripts/model/dev_eval.py --kind ctc --model models/nemo-ctc-en-conv-small --lead-ms 20
+
+--lead-ms puts that much silence before every clip: shifts shorter than the encoder's frame (40 ms) show how much
+the transcripts depend on where the audio meets the frames."""
 import argparse
 import json
 import os
@@ -20,6 +24,14 @@ from train import evaluate  # noqa: E402
 from train_real import dev_sets  # noqa: E402
 
 
+def lead_in(items, samples):
+    """The same clips, each after `samples` of silence."""
+    def clip(it):
+        a, t = it[0].get(it[1])
+        return np.concatenate([np.zeros(samples, np.float32), a]), t
+    return [lambda it=it: clip(it) for it in items]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kind", choices=["ctc", "rnnt"], required=True)
@@ -27,6 +39,7 @@ def main():
     ap.add_argument("--ckpt", default="")
     ap.add_argument("--n", type=int, default=150)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--lead-ms", type=float, default=0.0, help="silence before every clip")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     tokens = M.CTC_TOKENS if a.kind == "ctc" else M.RNNT_TOKENS
@@ -40,7 +53,10 @@ def main():
         load_from_onnx(a.kind, model, a.model)
     freeze_batchnorm(model)
     res = {}
+    lead = int(round(a.lead_ms * 16))
     for name, its in dev_sets(a.n).items():
+        if lead:
+            its = lead_in(its, lead)
         (cer, wer), _ = evaluate(a.kind, model, its, tokens, len(its))
         res[name] = (round(cer * 100, 2), round(wer * 100, 2))
     print(json.dumps(res), "mean dev WER", round(float(np.mean([v[1] for v in res.values()])), 2))
