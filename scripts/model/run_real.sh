@@ -82,6 +82,14 @@ INIT="$STT_MODEL_WORKDIR/init-${INIT_REV/:/-}"
 # The commit whose models/ holds a stage's final checkpoint as finish_stage.sh exported it: training starts from
 # that export either way (below), so a machine without the checkpoint (a new work directory) starts from the
 # committed files, the same weights. Stage 8 was never committed: STAGE=9 needs its checkpoint.
+# a model folder's ONNX files and tokens as commit $1 holds them, into $INIT/$2 (tokens.txt last: it marks a folder
+# complete)
+extract_models() {
+  mkdir -p "$INIT/$2"
+  for f in model.onnx encoder.onnx decoder.onnx joiner.onnx tokens.txt; do
+    if git cat-file -e "$1:models/$2/$f" 2>/dev/null; then git show "$1:models/$2/$f" > "$INIT/$2/$f"; fi
+  done
+}
 committed_export() {
   case "$1" in
     stage7-rnnt) echo 42c86bc ;; stage9-ctc) echo 2c81e6d ;; stage10-ctc) echo 6327498 ;; stage11-ctc) echo fc148fe ;;
@@ -99,18 +107,12 @@ if [[ "$INIT_REV" == ckpt:* ]]; then
     rev="$(committed_export "$prev-$kind")"
     [ -n "$rev" ] || { echo "run $prev first: no $last" >&2; exit 2; }
     echo "no $last: starting from its export committed in $rev (models/$id)" >&2
-    mkdir -p "$INIT/$id"
-    for f in model.onnx encoder.onnx decoder.onnx joiner.onnx tokens.txt; do
-      if git cat-file -e "$rev:models/$id/$f" 2>/dev/null; then git show "$rev:models/$id/$f" > "$INIT/$id/$f"; fi
-    done
+    extract_models "$rev" "$id"
   done
 fi
 for id in "$(model_id ctc)" "$(model_id rnnt)"; do
   [[ "$INIT_REV" == ckpt:* ]] && break
-  mkdir -p "$INIT/$id"
-  for f in model.onnx encoder.onnx decoder.onnx joiner.onnx tokens.txt; do
-    if git cat-file -e "$INIT_REV:models/$id/$f" 2>/dev/null; then git show "$INIT_REV:models/$id/$f" > "$INIT/$id/$f"; fi
-  done
+  extract_models "$INIT_REV" "$id"
 done
 for kind in $KINDS; do
   init="$INIT/$(model_id "$kind")"; extra="--max-utt-sec 12"; [ "$kind" = rnnt ] && extra="--max-utt-sec 8"

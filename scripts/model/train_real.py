@@ -5,8 +5,9 @@
         --init-onnx models/nemo-ctc-en-conv-small --steps 8000 --threads 2
 
 The run is a function of its arguments: the initial weights of layers --init-onnx does not fill (seeded by
---seed), the batches of every epoch, the augmentation of every step (seeded by the step number) and the learning rate (warm-up over --warm-steps, constant --peak-lr, linear decay to 5% over
-the last --anneal-steps) depend on the step only, never on the clock, so the same command gives the same model on
+--seed), the batches of every epoch, the augmentation of every step (seeded by the step number) and the learning
+rate (warm-up over --warm-steps, constant --peak-lr, linear decay to 5% over the last --anneal-steps) depend on
+the step only, never on the clock, so the same command gives the same model on
 a slower machine and a resumed run continues exactly. Resumes from --ckpt-dir/last.pt
 (written every --ckpt-every minutes and at the end); logs to --ckpt-dir/log.txt. --minutes is only a
 safety cap (stop early, resumable).
